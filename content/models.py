@@ -1,0 +1,1 @@
+from content.pages.home import HomePage  # noqa: F401

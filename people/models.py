@@ -1,0 +1,93 @@
+import unicodedata
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """Our own user model from the first migration, so fields can be added later without
+    the painful swap. Names for certificates live on Profile: Chinese names have no
+    first/last split, so `first_name`/`last_name` are not used for printing."""
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def printed_name(self) -> str:
+        profile = getattr(self, "profile", None)
+        if profile is not None and profile.full_name:
+            return profile.full_name
+        return self.get_full_name() or self.username
+
+
+class Store(models.Model):
+    code = models.SlugField(_("store code"), max_length=32, unique=True)
+    name = models.CharField(_("store name"), max_length=120)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(models.Model):
+    """A group of trainees who learn and are assessed together (e.g. '2026 Q4 Taipei')."""
+
+    code = models.SlugField(_("cohort code"), max_length=40, unique=True)
+    name = models.CharField(_("cohort name"), max_length=120)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    full_name = models.CharField(
+        _("full name as printed on certificates"),
+        max_length=100,
+        help_text=_("Written exactly as it must appear, e.g. 陳大文. No first/last split."),
+    )
+    employee_number = models.CharField(_("employee number"), max_length=32, blank=True)
+    store = models.ForeignKey(
+        Store,
+        verbose_name=_("store / branch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+    )
+    cohorts = models.ManyToManyField(
+        Cohort, verbose_name=_("cohorts"), blank=True, related_name="members"
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee_number"],
+                condition=~models.Q(employee_number=""),
+                name="profile_unique_employee_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        # Stored NFC so that names compare, search and print the same way everywhere.
+        self.full_name = unicodedata.normalize("NFC", self.full_name.strip())

@@ -1,0 +1,36 @@
+"""The three roles are Django groups; admins are superusers. Helpers here are the one
+place that answers "what is this user?" for views, templates and tests."""
+
+from django.utils.translation import gettext_lazy as _
+
+TRAINEE = "Trainee"
+TRAINER = "Trainer"
+ASSESSOR = "Assessor"
+ROLE_NAMES = (TRAINEE, TRAINER, ASSESSOR)
+ROLE_LABELS = {TRAINEE: _("Trainee"), TRAINER: _("Trainer"), ASSESSOR: _("Assessor")}
+
+
+def _group_names(user) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def is_trainee(user) -> bool:
+    return TRAINEE in _group_names(user)
+
+
+def is_trainer(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or TRAINER in _group_names(user))
+
+
+def is_assessor(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or ASSESSOR in _group_names(user))
+
+
+def is_admin(user) -> bool:
+    return user.is_authenticated and user.is_superuser

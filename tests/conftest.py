@@ -1,0 +1,111 @@
+"""Fixtures every suite shares: the role groups, one user per role, logged-in clients."""
+
+import pytest
+from django.test import Client
+
+from people.services import roles_sync
+from tests.factories.people import (
+    PASSWORD,
+    make_admin,
+    make_assessor,
+    make_trainee,
+    make_trainer,
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def role_groups(db):
+    return roles_sync()
+
+
+@pytest.fixture
+def trainee(role_groups):
+    return make_trainee(name="林小美")
+
+
+@pytest.fixture
+def other_trainee(role_groups):
+    return make_trainee(name="王大明")
+
+
+@pytest.fixture
+def trainer(role_groups):
+    return make_trainer(name="張教練")
+
+
+@pytest.fixture
+def assessor(role_groups):
+    return make_assessor(name="陳評審")
+
+
+@pytest.fixture
+def admin_user(role_groups):
+    return make_admin(name="系統管理員")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def trainee_client(trainee):
+    return _client_for(trainee)
+
+
+@pytest.fixture
+def other_trainee_client(other_trainee):
+    return _client_for(other_trainee)
+
+
+@pytest.fixture
+def trainer_client(trainer):
+    return _client_for(trainer)
+
+
+@pytest.fixture
+def assessor_client(assessor):
+    return _client_for(assessor)
+
+
+@pytest.fixture
+def admin_client_(admin_user):
+    return _client_for(admin_user)
+
+
+ROLE_NAMES = ("anonymous", "trainee", "other_trainee", "trainer", "assessor", "admin")
+
+
+@pytest.fixture
+def client_as(db, role_groups, request):
+    """`client_as("trainer")` -> (client, user). One call per role keeps role matrices short."""
+    cache: dict[str, tuple] = {}
+
+    def get(role: str):
+        if role not in cache:
+            if role == "anonymous":
+                cache[role] = (Client(), None)
+            else:
+                fixture = {"admin": "admin_user"}.get(role, role)
+                user = request.getfixturevalue(fixture)
+                cache[role] = (_client_for(user), user)
+        return cache[role]
+
+    return get
+
+
+__all__ = ["PASSWORD", "ROLE_NAMES"]
