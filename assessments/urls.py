@@ -1,8 +1,6 @@
-from django.urls import path
+"""URLs of the assessments app: one module per feature in `assessments/routes/`, each with `urlpatterns`."""
 
-from assessments import views
+from config.autoload import import_submodules
 
 app_name = "assessments"
-urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-]
+urlpatterns = [p for module in import_submodules("assessments.routes") for p in module.urlpatterns]

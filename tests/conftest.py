@@ -13,6 +13,20 @@ from tests.factories.people import (
 )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The suite builds its schema without migrations (fast, and independent of migration
+    history); the data our migrations create is created here through the same services."""
+    from wagtail.models import Locale
+
+    from content.services.site import site_ensure_home
+
+    with django_db_blocker.unblock():
+        Locale.objects.get_or_create(language_code="zh-hant")
+        site_ensure_home()
+        roles_sync()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,8 +1,6 @@
-from django.urls import path
+"""URLs of the training app: one module per feature in `training/routes/`, each with `urlpatterns`."""
 
-from training import views
+from config.autoload import import_submodules
 
 app_name = "training"
-urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-]
+urlpatterns = [p for module in import_submodules("training.routes") for p in module.urlpatterns]

@@ -1,1 +1,0 @@
-from content.pages.home import HomePage  # noqa: F401
