@@ -2,10 +2,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
-from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from content.views import home as content_home
 from people import views as people_views
 
 urlpatterns = [
@@ -21,7 +21,7 @@ urlpatterns += i18n_patterns(
     path("assess/", include("assessments.urls")),
     path("verify/", include("assessments.verify_urls")),
     path("trainer/", include("content.urls")),
-    path("", wagtail_views.serve, {"path": ""}, name="home"),
+    path("", content_home.home, name="home"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
