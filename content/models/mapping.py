@@ -28,3 +28,24 @@ class CompetencyMapped(models.Model):
 
     class Meta:
         abstract = True
+
+    def mapping_label(self) -> str:
+        """How the item is named in the mapping matrix."""
+        return str(self)
+
+    def mapping_edit_url(self) -> str | None:
+        """Where a trainer edits the item (None when it has no edit page of its own)."""
+        return None
+
+
+def mapped_models() -> list[type[CompetencyMapped]]:
+    """Every concrete model that carries a mapping (lessons, scenario choices, questions,
+    observation items...), found from the class hierarchy so new kinds join by inheriting."""
+    found: list[type[CompetencyMapped]] = []
+    pending = list(CompetencyMapped.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if not model._meta.abstract and not model._meta.proxy and model not in found:
+            found.append(model)
+    return sorted(found, key=lambda m: m._meta.label)
