@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "content",
     "training",
     "assessments",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -71,7 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.csp.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -226,4 +227,6 @@ LOGGING = {
 
 def require_secret_key() -> None:
     if not SECRET_KEY:
-        raise ImproperlyConfigured(_("DJANGO_SECRET_KEY must be set in production."))
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set in production (a long random string)."
+        )

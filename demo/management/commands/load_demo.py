@@ -1,0 +1,39 @@
+"""`manage.py load_demo`: build (or top up) the demo site. Idempotent: every loader matches
+what exists and only adds what is missing."""
+
+import importlib
+
+from django.core.management.base import BaseCommand
+
+from demo import accounts
+
+# Order matters: the unit before the course, the course before its scenarios and quizzes,
+# the training records before the assessor's evidence and certificates.
+LOADERS = (
+    "content.demo.unit",
+    "content.demo.course",
+    "content.demo.scenarios",
+    "content.demo.questions",
+    "training.demo.enrolments",
+    "assessments.demo.workspace",
+    "assessments.demo.certificates",
+)
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts, unit, course and sample records (idempotent)."
+
+    def handle(self, *args, **options):
+        created = accounts.load()
+        for dotted in LOADERS:
+            try:
+                module = importlib.import_module(dotted)
+            except ModuleNotFoundError as exc:
+                if exc.name != dotted:
+                    raise
+                continue
+            module.load()
+            self.stdout.write(f"  loaded {dotted}")
+        self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s)" % accounts.DEMO_PASSWORD))
+        for account in created:
+            self.stdout.write(f"  {account.username:<10} {account.role_label:<9} {account.full_name}")
