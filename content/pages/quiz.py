@@ -1,0 +1,134 @@
+"""A quiz in a course module: which questions (fixed, or drawn per indicator or per tag),
+how attempts are scored, and when a trainee may see answers. Taking a quiz happens in the
+training app (/learn/quiz/<page id>/); this page only holds the trainer's settings."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+
+from content.models.questions import Question
+
+
+class QuizPage(Page):
+    class Selection(models.TextChoices):
+        FIXED = "fixed", _("Fixed questions")
+        PER_INDICATOR = "per_indicator", _("Random draw of N per indicator")
+        PER_TAG = "per_tag", _("Random draw of N per tag")
+
+    class GradingMethod(models.TextChoices):
+        HIGHEST = "highest", _("Highest attempt")
+        LATEST = "latest", _("Latest attempt")
+        FIRST = "first", _("First attempt")
+        AVERAGE = "average", _("Average of attempts")
+
+    class ReviewPolicy(models.TextChoices):
+        IMMEDIATELY = "immediately", _("Immediately after each question")
+        AFTER_SUBMISSION = "after_submission", _("After the attempt is submitted")
+        AFTER_LAST_ATTEMPT = "after_last_attempt", _("After the last allowed attempt")
+        NEVER = "never", _("Never")
+
+    intro = RichTextField(_("introduction"), blank=True)
+    selection = models.CharField(
+        _("question selection"), max_length=20, choices=Selection.choices, default=Selection.FIXED
+    )
+    draw_count = models.PositiveSmallIntegerField(
+        _("questions drawn per indicator or tag"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    draw_tags = models.CharField(
+        _("tags to draw from"),
+        max_length=300,
+        blank=True,
+        help_text=_("Comma-separated tag names, for a draw per tag."),
+    )
+    shuffle_questions = models.BooleanField(_("shuffle question order"), default=False)
+    shuffle_options = models.BooleanField(_("shuffle options"), default=True)
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=70, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=3, help_text=_("0 means unlimited.")
+    )
+    grading_method = models.CharField(
+        _("grading method"),
+        max_length=20,
+        choices=GradingMethod.choices,
+        default=GradingMethod.HIGHEST,
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for no time limit."),
+    )
+    review_policy = models.CharField(
+        _("show correct answers and feedback"),
+        max_length=20,
+        choices=ReviewPolicy.choices,
+        default=ReviewPolicy.AFTER_SUBMISSION,
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("selection"),
+                InlinePanel("fixed_questions", heading=_("Fixed questions"), label=_("Question")),
+                FieldRowPanel([FieldPanel("draw_count"), FieldPanel("draw_tags")]),
+                FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
+            ],
+            heading=_("Questions"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("pass_mark"),
+                        FieldPanel("attempts_allowed"),
+                        FieldPanel("grading_method"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("time_limit_minutes"), FieldPanel("review_policy")]),
+            ],
+            heading=_("Attempts and review"),
+        ),
+    ]
+    parent_page_types = ["content.ModulePage"]
+    subpage_types: list[str] = []
+    template = "content/quiz_page.html"
+
+    class Meta:
+        verbose_name = _("quiz")
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [tag.strip() for tag in self.draw_tags.split(",") if tag.strip()]
+
+    def serve(self, request, *args, **kwargs):
+        # The trainee's side (attempts, results) belongs to the training app.
+        return redirect(reverse("training:quiz", args=[self.pk]))
+
+    def serve_preview(self, request, mode_name):
+        return render(request, self.template, {"page": self, "self": self, "request": request})
+
+
+class QuizQuestion(Orderable):
+    page = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="fixed_questions")
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    panels = [FieldPanel("question")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("quiz question")
+        verbose_name_plural = _("quiz questions")
