@@ -9,7 +9,6 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 from django.core.exceptions import ValidationError
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -25,12 +24,15 @@ def video_embed_url(url: str) -> str | None:
     """The privacy-friendly player URL for a YouTube or Vimeo link (the only players our
     Content-Security-Policy frames), or None for anything else. Pure: no network call."""
     try:
-        parsed = urlparse(url.strip())
+        parsed = urlparse((url or "").strip())
     except ValueError:
         return None
     if parsed.scheme not in {"http", "https"}:
         return None
     host = (parsed.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    if host in {"vimeo.com", "player.vimeo.com"}:
+        digits = [p for p in parsed.path.split("/") if p.isdigit()]
+        return f"https://player.vimeo.com/video/{digits[0]}" if digits else None
     video_id = ""
     if host == "youtu.be":
         video_id = parsed.path.strip("/").split("/")[0]
@@ -41,13 +43,7 @@ def video_embed_url(url: str) -> str | None:
             parts = parsed.path.strip("/").split("/")
             if len(parts) >= 2 and parts[0] in {"embed", "shorts", "live"}:
                 video_id = parts[1]
-        if video_id and _YOUTUBE_ID.match(video_id):
-            return f"https://www.youtube-nocookie.com/embed/{video_id}"
-        return None
-    elif host in {"vimeo.com", "player.vimeo.com"}:
-        digits = [p for p in parsed.path.split("/") if p.isdigit()]
-        return f"https://player.vimeo.com/video/{digits[0]}" if digits else None
-    if host == "youtu.be" and _YOUTUBE_ID.match(video_id or ""):
+    if video_id and _YOUTUBE_ID.match(video_id):
         return f"https://www.youtube-nocookie.com/embed/{video_id}"
     return None
 
@@ -282,8 +278,4 @@ class LessonBodyBlock(blocks.StreamBlock):
     procedure = ProcedureBlock()
 
     class Meta:
-        block_counts = {}
-
-    @cached_property
-    def names(self) -> list[str]:
-        return list(self.child_blocks)
+        label = _("Lesson body")

@@ -126,3 +126,34 @@ def test_area_entry_points_follow_roles(client_as, role, learning, assessing):
     client, _ = client_as(role)
     assert client.get(reverse("training:dashboard")).status_code == learning
     assert client.get(reverse("assessments:dashboard")).status_code == assessing
+
+
+def test_deactivated_user_is_signed_out_on_next_request(trainee_client, trainee):
+    assert trainee_client.get(reverse("training:dashboard")).status_code == 200
+    trainee.is_active = False
+    trainee.save(update_fields=["is_active"])
+    response = trainee_client.get(reverse("training:dashboard"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_login_issues_a_new_session_key(client, trainee):
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.session.session_key
+    client.post(reverse("login"), {"username": trainee.username, "password": PASSWORD})
+    assert client.session.session_key != before
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("anonymous", False), ("trainee", False), ("other_trainee", False), ("trainer", False), ("assessor", False), ("admin", True)],
+)
+def test_people_snippets_only_for_admins(client_as, role, allowed):
+    client, _ = client_as(role)
+    for model in ("store", "cohort", "profile"):
+        response = client.get(f"/admin/snippets/people/{model}/")
+        if allowed:
+            assert response.status_code == 200
+        else:
+            assert response.status_code in (302, 403)

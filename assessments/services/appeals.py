@@ -1,0 +1,61 @@
+"""Appeals: lodged by the trainee, assigned by an admin to a different assessor, closed with
+an outcome by that reviewer."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.models.appeals import Appeal, AppealAssignment, AppealOutcome
+from assessments.models.decisions import Decision
+from assessments.services.audit import audit_record
+from people import roles
+
+
+@transaction.atomic
+def appeal_lodge(*, trainee, decision: Decision, reason: str) -> Appeal:
+    if decision.trainee_id != trainee.pk:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the appeal."))
+    if Appeal.objects.filter(decision=decision, outcomes__isnull=True).exists():
+        raise ValidationError(_("An appeal against this decision is already open."))
+    appeal = Appeal.objects.create(decision=decision, trainee=trainee, reason=reason)
+    audit_record(actor=trainee, action="appeal.lodged", obj=appeal, trainee=trainee, summary=reason[:200])
+    return appeal
+
+
+@transaction.atomic
+def appeal_assign(*, admin, appeal: Appeal, reviewer) -> AppealAssignment:
+    if not roles.is_admin(admin):
+        raise PermissionDenied
+    if not roles.is_assessor(reviewer) or reviewer.is_superuser and not reviewer.groups.filter(name=roles.ASSESSOR).exists():
+        raise ValidationError(_("The reviewer must be an assessor."))
+    if reviewer.pk in (appeal.decision.assessor_id, appeal.trainee_id):
+        raise ValidationError(_("The reviewer must not be the assessor who made the decision."))
+    if appeal.outcomes.exists():
+        raise ValidationError(_("This appeal is closed."))
+    assignment = AppealAssignment.objects.create(appeal=appeal, reviewer=reviewer, assigned_by=admin)
+    audit_record(actor=admin, action="appeal.assigned", obj=assignment, trainee=appeal.trainee,
+                 summary=reviewer.printed_name, data={"appeal": appeal.pk, "reviewer": reviewer.pk})
+    return assignment
+
+
+def current_reviewer_id(appeal: Appeal) -> int | None:
+    latest = appeal.assignments.order_by("-assigned_at", "-pk").first()
+    return latest.reviewer_id if latest else None
+
+
+@transaction.atomic
+def appeal_outcome_record(*, reviewer, appeal: Appeal, outcome: str, reasons: str) -> AppealOutcome:
+    if current_reviewer_id(appeal) != reviewer.pk:
+        raise PermissionDenied(_("Only the assigned reviewer records the outcome."))
+    if appeal.outcomes.exists():
+        raise ValidationError(_("This appeal is closed."))
+    if not reasons.strip():
+        raise ValidationError(_("Give the reasons for the outcome."))
+    if outcome not in AppealOutcome.Outcome.values:
+        raise ValidationError(_("Unknown outcome."))
+    result = AppealOutcome.objects.create(appeal=appeal, reviewer=reviewer, outcome=outcome, reasons=reasons)
+    audit_record(actor=reviewer, action="appeal.decided", obj=result, trainee=appeal.trainee,
+                 summary=result.get_outcome_display(), data={"appeal": appeal.pk})
+    return result

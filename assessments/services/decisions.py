@@ -1,0 +1,123 @@
+"""Recording a decision for a unit. Competent only when the competency profile has no gaps;
+Not Yet Competent records the gaps, feedback and a reassessment date; a later attempt is a
+new round and the earlier decision stays."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.models.appeals import AppealAssignment
+from assessments.models.decisions import Decision
+from assessments.selectors.decisions import current_decision
+from assessments.selectors.profile import competency_profile
+from assessments.selectors.scope import trainees_for_assessor
+from assessments.services.audit import audit_record
+from people import roles
+
+
+class DecisionRefused(ValidationError):
+    def __init__(self, message, gaps: list[str] | None = None):
+        super().__init__(message)
+        self.gaps = gaps or []
+
+
+def _may_decide(assessor, trainee, corrects: Decision | None) -> bool:
+    if not roles.is_assessor(assessor) or assessor.pk == trainee.pk:
+        return False
+    if trainees_for_assessor(assessor).filter(pk=trainee.pk).exists():
+        return True
+    # The independent reviewer of an appeal may record a correcting decision.
+    return corrects is not None and AppealAssignment.objects.filter(
+        appeal__decision=corrects, reviewer=assessor
+    ).exists()
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    assessor,
+    trainee,
+    unit,
+    course=None,
+    outcome: str,
+    reasons: str,
+    assessed_on: date,
+    feedback: str = "",
+    reassessment_on: date | None = None,
+    corrects: Decision | None = None,
+    correction_reason: str = "",
+) -> Decision:
+    if not _may_decide(assessor, trainee, corrects):
+        raise PermissionDenied(_("Only an assessor assigned to this trainee may decide."))
+    if not reasons.strip():
+        raise DecisionRefused(_("Give the reasons for the decision."))
+    profile = competency_profile(trainee=trainee, unit=unit, course=course)
+    if outcome == Decision.Outcome.COMPETENT and not profile.complete:
+        gaps = profile.gaps or [_("The unit has no indicators to assess.")]
+        raise DecisionRefused(
+            _("Competent cannot be recorded while the profile has gaps: %(gaps)s") % {"gaps": "; ".join(gaps)},
+            gaps=gaps,
+        )
+    if outcome == Decision.Outcome.NOT_YET_COMPETENT:
+        if not feedback.strip():
+            raise DecisionRefused(_("Give the trainee feedback on what to work on."))
+        if reassessment_on is None:
+            raise DecisionRefused(_("Set a reassessment date."))
+    elif outcome != Decision.Outcome.COMPETENT:
+        raise DecisionRefused(_("Unknown outcome."))
+
+    latest = current_decision(trainee=trainee, unit=unit)
+    if corrects is not None:
+        if corrects.trainee_id != trainee.pk or corrects.unit_id != unit.pk:
+            raise PermissionDenied
+        if not correction_reason.strip():
+            raise DecisionRefused(_("Say why the earlier decision is corrected."))
+        if corrects.corrections.exists():
+            raise DecisionRefused(_("This decision has already been corrected."))
+        round_number = corrects.round_number
+    elif latest is None:
+        round_number = 1
+    elif latest.outcome == Decision.Outcome.COMPETENT:
+        raise DecisionRefused(
+            _("The trainee has already been assessed Competent; record a correction instead.")
+        )
+    else:
+        round_number = latest.round_number + 1
+
+    decision = Decision.objects.create(
+        trainee=trainee,
+        unit=unit,
+        course=course,
+        round_number=round_number,
+        assessor=assessor,
+        outcome=outcome,
+        reasons=reasons,
+        gaps=profile.gaps if outcome == Decision.Outcome.NOT_YET_COMPETENT else [],
+        feedback=feedback,
+        reassessment_on=reassessment_on if outcome == Decision.Outcome.NOT_YET_COMPETENT else None,
+        assessed_on=assessed_on,
+        corrects=corrects,
+        correction_reason=correction_reason,
+    )
+    audit_record(
+        actor=assessor, action="decision.recorded", obj=decision, trainee=trainee,
+        summary=f"{decision.get_outcome_display()} ({_('round')} {round_number})",
+        data={"gaps": decision.gaps, "corrects": corrects.pk if corrects else None},
+    )
+    if outcome == Decision.Outcome.COMPETENT:
+        transaction.on_commit(lambda: _certificate_hook(decision))
+    return decision
+
+
+def _certificate_hook(decision: Decision) -> None:
+    # CERTIFICATE CALL POINT. The certificate helper (issue 8) writes
+    # assessments/services/certificates.py with certificate_issue_on_decision(decision=...).
+    # Imported lazily, after the decision has committed; until that module exists this is a
+    # no-op (ImportError skipped). Any other error propagates so it is not silently lost.
+    try:
+        from assessments.services.certificates import certificate_issue_on_decision
+    except ImportError:
+        return
+    certificate_issue_on_decision(decision=decision)

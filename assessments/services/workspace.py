@@ -1,0 +1,41 @@
+"""Assessor assignments and the oral question bank."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.models.assignments import AssessorAssignment
+from assessments.models.questions import OralQuestion
+from assessments.services.audit import audit_record
+from people import roles
+
+
+@transaction.atomic
+def assessor_assignment_create(*, admin, assessor, cohort=None, store=None) -> AssessorAssignment:
+    if admin is not None and not roles.is_admin(admin):
+        raise PermissionDenied
+    if not roles.is_assessor(assessor):
+        raise ValidationError(_("Only assessors can be assigned."))
+    if (cohort is None) == (store is None):
+        raise ValidationError(_("Choose a cohort or a store."))
+    assignment, created = AssessorAssignment.objects.get_or_create(
+        assessor=assessor, cohort=cohort, store=store, defaults={"assigned_by": admin}
+    )
+    if created:
+        audit_record(actor=admin, action="assignment.created", obj=assignment,
+                     summary=f"{assessor.printed_name} → {cohort or store}")
+    return assignment
+
+
+@transaction.atomic
+def oral_question_create(*, author, unit, indicator, text: str, model_answer: str, competency_items=()) -> OralQuestion:
+    if not roles.is_assessor(author):
+        raise PermissionDenied
+    if indicator.unit_id != unit.pk or any(i.unit_id != unit.pk for i in competency_items):
+        raise ValidationError(_("The indicator and items must belong to the unit."))
+    question = OralQuestion.objects.create(
+        unit=unit, indicator=indicator, text=text, model_answer=model_answer, created_by=author
+    )
+    question.competency_items.set(competency_items)
+    audit_record(actor=author, action="oral_question.created", obj=question, summary=text[:200])
+    return question

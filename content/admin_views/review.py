@@ -1,0 +1,46 @@
+"""Publishing under review: on pages that have a workflow, only admins publish directly;
+everyone else submits to the workflow, where a second person approves.
+
+Trainers hold Wagtail's publish permission (people.services.roles_sync), which would let
+them skip the review; these hooks close that door in the editor, the page action menu and
+bulk actions."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.models import Page
+
+
+def must_use_workflow(user, page: Page | None) -> bool:
+    if user.is_superuser or page is None:
+        return False
+    return page.get_workflow() is not None
+
+
+@hooks.register("before_publish_page")
+def refuse_direct_publish(request, page):
+    if must_use_workflow(request.user, page):
+        messages.error(
+            request,
+            _("This page is published through review: submit it, and another trainer or an admin approves it."),
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("construct_page_action_menu")
+def hide_publish_button(menu_items, request, context):
+    page = context.get("page") if context.get("page") and context["page"].pk else context.get("parent_page")
+    if must_use_workflow(request.user, page):
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish(request, action_type, objects, action_class_instance):
+    if action_type != "publish" or request.user.is_superuser:
+        return None
+    if any(isinstance(obj, Page) and obj.get_workflow() is not None for obj in objects):
+        messages.error(request, _("Pages under review cannot be published in bulk."))
+        return redirect("wagtailadmin_home")
+    return None

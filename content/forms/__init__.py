@@ -1,0 +1,1 @@
+"""Admin and site forms of the content app, one module per feature."""

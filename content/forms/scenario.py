@@ -1,0 +1,134 @@
+"""Admin form pieces of the scenario page: the score field, the page form that refuses to
+publish an invalid graph, and the panel that draws the graph of the draft."""
+
+from __future__ import annotations
+
+import logging
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import Panel
+
+from content import scenario_graph
+
+logger = logging.getLogger(__name__)
+
+
+class ScoreListFormField(forms.CharField):
+    """Edits [{"indicator": "T2.1", "points": 2}] as the text 'T2.1:+2, T3.1:-1'."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return scenario_graph.format_scores(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        text = super().to_python(value)
+        try:
+            return scenario_graph.parse_scores(text)
+        except scenario_graph.ScoreSyntaxError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+    def has_changed(self, initial, data):
+        try:
+            return (initial or []) != self.to_python(data)
+        except ValidationError:
+            return True
+
+
+def _live_child_data(formset) -> list[dict]:
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE"):
+            continue
+        rows.append(data)
+    return rows
+
+
+class ScenarioPageForm(WagtailAdminPageForm):
+    """Saving a draft is always allowed; publishing requires a valid graph. The problems are
+    shown at the top of the form, each naming its step."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from content.selectors.scenarios import scenario_unit_indicators
+
+        if "indicators" in self.fields:
+            anchor = self.instance if self.instance.pk else self.parent_page
+            self.fields["indicators"].queryset = scenario_unit_indicators(anchor)
+            self.fields["indicators"].widget = forms.CheckboxSelectMultiple()
+            self.fields["indicators"].widget.choices = self.fields["indicators"].choices
+
+    def is_publishing(self) -> bool:
+        return bool(self.data.get("action-publish"))
+
+    def draft_graph(self) -> scenario_graph.Graph:
+        steps = [
+            scenario_graph.Step(
+                key=row.get("key") or "",
+                kind=row.get("kind") or scenario_graph.LINE,
+                text=row.get("text") or "",
+                speaker=row.get("speaker") or "",
+                rating=row.get("rating") or "",
+                is_start=bool(row.get("is_start")),
+            )
+            for row in _live_child_data(self.formsets["steps"])
+        ]
+        choices = [
+            scenario_graph.Choice(
+                id=i,
+                from_key=row.get("from_key") or "",
+                to_key=row.get("to_key") or "",
+                text=row.get("text") or "",
+                feedback=row.get("feedback") or "",
+                scores=scenario_graph.scores_tuple(row.get("scores")),
+            )
+            for i, row in enumerate(_live_child_data(self.formsets["choices"]))
+        ]
+        claimed = tuple(sorted(i.code for i in (self.cleaned_data.get("indicators") or [])))
+        return scenario_graph.Graph(steps=steps, choices=choices, claimed_codes=claimed)
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if not valid or not self.is_publishing():
+            return valid
+        known = [i.code for i in self.fields["indicators"].queryset]
+        problems = scenario_graph.validate(self.draft_graph(), known_codes=known)
+        for problem in problems:
+            self.add_error(None, problem.message)
+        if problems:
+            self.add_error(
+                None,
+                _("The scenario was not published: fix the problems above, or save a draft."),
+            )
+        return not problems
+
+
+class ScenarioGraphPanel(Panel):
+    """The graph of the draft as a picture, with its validation problems."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "content/scenario/graph_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            page = self.instance
+            svg, problems, error = "", [], ""
+            if page is not None and page.pk:
+                from content.selectors.scenarios import scenario_graph_of, scenario_problems
+
+                try:
+                    problems = scenario_problems(page)
+                    svg = scenario_graph.render_svg(scenario_graph_of(page))
+                except scenario_graph.RenderError as exc:
+                    logger.warning("scenario graph not drawn: %s", exc)
+                    error = str(exc)
+            context.update(
+                {"svg": svg, "problems": problems, "render_error": error, "page_obj": page}
+            )
+            return context

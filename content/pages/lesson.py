@@ -1,0 +1,112 @@
+"""A lesson: a StreamField page under a module, tagged with the indicators and K/S items it
+teaches. Trainees' progress through lessons lives in training (LessonProgress)."""
+
+from django import forms
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from content.blocks import LessonBodyBlock
+from content.models.framework import CompetencyItem, Indicator
+from content.models.mapping import CompetencyMapped
+from content.page_context import LearningContextMixin
+from content.reading_time import plain_text, reading_minutes
+
+
+def unit_id_for(page) -> int | None:
+    """The competency unit of the course a page (or would-be parent) sits in."""
+    from content.pages.course import CoursePage
+
+    if page is None or not getattr(page, "pk", None):
+        return None
+    course = CoursePage.objects.ancestor_of(page, inclusive=True).only("unit_id").first()
+    return course.unit_id if course else None
+
+
+class LessonPageForm(WagtailAdminPageForm):
+    """Offers only the indicators and K/S items of the course's own unit."""
+
+    def __init__(self, *args, parent_page=None, **kwargs):
+        super().__init__(*args, parent_page=parent_page, **kwargs)
+        unit_id = unit_id_for(parent_page)
+        if unit_id is not None:
+            if "indicators" in self.fields:
+                self.fields["indicators"].queryset = Indicator.objects.filter(unit_id=unit_id)
+            if "competency_items" in self.fields:
+                self.fields["competency_items"].queryset = CompetencyItem.objects.filter(
+                    unit_id=unit_id
+                )
+
+
+class LessonPage(LearningContextMixin, CompetencyMapped, Page):
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence: what the trainee will be able to do after this lesson."),
+    )
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated time (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the reading time computed from the text."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("estimated_minutes"),
+    ]
+    mapping_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("indicators", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("competency_items", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("assessment_method"),
+            ],
+            heading=_("What this lesson teaches"),
+        )
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(mapping_panels, heading=_("Competency mapping")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    base_form_class = LessonPageForm
+    parent_page_types = ["content.ModulePage"]
+    subpage_types: list[str] = []
+    template = "content/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    @property
+    def computed_reading_minutes(self) -> int:
+        return reading_minutes(plain_text(self.body))
+
+    @property
+    def reading_minutes(self) -> int:
+        """The trainer's estimate when given, the computed reading time otherwise."""
+        return self.estimated_minutes or self.computed_reading_minutes
+
+    def mapping_label(self) -> str:
+        return str(_("Lesson: %(title)s") % {"title": self.title})
+
+    def mapping_edit_url(self) -> str | None:
+        return reverse("wagtailadmin_pages:edit", args=[self.pk]) if self.pk else None

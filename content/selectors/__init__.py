@@ -1,0 +1,1 @@
+"""Reads of the content app shared by views, one module per feature."""
