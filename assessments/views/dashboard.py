@@ -1,10 +1,46 @@
+"""The assessor dashboard at /assess/: trainees in scope with status and needs, and the cohort
+heat map (indicators × trainees). Trainers see it read-only."""
+
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from people.permissions import assessor_required
+from assessments.selectors.dashboard import Status, trainee_rows
+from assessments.selectors.scope import assessment_context, can_decide, trainees_visible_to
+from people import roles
+from people.models import Cohort
 
 
 @never_cache
-@assessor_required
 def dashboard(request):
-    return render(request, "assessments/dashboard.html", {})
+    user = request.user
+    if not user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not (roles.is_assessor(user) or roles.is_trainer(user)):
+        raise PermissionDenied
+    scope = trainees_visible_to(user)
+    cohorts = list(Cohort.objects.filter(members__user__in=scope.values("pk")).distinct().order_by("code"))
+    cohort = next((c for c in cohorts if c.code == request.GET.get("cohort")), None)
+    trainees = scope.filter(profile__cohorts=cohort) if cohort else scope
+    unit, course = assessment_context(None)
+    indicators, rows = trainee_rows(trainees=trainees, unit=unit, course=course)
+    counts = {key: 0 for key in Status.LABELS}
+    for row in rows:
+        counts[row.status] += 1
+    return render(
+        request,
+        "assessments/workspace/dashboard.html",
+        {
+            "unit": unit,
+            "course": course,
+            "indicators": indicators,
+            "rows": rows,
+            "cohorts": cohorts,
+            "cohort": cohort,
+            "status_counts": [(Status.LABELS[k], k, v) for k, v in counts.items()],
+            "can_decide": can_decide(user),
+            "is_admin": roles.is_admin(user),
+        },
+    )

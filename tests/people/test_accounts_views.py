@@ -157,3 +157,9 @@ def test_people_snippets_only_for_admins(client_as, role, allowed):
             assert response.status_code == 200
         else:
             assert response.status_code in (302, 403)
+
+
+def test_wagtail_admin_speaks_traditional_chinese(trainer_client):
+    html = trainer_client.get("/admin/").content.decode()
+    assert 'lang="zh-hant"' in html
+    assert "<title>控制面板" in html

@@ -1,0 +1,394 @@
+"""Writes about certificates: issue, revoke, reissue, bulk jobs, signing keys, reminders."""
+
+import calendar
+import datetime
+import hashlib
+import logging
+import secrets
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from assessments import pdf
+from assessments.models.certificates import (
+    BulkIssueItem,
+    BulkIssueJob,
+    Certificate,
+    CertificateCounter,
+    CertificateSigningKey,
+)
+from assessments.models.decisions import Decision
+from assessments.selectors import certificates as selectors
+from people import roles
+
+logger = logging.getLogger(__name__)
+
+NUMBER_PREFIX = "LA"
+PDF_TEMPLATE = "assessments/pdf/certificate.html"
+
+
+class CertificateError(Exception):
+    """A certificate cannot be issued or changed; the message is shown to the user."""
+
+
+class AlreadyIssued(CertificateError):
+    def __init__(self, certificate: Certificate):
+        super().__init__(_("A certificate was already issued for this decision."))
+        self.certificate = certificate
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _number_allocate(year: int) -> str:
+    CertificateCounter.objects.get_or_create(year=year)
+    counter = CertificateCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{NUMBER_PREFIX}-{year}-{counter.last:06d}"
+
+
+def _verification_code() -> str:
+    return secrets.token_urlsafe(24)  # 192 random bits, 32 URL-safe characters
+
+
+def _render_and_store(certificate: Certificate) -> None:
+    content = pdf.render_pdf(PDF_TEMPLATE, selectors.certificate_print_context(certificate))
+    certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    certificate.pdf_size = len(content)
+    year = timezone.localtime(certificate.issued_at).year
+    certificate.pdf.save(
+        f"{year}/{certificate.number}-{secrets.token_hex(8)}.pdf", ContentFile(content), save=False
+    )
+    try:
+        certificate.save(update_fields=["pdf", "pdf_sha256", "pdf_size"])
+    except Exception:
+        certificate.pdf.delete(save=False)
+        raise
+
+
+def _expires_on(course, issued_on: datetime.date) -> datetime.date | None:
+    months = getattr(course, "certificate_valid_months", None) if course else None
+    if not months:
+        return None
+    month_index = issued_on.month - 1 + months
+    year, month = issued_on.year + month_index // 12, month_index % 12 + 1
+    day = min(issued_on.day, calendar.monthrange(year, month)[1])
+    return datetime.date(year, month, day)
+
+
+def _check_may_issue(decision: Decision, by) -> None:
+    if by is None or roles.is_admin(by):
+        return
+    if roles.is_assessor(by) and decision.assessor_id == by.pk:
+        return
+    raise PermissionDenied(gettext("Only the deciding assessor or an admin may issue this certificate."))
+
+
+def _check_admin(by) -> None:
+    if by is None or not roles.is_admin(by):
+        raise PermissionDenied(gettext("Only admins may change certificates."))
+
+
+# --- issue ---------------------------------------------------------------------------
+
+
+def _create(*, decision: Decision, issued_by, replaces: Certificate | None) -> Certificate:
+    now = timezone.now()
+    issued_on = timezone.localtime(now).date()
+    trainee = decision.trainee
+    holder = unicodedata.normalize("NFC", trainee.printed_name.strip())[:100]
+    assessor_name = unicodedata.normalize("NFC", decision.assessor.printed_name.strip())[:100]
+    certificate = Certificate.objects.create(
+        number=_number_allocate(timezone.localtime(now).year),
+        verification_code=_verification_code(),
+        decision=decision,
+        trainee=trainee,
+        unit=decision.unit,
+        course=decision.course,
+        holder_name=holder,
+        assessor_name=assessor_name,
+        replaces=replaces,
+        issued_at=now,
+        issued_by=issued_by,
+        expires_on=_expires_on(decision.course, issued_on),
+    )
+    _render_and_store(certificate)
+    return certificate
+
+
+@transaction.atomic
+def certificate_issue(*, decision: Decision, issued_by=None) -> Certificate:
+    """Issue the certificate of a Competent decision, once. `issued_by` None means the
+    system acting on the course's auto-issue rule or a bulk job already authorised."""
+    _check_may_issue(decision, issued_by)
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related("trainee__profile", "assessor__profile", "unit", "course")
+        .get(pk=decision.pk)
+    )
+    if decision.outcome != Decision.Outcome.COMPETENT:
+        raise CertificateError(_("Certificates are issued only for Competent decisions."))
+    if not selectors.decision_is_current(decision):
+        raise CertificateError(_("This decision has been corrected by a later decision."))
+    existing = selectors.decision_original_certificate(decision)
+    if existing is not None:
+        raise AlreadyIssued(existing)
+    try:
+        with transaction.atomic():
+            return _create(decision=decision, issued_by=issued_by, replaces=None)
+    except IntegrityError as error:
+        existing = selectors.decision_original_certificate(decision)
+        if existing is not None:
+            raise AlreadyIssued(existing) from error
+        raise
+
+
+def certificate_issue_on_decision(*, decision: Decision) -> None:
+    """Called by the decision service after a decision is recorded: when the course issues
+    automatically and the decision is Competent, issue in the background once committed."""
+    course = decision.course
+    if decision.outcome != Decision.Outcome.COMPETENT:
+        return
+    if course is None or not course.auto_issue_certificate:
+        return
+    from assessments.tasks import certificate_issue_task
+
+    decision_id = decision.pk
+    transaction.on_commit(lambda: certificate_issue_task.enqueue(decision_id))
+
+
+# --- lifecycle -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_revoke(
+    *, certificate: Certificate, by, reason: str, show_reason_publicly: bool = False
+) -> Certificate:
+    _check_admin(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give a reason for revoking the certificate."))
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status != Certificate.Status.ISSUED:
+        raise CertificateError(_("Only a valid certificate can be revoked."))
+    certificate.status = Certificate.Status.REVOKED
+    certificate.status_changed_at = timezone.now()
+    certificate.status_changed_by = by
+    certificate.status_reason = reason[:1000]
+    certificate.status_reason_public = show_reason_publicly
+    certificate.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "status_changed_by",
+            "status_reason",
+            "status_reason_public",
+        ]
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """A new certificate (new number, current printed name) replaces the old one, which is
+    kept and shown as superseded."""
+    _check_admin(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give a reason for reissuing the certificate."))
+    old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if old.status != Certificate.Status.ISSUED:
+        raise CertificateError(_("Only a valid certificate can be reissued."))
+    old.status = Certificate.Status.SUPERSEDED
+    old.status_changed_at = timezone.now()
+    old.status_changed_by = by
+    old.status_reason = reason[:1000]
+    old.save(update_fields=["status", "status_changed_at", "status_changed_by", "status_reason"])
+    decision = Decision.objects.select_related(
+        "trainee__profile", "assessor__profile", "unit", "course"
+    ).get(pk=old.decision_id)
+    return _create(decision=decision, issued_by=by, replaces=old)
+
+
+# --- bulk issue ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bulk_issue_job_create(*, by, cohort, unit, decision_ids: list[int]) -> BulkIssueJob:
+    """Queue a background job issuing the chosen decisions' certificates. Only decisions
+    that are candidates for this cohort and unit are accepted."""
+    _check_admin(by)
+    wanted = set(decision_ids)
+    if not wanted:
+        raise CertificateError(_("Choose at least one decision."))
+    candidates = list(
+        selectors.bulk_issue_candidates(cohort=cohort, unit=unit)
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
+    )
+    if len(set(candidates)) != len(wanted):
+        raise CertificateError(
+            _("Some chosen decisions are not Competent decisions of this cohort without a certificate.")
+        )
+    job = BulkIssueJob.objects.create(created_by=by, cohort=cohort, unit=unit)
+    BulkIssueItem.objects.bulk_create(
+        [BulkIssueItem(job=job, decision_id=pk) for pk in sorted(set(candidates))]
+    )
+    _enqueue_job(job.pk)
+    return job
+
+
+def _enqueue_job(job_id: int) -> None:
+    from assessments.tasks import bulk_issue_job_task
+
+    transaction.on_commit(lambda: bulk_issue_job_task.enqueue(job_id))
+
+
+@transaction.atomic
+def bulk_issue_job_retry(*, job: BulkIssueJob, by) -> int:
+    _check_admin(by)
+    job = BulkIssueJob.objects.select_for_update().get(pk=job.pk)
+    count = job.items.filter(status=BulkIssueItem.Status.FAILED).update(
+        status=BulkIssueItem.Status.PENDING, error=""
+    )
+    if count:
+        job.status = BulkIssueJob.Status.PENDING
+        job.finished_at = None
+        job.save(update_fields=["status", "finished_at"])
+        _enqueue_job(job.pk)
+    return count
+
+
+def _bulk_item_process(item_id: int) -> None:
+    with transaction.atomic():
+        item = (
+            BulkIssueItem.objects.select_for_update()
+            .select_related("job", "decision")
+            .get(pk=item_id)
+        )
+        if item.status != BulkIssueItem.Status.PENDING:
+            return  # another run already handled it
+        item.attempts += 1
+        try:
+            with transaction.atomic():
+                certificate = certificate_issue(decision=item.decision, issued_by=item.job.created_by)
+        except AlreadyIssued as already:
+            item.status = BulkIssueItem.Status.SKIPPED
+            item.certificate = already.certificate
+            item.error = str(already)[:300]
+        except (CertificateError, PermissionDenied) as error:
+            item.status = BulkIssueItem.Status.FAILED
+            item.error = str(error)[:300]
+        except Exception as error:  # rendering or storage failure: listed, retryable
+            logger.exception("bulk certificate issue failed for item %s", item_id)
+            item.status = BulkIssueItem.Status.FAILED
+            item.error = f"{type(error).__name__}: {error}"[:300]
+        else:
+            item.status = BulkIssueItem.Status.ISSUED
+            item.certificate = certificate
+            item.error = ""
+        item.save(update_fields=["status", "certificate", "error", "attempts"])
+
+
+def bulk_issue_job_run(*, job_id: int) -> BulkIssueJob:
+    """Process every pending item of a job, one transaction per item. Safe to run twice at
+    once: each item is locked and re-checked, and the certificate constraint holds."""
+    with transaction.atomic():
+        job = BulkIssueJob.objects.select_for_update().get(pk=job_id)
+        if job.status == BulkIssueJob.Status.PENDING:
+            job.status = BulkIssueJob.Status.RUNNING
+            job.started_at = job.started_at or timezone.now()
+            job.save(update_fields=["status", "started_at"])
+    with translation.override(settings.LANGUAGE_CODE):
+        for item_id in job.items.filter(status=BulkIssueItem.Status.PENDING).values_list(
+            "pk", flat=True
+        ):
+            _bulk_item_process(item_id)
+    with transaction.atomic():
+        job = BulkIssueJob.objects.select_for_update().get(pk=job_id)
+        if not job.items.filter(status=BulkIssueItem.Status.PENDING).exists():
+            job.status = BulkIssueJob.Status.DONE
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "finished_at"])
+    return job
+
+
+def bulk_issue_job_counts(job: BulkIssueJob) -> dict[str, int]:
+    counts = job.items.aggregate(
+        total=Count("pk"),
+        issued=Count("pk", filter=Q(status=BulkIssueItem.Status.ISSUED)),
+        skipped=Count("pk", filter=Q(status=BulkIssueItem.Status.SKIPPED)),
+        failed=Count("pk", filter=Q(status=BulkIssueItem.Status.FAILED)),
+        pending=Count("pk", filter=Q(status=BulkIssueItem.Status.PENDING)),
+    )
+    return counts
+
+
+# --- signing keys ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_signing_key_create(*, rotate: bool = False) -> CertificateSigningKey:
+    """Create the organisation's signing key if there is none; with `rotate`, retire the
+    current one (it stays published) and create a new one."""
+    from assessments import badges
+
+    current = badges.signing_key_active()
+    if current is not None and not rotate:
+        return current
+    if current is not None:
+        CertificateSigningKey.objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
+    kid, private, public = badges.key_generate()
+    return CertificateSigningKey.objects.create(kid=kid, private_jwk=private, public_jwk=public)
+
+
+# --- reminders -------------------------------------------------------------------------
+
+
+def certificates_send_expiry_reminders(*, today: datetime.date | None = None) -> int:
+    """E-mail holders whose valid certificate expires within the design's reminder window.
+    Each certificate is reminded once."""
+    today = today or timezone.localdate()
+    design = selectors.design_load()
+    horizon = today + datetime.timedelta(days=design.reminder_days_before_expiry)
+    due = Certificate.objects.filter(
+        status=Certificate.Status.ISSUED,
+        expires_on__isnull=False,
+        expires_on__gte=today,
+        expires_on__lte=horizon,
+        reminder_sent_at__isnull=True,
+    ).select_related("trainee", "unit")
+    sent = 0
+    for certificate in due:
+        with transaction.atomic():
+            locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+            if locked.reminder_sent_at is not None:
+                continue
+            if certificate.trainee.email:
+                with translation.override(settings.LANGUAGE_CODE):
+                    subject = gettext("Your certificate %(number)s expires on %(date)s") % {
+                        "number": certificate.number,
+                        "date": certificate.expires_on.isoformat(),
+                    }
+                    body = gettext(
+                        "Your certificate %(number)s for unit %(unit)s expires on %(date)s. "
+                        "Please talk to your assessor about reassessment."
+                    ) % {
+                        "number": certificate.number,
+                        "unit": certificate.unit.code,
+                        "date": certificate.expires_on.isoformat(),
+                    }
+                send_mail(subject, body, None, [certificate.trainee.email])
+                sent += 1
+            locked.reminder_sent_at = timezone.now()
+            locked.save(update_fields=["reminder_sent_at"])
+    return sent

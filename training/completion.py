@@ -1,0 +1,365 @@
+"""Course completion: which activities a course holds and how far trainees are through them.
+
+ACTIVITY KINDS (the extension point)
+------------------------------------
+Every kind of page a trainee *does* inside a module (lessons, quizzes, scenarios) is an
+"activity kind", registered once with the Wagtail page model's label and a status function:
+
+    from training.completion import ActivityStatus, register_activity_kind
+
+    @register_activity_kind("content.QuizPage")
+    def quiz_status(trainee_ids, pages, course=None):
+        '''-> {(trainee_id, page_id): ActivityStatus}; a fixed number of queries whatever
+        the number of trainees or pages. Pairs left out count as "not started".'''
+        ...
+        return {(t, p): ActivityStatus(started=True, done=True, passed=True, score=85.0,
+                                        finished_at=when), ...}
+
+- `trainee_ids`: list[int]; `pages`: the live pages of that model in one course (specific
+  instances, stream fields deferred); `course` (optional parameter: declare it if you need
+  the course rules, e.g. `scenario_counting`) is the CoursePage. Positional or keyword
+  parameters both work. Values may be ActivityStatus or a dict with the same keys.
+- Put the module in `training/activity_kinds/<kind>.py`: that package is imported before
+  the registry is first used.
+- Which course rule applies is known for the three kinds of the product (override with the
+  `required=` / `satisfied=` keyword arguments):
+    content.LessonPage   required if course.require_all_lessons;        satisfied when done
+    content.QuizPage     required if course.require_all_quizzes_passed; satisfied when passed
+    content.ScenarioPage required if course.require_all_scenarios;      satisfied when done
+                         and score >= course.scenario_min_score (the status function
+                         reports the best or latest run's score per course.scenario_counting)
+    any other kind       always required;                               satisfied when done
+- After a trainee finishes an activity, call
+  `training.services.progress.enrolment_update_completion_for_page(trainee=..., page=...)`
+  so the course's completion is recorded (once, with its time; it never flips back).
+
+A course is complete when it has at least one required activity and all required
+activities are satisfied."""
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Page
+
+from config.autoload import import_submodules
+from content.pages.course import CoursePage, ModulePage
+
+
+@dataclass(frozen=True)
+class ActivityStatus:
+    started: bool = False
+    done: bool = False  # finished (lesson completed, attempt submitted, run ended)
+    passed: bool | None = None  # graded kinds only
+    score: float | None = None  # 0..100, graded kinds only
+    finished_at: datetime | None = None
+
+    @classmethod
+    def coerce(cls, value) -> "ActivityStatus":
+        if isinstance(value, ActivityStatus):
+            return value
+        if isinstance(value, Mapping):
+            known = {k: value[k] for k in cls.__dataclass_fields__ if k in value}
+            status = cls(**known)
+        else:
+            status = cls(**{k: getattr(value, k) for k in cls.__dataclass_fields__ if hasattr(value, k)})
+        if status.done and not status.started:
+            status = cls(**{**status.__dict__, "started": True})
+        return status
+
+
+NOT_STARTED = ActivityStatus()
+
+StatusFn = Callable[..., Mapping]
+RuleFn = Callable[[CoursePage], bool]
+SatisfiedFn = Callable[[CoursePage, ActivityStatus], bool]
+
+
+def _scenario_satisfied(course: CoursePage, status: ActivityStatus) -> bool:
+    return status.done and (status.score or 0) >= course.scenario_min_score
+
+
+DEFAULT_RULES: dict[str, tuple[RuleFn, SatisfiedFn]] = {
+    "content.LessonPage": (lambda c: c.require_all_lessons, lambda c, s: s.done),
+    "content.QuizPage": (lambda c: c.require_all_quizzes_passed, lambda c, s: bool(s.passed)),
+    "content.ScenarioPage": (lambda c: c.require_all_scenarios, _scenario_satisfied),
+}
+
+
+@dataclass(frozen=True)
+class ActivityKind:
+    label: str  # "content.LessonPage"
+    status_fn: StatusFn
+    required: RuleFn
+    satisfied: SatisfiedFn
+
+    @property
+    def model(self):
+        return apps.get_model(self.label)
+
+    def statuses(self, *, trainee_ids: list[int], pages: list, course: CoursePage) -> dict:
+        if not pages or not trainee_ids:
+            return {}
+        raw = _call_status_fn(self.status_fn, trainee_ids, pages, course)
+        return {key: ActivityStatus.coerce(value) for key, value in (raw or {}).items()}
+
+
+_KINDS: dict[str, ActivityKind] = {}
+_loaded = False
+
+
+def register_activity_kind(
+    page_model_label: str,
+    status_fn: StatusFn | None = None,
+    *,
+    required: RuleFn | None = None,
+    satisfied: SatisfiedFn | None = None,
+):
+    """Register (or replace) the activity kind of a page model. Usable as a decorator."""
+
+    def register(fn: StatusFn) -> StatusFn:
+        default_required, default_satisfied = DEFAULT_RULES.get(
+            page_model_label, (lambda c: True, lambda c, s: s.done)
+        )
+        _KINDS[page_model_label] = ActivityKind(
+            label=page_model_label,
+            status_fn=fn,
+            required=required or default_required,
+            satisfied=satisfied or default_satisfied,
+        )
+        return fn
+
+    if status_fn is not None:
+        return register(status_fn)
+    return register
+
+
+def activity_kinds() -> dict[str, ActivityKind]:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        import_submodules("training.activity_kinds")
+    return dict(_KINDS)
+
+
+def _call_status_fn(fn: StatusFn, trainee_ids, pages, course):
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return fn(trainee_ids, pages)
+    kwargs = {"course": course} if "course" in params or any(
+        p.kind is p.VAR_KEYWORD for p in params.values()
+    ) else {}
+    first = list(params.values())[:2]
+    if all(p.kind is p.KEYWORD_ONLY for p in first):
+        names = [p.name for p in first]
+        return fn(**{names[0]: trainee_ids, names[1]: pages}, **kwargs)
+    return fn(trainee_ids, pages, **kwargs)
+
+
+# --- Outline: the course's modules and activities in tree order -------------------------
+
+
+@dataclass
+class ModuleOutline:
+    page: Page
+    activities: list = field(default_factory=list)
+
+
+@dataclass
+class CourseOutline:
+    course: CoursePage
+    modules: list[ModuleOutline]
+    activities: list  # specific pages, tree order
+    kind_of: dict[int, ActivityKind]  # page id -> kind
+    module_of: dict[int, Page]  # activity page id -> module page
+
+    def position(self, page_id: int) -> int | None:
+        for index, page in enumerate(self.activities):
+            if page.pk == page_id:
+                return index
+        return None
+
+
+def course_outline(course: CoursePage) -> CourseOutline:
+    """Live modules of the course and the live activities in them, in tree order.
+    Queries: one for the tree, one per activity kind present."""
+    kinds = activity_kinds()
+    ct_by_label = {
+        label: ContentType.objects.get_for_model(kind.model) for label, kind in kinds.items()
+    }
+    module_ct = ContentType.objects.get_for_model(ModulePage)
+    kind_by_ct = {ct.pk: kinds[label] for label, ct in ct_by_label.items()}
+    rows = list(
+        Page.objects.descendant_of(course)
+        .live()
+        .filter(
+            depth__in=[course.depth + 1, course.depth + 2],
+            content_type_id__in=[module_ct.pk, *kind_by_ct],
+        )
+        .only("id", "title", "slug", "path", "depth", "url_path", "content_type_id", "live")
+        .order_by("path")
+    )
+    ids_by_kind: dict[str, list[int]] = {}
+    for row in rows:
+        if row.content_type_id in kind_by_ct and row.depth == course.depth + 2:
+            ids_by_kind.setdefault(kind_by_ct[row.content_type_id].label, []).append(row.pk)
+    specific: dict[int, Page] = {}
+    for label, ids in ids_by_kind.items():
+        queryset = kinds[label].model.objects.filter(pk__in=ids)
+        if hasattr(queryset, "defer_streamfields"):
+            queryset = queryset.defer_streamfields()
+        specific.update({page.pk: page for page in queryset})
+
+    modules: list[ModuleOutline] = []
+    by_path: dict[str, ModuleOutline] = {}
+    activities: list = []
+    kind_of: dict[int, ActivityKind] = {}
+    module_of: dict[int, Page] = {}
+    for row in rows:
+        if row.content_type_id == module_ct.pk and row.depth == course.depth + 1:
+            outline = ModuleOutline(page=row)
+            modules.append(outline)
+            by_path[row.path] = outline
+        elif row.pk in specific:
+            parent = by_path.get(row.path[: -Page.steplen])
+            if parent is None:
+                continue
+            page = specific[row.pk]
+            parent.activities.append(page)
+            activities.append(page)
+            kind_of[page.pk] = kind_by_ct[row.content_type_id]
+            module_of[page.pk] = parent.page
+    return CourseOutline(
+        course=course, modules=modules, activities=activities, kind_of=kind_of, module_of=module_of
+    )
+
+
+# --- Progress -----------------------------------------------------------------------------
+
+
+@dataclass
+class ActivityProgress:
+    page: Page
+    kind: ActivityKind
+    status: ActivityStatus
+    required: bool
+    satisfied: bool
+
+    @property
+    def state(self) -> str:
+        if self.satisfied:
+            return "done"
+        if self.status.started:
+            return "in_progress"
+        return "not_started"
+
+
+@dataclass
+class ModuleProgress:
+    page: Page
+    activities: list[ActivityProgress]
+
+    @property
+    def total(self) -> int:
+        return len(self.activities)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for a in self.activities if a.satisfied)
+
+    @property
+    def state(self) -> str:
+        if self.activities and self.done == self.total:
+            return "done"
+        if any(a.status.started for a in self.activities):
+            return "in_progress"
+        return "not_started"
+
+
+@dataclass
+class CourseProgress:
+    course: CoursePage
+    trainee_id: int
+    modules: list[ModuleProgress]
+    activities: list[ActivityProgress]
+
+    @property
+    def required_total(self) -> int:
+        return sum(1 for a in self.activities if a.required)
+
+    @property
+    def satisfied_total(self) -> int:
+        return sum(1 for a in self.activities if a.required and a.satisfied)
+
+    @property
+    def percent(self) -> int:
+        total = self.required_total
+        return round(100 * self.satisfied_total / total) if total else 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.required_total > 0 and self.satisfied_total == self.required_total
+
+    @property
+    def started(self) -> bool:
+        return any(a.status.started for a in self.activities)
+
+    def next_activity(self, after_page_id: int | None = None) -> ActivityProgress | None:
+        """The first unsatisfied activity after `after_page_id` (wrapping round), or the
+        first unsatisfied one in the course."""
+        pending = [a for a in self.activities if not a.satisfied]
+        if not pending:
+            return None
+        if after_page_id is not None:
+            ids = [a.page.pk for a in self.activities]
+            if after_page_id in ids:
+                start = ids.index(after_page_id)
+                for activity in self.activities[start:]:
+                    if not activity.satisfied:
+                        return activity
+        return pending[0]
+
+
+def course_progress(
+    *, course: CoursePage, trainee_ids: Iterable[int], outline: CourseOutline | None = None
+) -> dict[int, CourseProgress]:
+    """Progress of each trainee through the course. Queries: the outline's plus one call of
+    each kind's status function for all trainees at once."""
+    outline = outline or course_outline(course)
+    trainee_ids = list(trainee_ids)
+    pages_by_kind: dict[str, list] = {}
+    for page in outline.activities:
+        pages_by_kind.setdefault(outline.kind_of[page.pk].label, []).append(page)
+    statuses: dict = {}
+    kinds = {kind.label: kind for kind in outline.kind_of.values()}
+    for label, pages in pages_by_kind.items():
+        statuses.update(kinds[label].statuses(trainee_ids=trainee_ids, pages=pages, course=course))
+
+    result: dict[int, CourseProgress] = {}
+    for trainee_id in trainee_ids:
+        by_page: dict[int, ActivityProgress] = {}
+        for page in outline.activities:
+            kind = outline.kind_of[page.pk]
+            status = statuses.get((trainee_id, page.pk), NOT_STARTED)
+            by_page[page.pk] = ActivityProgress(
+                page=page,
+                kind=kind,
+                status=status,
+                required=bool(kind.required(course)),
+                satisfied=bool(kind.satisfied(course, status)),
+            )
+        modules = [
+            ModuleProgress(page=m.page, activities=[by_page[a.pk] for a in m.activities])
+            for m in outline.modules
+        ]
+        result[trainee_id] = CourseProgress(
+            course=course,
+            trainee_id=trainee_id,
+            modules=modules,
+            activities=[by_page[p.pk] for p in outline.activities],
+        )
+    return result
