@@ -6,6 +6,7 @@ URLs, no network hosts, no paths outside those roots."""
 
 import base64
 import mimetypes
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Relative URLs in our templates resolve against this fake origin; nothing is ever fetched
@@ -64,8 +66,20 @@ def data_uri(content: bytes, content_type: str) -> str:
     return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
 
 
+_local = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """One font configuration per thread: the fonts are loaded once, not on every render
+    (our templates use system fonts only, no @font-face)."""
+    if getattr(_local, "font_config", None) is None:
+        _local.font_config = FontConfiguration()
+    return _local.font_config
+
+
 def html_to_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher()).write_pdf()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=SafeURLFetcher())
+    return document.write_pdf(font_config=_font_config())
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

@@ -16,6 +16,7 @@ from wagtail.images.blocks import ImageBlock
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
 TEMPLATE = "content/blocks/{}.html"
+PREVIEW_TEMPLATE = "content/blocks/preview.html"
 
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 
@@ -71,6 +72,7 @@ class HeadingBlock(blocks.StructBlock):
         icon = "title"
         label = _("Heading")
         template = TEMPLATE.format("heading")
+        preview_template = PREVIEW_TEMPLATE
         description = _("A section heading that structures the lesson for screen readers.")
         preview_value = {"text": "九種常見的方案型態", "level": "2"}
 
@@ -83,6 +85,7 @@ class ImageWithCaptionBlock(blocks.StructBlock):
         icon = "image"
         label = _("Image with caption")
         template = TEMPLATE.format("image")
+        preview_template = PREVIEW_TEMPLATE
         description = _("A picture with alternative text and an optional caption.")
         preview_value = {"caption": "門市兌換區的陳列範例"}
 
@@ -95,6 +98,7 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         label = _("Video")
         template = TEMPLATE.format("video")
+        preview_template = PREVIEW_TEMPLATE
         description = _("An embedded YouTube or Vimeo video with a caption.")
         preview_value = {
             "url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
@@ -115,6 +119,7 @@ class CalloutBlock(blocks.StructBlock):
         icon = "help"
         label = _("Callout")
         template = TEMPLATE.format("callout")
+        preview_template = PREVIEW_TEMPLATE
         description = _("A highlighted tip, warning or store policy.")
         preview_value = {
             "kind": "tip",
@@ -139,6 +144,7 @@ class KeyTermsBlock(blocks.StructBlock):
         icon = "list-ul"
         label = _("Key terms")
         template = TEMPLATE.format("key_terms")
+        preview_template = PREVIEW_TEMPLATE
         description = _("A glossary of terms and their definitions.")
         preview_value = {
             "terms": [
@@ -158,6 +164,7 @@ class WorkedExampleBlock(blocks.StructBlock):
         icon = "order"
         label = _("Worked example")
         template = TEMPLATE.format("worked_example")
+        preview_template = PREVIEW_TEMPLATE
         description = _("A problem solved step by step, e.g. computing a retention rate.")
         preview_value = {
             "title": "計算顧客留存率",
@@ -181,6 +188,7 @@ class CaseStudyBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Case study")
         template = TEMPLATE.format("case_study")
+        preview_template = PREVIEW_TEMPLATE
         description = _("A realistic store situation with questions and a takeaway.")
         preview_value = {
             "title": "社區烘焙坊的第一個會員方案",
@@ -210,6 +218,7 @@ class SelfCheckBlock(blocks.StructBlock):
         icon = "help"
         label = _("Self-check question")
         template = TEMPLATE.format("self_check")
+        preview_template = PREVIEW_TEMPLATE
         description = _("A short ungraded question with instant feedback.")
         preview_value = {
             "question": "顧客先付年費換取一年免運，這屬於哪一種方案？",
@@ -236,6 +245,7 @@ class DocumentBlock(blocks.StructBlock):
         icon = "doc-full-inverse"
         label = _("Downloadable document")
         template = TEMPLATE.format("document")
+        preview_template = PREVIEW_TEMPLATE
         description = _("A file trainees can download, e.g. a form or a policy.")
         preview_value = {"title": "會員入會申請書"}
 
@@ -248,6 +258,7 @@ class ProcedureBlock(blocks.StructBlock):
         icon = "tasks"
         label = _("Store procedure checklist")
         template = TEMPLATE.format("procedure")
+        preview_template = PREVIEW_TEMPLATE
         description = _("The steps of a store procedure as a checklist.")
         preview_value = {
             "title": "結帳時使用會員掃描器",
@@ -260,6 +271,7 @@ class RichTextParagraphBlock(blocks.RichTextBlock):
         icon = "pilcrow"
         label = _("Text")
         template = TEMPLATE.format("rich_text")
+        preview_template = PREVIEW_TEMPLATE
         description = _("Paragraphs, lists and links.")
         preview_value = "<p>忠誠度方案是一套有系統地回饋重複消費的機制。</p>"
 

@@ -125,13 +125,30 @@ def scores_tuple(items: Iterable[Mapping] | None) -> tuple[tuple[str, int], ...]
     return tuple((str(i["indicator"]), int(i["points"])) for i in (items or []))
 
 
-def step_max_points(choices: Iterable[Choice]) -> dict[str, int]:
-    """Per indicator, the most points any offered choice gives (never below zero): what a
-    trainee could have earned at this step."""
+TOTAL_KEY = "*"
+
+
+def step_max_points(choices: Iterable[Choice], chosen: Choice | None = None) -> dict[str, int]:
+    """What a trainee could have earned at this step: under TOTAL_KEY the total of the best
+    choice (never below zero) and, per indicator, the points of the best choice. Several
+    choices may tie as best (different good paths): when the trainee took one of them, its
+    own points are the measure; otherwise the most points among the tied choices."""
+    choices = list(choices)
+    if not choices:
+        return {TOTAL_KEY: 0}
+    totals = [sum(points for _code, points in c.scores) for c in choices]
+    best_total = max(totals)
+    best_choices = [c for c, t in zip(choices, totals, strict=True) if t == best_total]
+    if chosen is not None and any(c.id == chosen.id for c in best_choices):
+        best_choices = [chosen]
     best: dict[str, int] = {}
-    for choice in choices:
+    for choice in best_choices:
         for code, points in choice.scores:
             best[code] = max(best.get(code, 0), points)
+    for choice in choices:  # indicators only other choices touch still count as chances
+        for code, _points in choice.scores:
+            best.setdefault(code, 0)
+    best[TOTAL_KEY] = max(best_total, 0)
     return best
 
 
@@ -139,22 +156,28 @@ def score_summary(
     taken: Iterable[tuple[Mapping[str, int], Mapping[str, int]]],
 ) -> tuple[dict[str, dict], float]:
     """From (points earned, points available) per answered step: per indicator
-    {"points", "max", "percent"} and the overall percentage (0..100, clamped)."""
+    {"points", "max", "percent"} and the overall percentage (0..100, clamped): the points
+    earned over what the best choice at each step would have given."""
     earned: dict[str, int] = defaultdict(int)
     available: dict[str, int] = defaultdict(int)
+    total_earned = total_max = 0
     for points, maxima in taken:
         for code, value in points.items():
             earned[code] += int(value)
+            total_earned += int(value)
         for code, value in maxima.items():
-            available[code] += int(value)
+            if code != TOTAL_KEY:
+                available[code] += int(value)
+        total_max += int(
+            maxima.get(TOTAL_KEY, sum(v for k, v in maxima.items() if k != TOTAL_KEY))
+        )
     per_indicator: dict[str, dict] = {}
     for code in sorted(set(earned) | set(available)):
         top = available.get(code, 0)
         got = earned.get(code, 0)
         percent = _clamp(100.0 * got / top) if top > 0 else None
         per_indicator[code] = {"points": got, "max": top, "percent": percent}
-    total_max = sum(available.values())
-    total = _clamp(100.0 * sum(earned.values()) / total_max) if total_max > 0 else 100.0
+    total = _clamp(100.0 * total_earned / total_max) if total_max > 0 else 100.0
     return per_indicator, round(total, 1)
 
 

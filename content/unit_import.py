@@ -590,16 +590,20 @@ def parse_icap(text: str) -> ParsedUnit:
         current = key
 
     if not fields:
+        first = next((n for n, raw in enumerate(lines, start=1) if raw.strip()), 1)
         raise ParseError(
-            out.errors
-            or [
+            [
                 UnitError(
                     ICAP_LABEL["code"],
-                    1,
-                    _("This is not a competency unit: no “職能單元代碼” field was found."),
+                    first,
+                    _(
+                        "This is not a competency unit: none of the unit's fields "
+                        "(職能單元代碼, 職能單元名稱, 工作任務與行為指標…) was found."
+                    ),
                 )
             ]
         )
+    first_field_line = min(field_line.values())
 
     def scalar(key: str) -> str:
         return nfc(" ".join(v for _l, v in fields.get(key, [])).strip())
@@ -607,11 +611,17 @@ def parse_icap(text: str) -> ParsedUnit:
     code = scalar("code")
     title = scalar("title")
     if not code:
-        out.error(ICAP_LABEL["code"], field_line.get("code"), _("The unit code is missing."))
+        out.error(
+            ICAP_LABEL["code"], field_line.get("code", first_field_line), _("The unit code is missing.")
+        )
     elif not CODE_RE.match(code):
         out.error(ICAP_LABEL["code"], field_line["code"], _("“%(code)s” is not a valid unit code.") % {"code": code[:40]})
     if not title:
-        out.error(ICAP_LABEL["title"], field_line.get("title"), _("The unit title is missing."))
+        out.error(
+            ICAP_LABEL["title"],
+            field_line.get("title", first_field_line),
+            _("The unit title is missing."),
+        )
     level = None
     if scalar("level"):
         try:
@@ -629,7 +639,11 @@ def parse_icap(text: str) -> ParsedUnit:
     if "tasks" in fields:
         tasks = _icap_tasks(fields["tasks"], ICAP_LABEL["tasks"], out)
     else:
-        out.error(ICAP_LABEL["tasks"], None, _("The unit has no work tasks and indicators field."))
+        out.error(
+            ICAP_LABEL["tasks"],
+            first_field_line,
+            _("The unit has no work tasks and indicators field."),
+        )
     base, version = split_code(code)
     unit = ParsedUnit(
         code=code,

@@ -200,7 +200,6 @@ def course_outline(course: CoursePage) -> CourseOutline:
             depth__in=[course.depth + 1, course.depth + 2],
             content_type_id__in=[module_ct.pk, *kind_by_ct],
         )
-        .only("id", "title", "slug", "path", "depth", "url_path", "content_type_id", "live")
         .order_by("path")
     )
     ids_by_kind: dict[str, list[int]] = {}

@@ -106,6 +106,9 @@ class CertificateCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Certificate(models.Model):
     class Status(models.TextChoices):
@@ -231,6 +234,9 @@ class BulkIssueJob(models.Model):
         verbose_name = _("bulk issue job")
         verbose_name_plural = _("bulk issue jobs")
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.cohort_id}/{self.unit_id}"
+
 
 class BulkIssueItem(models.Model):
     class Status(models.TextChoices):
@@ -256,6 +262,9 @@ class BulkIssueItem(models.Model):
             models.UniqueConstraint(fields=["job", "decision"], name="bulkissueitem_unique_decision")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.decision_id} {self.status}"
+
 
 class VerifyRateCounter(models.Model):
     """Lookups per client (hashed IP) per time window, shared by every app server."""
@@ -268,3 +277,6 @@ class VerifyRateCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "window_start"], name="verifyrate_unique_window")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.count}"

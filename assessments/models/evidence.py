@@ -181,6 +181,9 @@ class ObservationDraft(models.Model):
         EvidenceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
     )
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} draft #{self.pk}"
+
     @property
     def locked(self) -> bool:
         return self.evidence_id is not None
@@ -206,3 +209,6 @@ class ThirdPartyRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor_name} ({self.created_at:%Y-%m-%d})"

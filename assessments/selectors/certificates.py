@@ -66,6 +66,20 @@ def decisions_issuable_by(user) -> QuerySet[Decision]:
     return qs.none()
 
 
+def decisions_awaiting_certificate(user) -> QuerySet[Decision]:
+    """Competent, uncorrected decisions without a certificate that this user may issue."""
+    has_certificate = Certificate.objects.filter(decision=OuterRef("pk"))
+    corrected = Decision.objects.filter(corrects=OuterRef("pk"))
+    return (
+        decisions_issuable_by(user)
+        .filter(outcome=Decision.Outcome.COMPETENT)
+        .exclude(Exists(has_certificate))
+        .exclude(Exists(corrected))
+        .select_related("trainee__profile", "unit")
+        .order_by("-decided_at", "-pk")
+    )
+
+
 def decision_is_current(decision: Decision) -> bool:
     return not decision.corrections.exists()
 

@@ -89,3 +89,15 @@ def assessment_context(trainee=None) -> tuple[CompetencyUnit | None, CoursePage 
         return course.unit, course
     unit = CompetencyUnit.objects.filter(status=CompetencyUnit.Status.CURRENT).order_by("pk").first()
     return unit, None
+
+
+def trainee_for_assessor_or_404(user, trainee_id: int) -> User:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(trainees_for_assessor(user), pk=trainee_id)
+
+
+def trainee_visible_or_404(user, trainee_id: int) -> User:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(trainees_visible_to(user), pk=trainee_id)

@@ -24,7 +24,7 @@ from assessments.models.evidence import (
     ThirdPartyRequest,
 )
 from assessments.models.questions import OralQuestion
-from assessments.selectors.checklist import ChecklistEntry, observation_checklist
+from assessments.selectors.checklist import ChecklistEntry
 from assessments.selectors.scope import trainees_for_assessor
 from assessments.services.audit import audit_record
 from assessments.uploads import CheckedUpload
@@ -155,11 +155,11 @@ def customer_feedback_record(
     _check_assessor_for(assessor, trainee)
     if not indicators:
         raise ValidationError(_("Choose at least one indicator the feedback supports."))
-    kwargs = dict(
-        trainee=trainee, unit=unit, kind=EvidenceKind.CUSTOMER_FEEDBACK,
-        method=KIND_METHOD[EvidenceKind.CUSTOMER_FEEDBACK], occurred_on=occurred_on,
-        source=source, summary=summary, recorded_by=assessor,
-    )
+    kwargs = {
+        "trainee": trainee, "unit": unit, "kind": EvidenceKind.CUSTOMER_FEEDBACK,
+        "method": KIND_METHOD[EvidenceKind.CUSTOMER_FEEDBACK], "occurred_on": occurred_on,
+        "source": source, "summary": summary, "recorded_by": assessor,
+    }
     _save_file(kwargs, upload)
     record = EvidenceRecord.objects.create(**kwargs)
     EvidenceLine.objects.bulk_create(
@@ -218,10 +218,11 @@ def portfolio_upload(*, uploader, trainee, unit, upload: CheckedUpload, summary:
     Either way the file counts only after an assessor (not the trainee) judges it."""
     if uploader.pk != trainee.pk:
         _check_assessor_for(uploader, trainee)
-    kwargs = dict(
-        trainee=trainee, unit=unit, kind=EvidenceKind.PORTFOLIO, method=KIND_METHOD[EvidenceKind.PORTFOLIO],
-        occurred_on=occurred_on or timezone.localdate(), summary=summary, recorded_by=uploader,
-    )
+    kwargs = {
+        "trainee": trainee, "unit": unit, "kind": EvidenceKind.PORTFOLIO,
+        "method": KIND_METHOD[EvidenceKind.PORTFOLIO], "occurred_on": occurred_on or timezone.localdate(),
+        "summary": summary, "recorded_by": uploader,
+    }
     _save_file(kwargs, upload)
     record = EvidenceRecord.objects.create(**kwargs)
     audit_record(actor=uploader, action="evidence.uploaded", obj=record, trainee=trainee,

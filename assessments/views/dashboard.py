@@ -26,7 +26,7 @@ def dashboard(request):
     trainees = scope.filter(profile__cohorts=cohort) if cohort else scope
     unit, course = assessment_context(None)
     indicators, rows = trainee_rows(trainees=trainees, unit=unit, course=course)
-    counts = {key: 0 for key in Status.LABELS}
+    counts = dict.fromkeys(Status.LABELS, 0)
     for row in rows:
         counts[row.status] += 1
     return render(

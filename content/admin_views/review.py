@@ -21,6 +21,9 @@ def must_use_workflow(user, page: Page | None) -> bool:
 @hooks.register("before_publish_page")
 def refuse_direct_publish(request, page):
     if must_use_workflow(request.user, page):
+        if page.live and page.live_revision_id is None:
+            # The create view adds the page (live by default) before asking the hooks.
+            type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
         messages.error(
             request,
             _("This page is published through review: submit it, and another trainer or an admin approves it."),

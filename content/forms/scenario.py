@@ -65,7 +65,7 @@ class ScenarioPageForm(WagtailAdminPageForm):
             self.fields["indicators"].widget.choices = self.fields["indicators"].choices
 
     def is_publishing(self) -> bool:
-        return bool(self.data.get("action-publish"))
+        return bool(self.data.get("action-publish") or self.data.get("action-submit"))
 
     def draft_graph(self) -> scenario_graph.Graph:
         steps = [

@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from content.models.questions import Question
+from people import roles
 
 
 class QuizPage(Page):
@@ -114,8 +115,11 @@ class QuizPage(Page):
         return [tag.strip() for tag in self.draw_tags.split(",") if tag.strip()]
 
     def serve(self, request, *args, **kwargs):
-        # The trainee's side (attempts, results) belongs to the training app.
-        return redirect(reverse("training:quiz", args=[self.pk]))
+        # The trainee's side (attempts, results) belongs to the training app; trainers,
+        # assessors and admins see the quiz's settings.
+        if roles.is_trainee(request.user):
+            return redirect(reverse("training:quiz", args=[self.pk]))
+        return render(request, self.template, {"page": self, "self": self, "request": request})
 
     def serve_preview(self, request, mode_name):
         return render(request, self.template, {"page": self, "self": self, "request": request})

@@ -124,10 +124,15 @@ class ScenarioPage(CompetencyMapped, Page):
         verbose_name_plural = _("role-play scenarios")
 
     def serve(self, request, *args, **kwargs):
-        """The page itself is only a door: trainees play at the training side."""
+        """The page is a door: trainees go to play it (the training side holds the runs);
+        trainers, assessors and admins see the brief."""
         from django.shortcuts import redirect
 
-        return redirect("training:scenario_start", page_id=self.pk)
+        from people import roles
+
+        if roles.is_trainee(request.user):
+            return redirect("training:scenario_start", page_id=self.pk)
+        return super().serve(request, *args, **kwargs)
 
     def graph(self) -> scenario_graph.Graph:
         """The plain graph of this page's steps and choices (in memory for a draft)."""

@@ -40,6 +40,7 @@ class ScenarioRun(models.Model):
         default=0,
         help_text=_("Grows with every move; a form for an older number is stale."),
     )
+    depth = models.PositiveIntegerField(_("choices on the path"), default=0)
     score_percent = models.FloatField(_("score (%)"), null=True, blank=True)
     indicator_scores = models.JSONField(_("score per indicator"), default=dict, blank=True)
     passed = models.BooleanField(_("passed"), default=False)

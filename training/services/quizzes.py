@@ -192,6 +192,8 @@ def _responses_for_update(attempt: QuizAttempt) -> list[QuizResponse]:
         attempt.responses.select_related("question")
         .only(
             "id",
+            "attempt_id",
+            "question_id",
             "slot",
             "option_order",
             "right_order",
@@ -496,3 +498,13 @@ def quiz_attempts_close_overdue(*, now: datetime | None = None) -> int:
                 _finalise(attempt, now=now, late=True)
                 closed += 1
     return closed
+
+
+def quiz_progress_record(*, trainee, quiz: QuizPage) -> None:
+    """Let the course record its completion after a quiz result changed (the course-progress
+    service, when that feature is installed)."""
+    try:
+        from training.services.progress import enrolment_update_completion_for_page
+    except ImportError:  # pragma: no cover - depends on the course-progress feature
+        return
+    enrolment_update_completion_for_page(trainee=trainee, page=quiz)

@@ -1,10 +1,20 @@
+"""My learning: every course the trainee is enrolled on, progress, resume and coverage."""
+
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from people.permissions import trainee_required
+from training.selectors.learning import learning_dashboard
+from training.services.progress import enrolment_update_completion
 
 
 @never_cache
 @trainee_required
 def dashboard(request):
-    return render(request, "training/dashboard.html", {})
+    cards = learning_dashboard(request.user)
+    for card in cards:
+        # Activities of other kinds may have finished the course without telling us.
+        if not card.completed and card.progress.is_complete:
+            enrolment_update_completion(enrolment=card.enrolment)
+            card.enrolment.refresh_from_db(fields=["completed_at"])
+    return render(request, "training/dashboard.html", {"cards": cards})

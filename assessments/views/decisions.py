@@ -1,0 +1,50 @@
+"""Recording a decision (assessors only)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from assessments.forms.evidence import DecisionForm
+from assessments.selectors.decisions import current_decision
+from assessments.selectors.profile import competency_profile
+from assessments.selectors.scope import assessment_context, trainee_for_assessor_or_404
+from assessments.services.decisions import DecisionRefused, decision_record
+from people.permissions import assessor_required
+
+
+@never_cache
+@assessor_required
+def decision_new(request, trainee_id: int):
+    trainee = trainee_for_assessor_or_404(request.user, trainee_id)
+    unit, course = assessment_context(trainee)
+    if unit is None:
+        raise Http404
+    current = current_decision(trainee=trainee, unit=unit)
+    form = DecisionForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    gaps = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        corrects = current if data["correction_reason"].strip() and current else None
+        try:
+            decision_record(
+                assessor=request.user, trainee=trainee, unit=unit, course=course,
+                outcome=data["outcome"], reasons=data["reasons"], assessed_on=data["assessed_on"],
+                feedback=data["feedback"], reassessment_on=data["reassessment_on"],
+                corrects=corrects, correction_reason=data["correction_reason"] if corrects else "",
+            )
+        except DecisionRefused as exc:
+            gaps = exc.gaps
+            form.add_error(None, exc.messages[0] if not gaps else _("Competent cannot be recorded while the profile has gaps."))
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("assessments:trainee", trainee_id=trainee.pk)
+    profile = competency_profile(trainee=trainee, unit=unit, course=course)
+    return render(request, "assessments/workspace/decide.html", {
+        "form": form, "trainee": trainee, "unit": unit, "profile": profile, "gaps": gaps, "current": current,
+    })

@@ -1,0 +1,111 @@
+"""Workplace and role-play observations, filled on a phone: the draft autosaves (static JS
+posting here plus localStorage), submitting turns it into locked evidence."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from assessments.forms.evidence import ObservationHeaderForm
+from assessments.models.evidence import EvidenceKind, ItemResult, ObservationDraft
+from assessments.selectors.checklist import observation_checklist
+from assessments.selectors.scope import (
+    assessment_context,
+    trainee_for_assessor_or_404,
+    trainees_for_assessor,
+)
+from assessments.services.evidence import (
+    ItemJudgement,
+    observation_draft_autosave,
+    observation_draft_start,
+    observation_submit,
+)
+from people.permissions import assessor_required
+
+
+def _draft_or_404(user, draft_id: int) -> ObservationDraft:
+    return get_object_or_404(
+        ObservationDraft.objects.select_related("trainee__profile", "unit").filter(
+            assessor=user, trainee__in=trainees_for_assessor(user).values("pk")
+        ),
+        pk=draft_id,
+    )
+
+
+@require_POST
+@assessor_required
+def observation_start(request, trainee_id: int, kind: str):
+    trainee = trainee_for_assessor_or_404(request.user, trainee_id)
+    if kind not in (EvidenceKind.OBSERVATION, EvidenceKind.ROLE_PLAY):
+        raise Http404
+    unit, _course = assessment_context(trainee)
+    if unit is None:
+        raise Http404
+    draft = observation_draft_start(assessor=request.user, trainee=trainee, unit=unit, kind=kind)
+    return redirect("assessments:observation", draft_id=draft.pk)
+
+
+@never_cache
+@assessor_required
+def observation_edit(request, draft_id: int):
+    draft = _draft_or_404(request.user, draft_id)
+    if draft.locked:
+        messages.info(request, _("This observation has been submitted and is locked."))
+        return redirect("assessments:evidence", evidence_id=draft.evidence_id)
+    checklist = observation_checklist(draft.unit, draft.kind)
+    data = draft.data or {}
+    if request.method == "POST":
+        form = ObservationHeaderForm(request.POST)
+        items = []
+        for entry in checklist:
+            result = request.POST.get(f"r_{entry.key}", ItemResult.NOT_OBSERVED)
+            if result not in ItemResult.values:
+                result = ItemResult.NOT_OBSERVED
+            items.append(ItemJudgement(entry, result, request.POST.get(f"c_{entry.key}", "")[:2000]))
+        if form.is_valid():
+            try:
+                record = observation_submit(draft=draft, assessor=request.user, items=items, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Observation submitted. It is now locked."))
+                return redirect(f"{reverse('assessments:evidence', args=[record.pk])}?submitted={draft.pk}")
+        data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    else:
+        form = ObservationHeaderForm(initial={k: data.get(k) for k in ("occurred_on", "place", "environment", "summary")})
+    rows = [
+        {"entry": e, "result": data.get(f"r_{e.key}", ItemResult.NOT_OBSERVED), "comment": data.get(f"c_{e.key}", "")}
+        for e in checklist
+    ]
+    return render(
+        request,
+        "assessments/workspace/observation.html",
+        {"draft": draft, "form": form, "rows": rows, "results": ItemResult.choices},
+    )
+
+
+@require_POST
+@assessor_required
+def observation_autosave(request, draft_id: int):
+    draft = _draft_or_404(request.user, draft_id)
+    try:
+        payload = json.loads(request.body or b"{}")
+        data = payload.get("data") or {}
+        revision = int(payload.get("revision", 0))
+        if not isinstance(data, dict):
+            raise ValueError
+    except (ValueError, TypeError, AttributeError):
+        return JsonResponse({"ok": False, "error": _("The draft could not be read.")}, status=400)
+    try:
+        draft = observation_draft_autosave(draft=draft, assessor=request.user, data=data, revision=revision)
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "error": " ".join(exc.messages), "code": exc.code}, status=409)
+    except PermissionDenied:
+        raise Http404 from None
+    return JsonResponse({"ok": True, "revision": draft.revision})

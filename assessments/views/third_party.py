@@ -1,0 +1,106 @@
+"""Third-party reports: the assessor sends a supervisor a one-off link; the supervisor fills
+a short form per indicator without an account."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from assessments.forms.evidence import ThirdPartyHeaderForm, ThirdPartyRequestForm
+from assessments.models.evidence import ItemResult
+from assessments.selectors.profile import unit_indicators
+from assessments.selectors.scope import assessment_context, trainee_for_assessor_or_404
+from assessments.services.evidence import (
+    IndicatorReport,
+    LinkRefused,
+    third_party_report_submit,
+    third_party_request_create,
+    third_party_request_for_token,
+)
+from people.permissions import assessor_required
+
+
+@never_cache
+@assessor_required
+def third_party_new(request, trainee_id: int):
+    trainee = trainee_for_assessor_or_404(request.user, trainee_id)
+    unit, _course = assessment_context(trainee)
+    if unit is None:
+        raise Http404
+    form = ThirdPartyRequestForm(request.POST or None)
+    link = None
+    if request.method == "POST" and form.is_valid():
+        tp_request, token = third_party_request_create(
+            assessor=request.user, trainee=trainee, unit=unit, **form.cleaned_data
+        )
+        link = request.build_absolute_uri(reverse("assessments:third_party_form", args=[token]))
+        send_mail(
+            subject=_("Workplace report requested for %(name)s") % {"name": trainee.printed_name},
+            message=_(
+                "Dear %(supervisor)s,\n\n%(assessor)s asks you for a short report on %(name)s's work "
+                "(unit %(unit)s). The link works once, until %(expires)s, and needs no account:\n\n%(link)s\n"
+            ) % {
+                "supervisor": tp_request.supervisor_name, "assessor": request.user.printed_name,
+                "name": trainee.printed_name, "unit": unit.code,
+                "expires": tp_request.expires_at.strftime("%Y-%m-%d"), "link": link,
+            },
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[tp_request.supervisor_email],
+        )
+        messages.success(request, _("The link has been e-mailed to the supervisor."))
+    return render(request, "assessments/workspace/third_party_new.html",
+                  {"form": form, "trainee": trainee, "link": link})
+
+
+def _no_referrer(response):
+    # The token is in the URL: never leak it to other sites through the Referer header.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+def third_party_form(request, token: str):
+    """Public: no login. The token is the only key; refused once used or expired."""
+    return _no_referrer(_third_party_form(request, token))
+
+
+def _third_party_form(request, token: str):
+    try:
+        tp_request = third_party_request_for_token(token)
+    except LinkRefused as refused:
+        return render(request, "assessments/workspace/third_party_refused.html",
+                      {"reason": refused.reason}, status=410 if refused.reason != "unknown" else 404)
+    indicators = unit_indicators(tp_request.unit)
+    form = ThirdPartyHeaderForm(request.POST or None, initial={"supervisor_name": tp_request.supervisor_name})
+    if request.method == "POST" and form.is_valid():
+        reports = []
+        for ind in indicators:
+            result = request.POST.get(f"r_{ind.pk}", ItemResult.NOT_OBSERVED)
+            if result not in ItemResult.values:
+                result = ItemResult.NOT_OBSERVED
+            reports.append(IndicatorReport(ind, result, request.POST.get(f"c_{ind.pk}", "")[:2000]))
+        data = form.cleaned_data
+        try:
+            third_party_report_submit(
+                token=token, supervisor_name=data["supervisor_name"], supervisor_role=data["supervisor_role"],
+                declared=data["declaration"], observed_from=data["observed_from"], summary=data["summary"],
+                reports=reports,
+            )
+        except LinkRefused as refused:
+            return render(request, "assessments/workspace/third_party_refused.html",
+                          {"reason": refused.reason}, status=410)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "assessments/workspace/third_party_thanks.html",
+                          {"trainee_name": tp_request.trainee.printed_name})
+    rows = [{"indicator": ind, "result": request.POST.get(f"r_{ind.pk}", ItemResult.NOT_OBSERVED),
+             "comment": request.POST.get(f"c_{ind.pk}", "")} for ind in indicators]
+    return render(request, "assessments/workspace/third_party_form.html", {
+        "form": form, "rows": rows, "results": ItemResult.choices, "tp_request": tp_request,
+    })

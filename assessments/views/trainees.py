@@ -1,0 +1,49 @@
+"""An assessor's (or trainer's, read-only) page about one trainee: competency profile,
+evidence, decisions, and the actions to gather more."""
+
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from assessments.models.decisions import Decision
+from assessments.models.evidence import EvidenceKind
+from assessments.selectors.evidence import evidence_for_trainee, third_party_requests_for
+from assessments.selectors.profile import competency_profile
+from assessments.selectors.scope import (
+    assessment_context,
+    can_decide,
+    trainee_visible_or_404,
+    trainees_for_assessor,
+)
+from people import roles
+from people.permissions import role_required
+
+staff_required = role_required(lambda u: roles.is_assessor(u) or roles.is_trainer(u))
+
+
+@never_cache
+@staff_required
+def trainee_detail(request, trainee_id: int):
+    trainee = trainee_visible_or_404(request.user, trainee_id)
+    unit, course = assessment_context(trainee)
+    may_act = (
+        can_decide(request.user)
+        and request.user.pk != trainee.pk
+        and trainees_for_assessor(request.user).filter(pk=trainee.pk).exists()
+    )
+    profile = competency_profile(trainee=trainee, unit=unit, course=course) if unit else None
+    return render(
+        request,
+        "assessments/workspace/trainee.html",
+        {
+            "trainee": trainee,
+            "unit": unit,
+            "course": course,
+            "profile": profile,
+            "evidence": evidence_for_trainee(trainee=trainee, unit=unit) if unit else [],
+            "decisions": Decision.objects.filter(trainee=trainee).select_related("assessor__profile"),
+            "requests": third_party_requests_for(trainee=trainee, unit=unit) if may_act and unit else [],
+            "may_act": may_act,
+            "observation_kinds": [(EvidenceKind.OBSERVATION, EvidenceKind.OBSERVATION.label),
+                                  (EvidenceKind.ROLE_PLAY, EvidenceKind.ROLE_PLAY.label)],
+        },
+    )

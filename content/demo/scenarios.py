@@ -1,0 +1,39 @@
+"""Demo role-play scenarios: reads content/demo/data/scenarios.yaml and places the scenarios
+in the module "role-play" of the demo course "loyalty-programs" (created by
+content.demo.course; the module is created here when missing). Idempotent: scenarios are
+matched by slug and never rebuilt, so trainees' runs stay attached to them."""
+
+import logging
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from content.pages.course import CoursePage, ModulePage
+from content.services.scenarios import scenario_page_create
+
+DATA = Path(__file__).resolve().parent / "data" / "scenarios.yaml"
+COURSE_SLUG = "loyalty-programs"
+
+logger = logging.getLogger(__name__)
+
+
+def read_data(path: Path | str | None = None) -> dict:
+    return yaml.safe_load(Path(path or DATA).read_text(encoding="utf-8"))
+
+
+@transaction.atomic
+def load(path: Path | str | None = None) -> list:
+    data = read_data(path)
+    course = CoursePage.objects.filter(slug=COURSE_SLUG).first()
+    if course is None:
+        logger.warning("demo scenarios skipped: course %s does not exist yet", COURSE_SLUG)
+        return []
+    spec = data["module"]
+    module = ModulePage.objects.child_of(course).filter(slug=spec["slug"]).first()
+    if module is None:
+        module = ModulePage(title=spec["title"], slug=spec["slug"], intro=spec.get("intro", ""))
+        course.add_child(instance=module)
+        module.save_revision(log_action=False).publish(log_action=False)
+        module.refresh_from_db()
+    return [scenario_page_create(parent=module, data=item) for item in data["scenarios"]]

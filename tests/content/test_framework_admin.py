@@ -1,0 +1,275 @@
+"""The framework in the Wagtail admin, for each role: unit snippets, observation items,
+choosers, the import with preview, the mapping matrix and exports, the course publish check,
+and query counts that do not grow with data."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from content.models.framework import AssessmentMethod, CompetencyUnit
+from content.models.observation import ObservationItem
+from tests.conftest import ROLE_NAMES
+from tests.content.test_unit_import import FIXTURES
+from tests.factories.framework import (
+    SEED,
+    import_seed,
+    make_course,
+    make_framework_unit,
+    make_observation,
+)
+
+pytestmark = pytest.mark.django_db
+
+# What each role may open: trainers view units and map content; admins also edit, import, delete.
+CAN_VIEW = {"trainer", "admin"}
+CAN_MANAGE = {"admin"}
+
+
+def _url(name, *args):
+    return reverse(name, args=args)
+
+
+def _unit_urls(unit):
+    return {
+        "list": _url("wagtailsnippets_content_competencyunit:list"),
+        "inspect": _url("wagtailsnippets_content_competencyunit:inspect", unit.pk),
+        "edit": _url("wagtailsnippets_content_competencyunit:edit", unit.pk),
+        "delete": _url("wagtailsnippets_content_competencyunit:delete", unit.pk),
+        "matrix": _url("content_framework:unit_matrix", unit.pk),
+        "import": _url("content_framework:unit_import"),
+        "mapping": _url("content_framework:mapping_index"),
+    }
+
+
+def _allowed(response) -> bool:
+    return response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_role_matrix(client_as, role):
+    unit = import_seed()
+    client, _user = client_as(role)
+    urls = _unit_urls(unit)
+    for name in ("list", "inspect", "matrix", "mapping"):
+        response = client.get(urls[name])
+        assert _allowed(response) == (role in CAN_VIEW), (name, response.status_code)
+    for name in ("edit", "import", "delete"):
+        response = client.get(urls[name])
+        assert _allowed(response) == (role in CAN_MANAGE), (name, response.status_code)
+    if role == "trainer":
+        assert client.get(urls["import"])["Location"] == "/admin/"  # Wagtail's "permission denied"
+        client.post(urls["delete"])
+        client.post(urls["edit"], {"code": "HACKED", "title": "x"})
+    assert CompetencyUnit.objects.filter(pk=unit.pk, code="KPS5R0821v2").exists()
+
+
+def test_unit_list_search_and_filters(admin_client_):
+    import_seed()
+    make_framework_unit(code="OTHER1v1")
+    url = _url("wagtailsnippets_content_competencyunit:list")
+    body = admin_client_.get(url, {"q": "KPS5R"}).content.decode()
+    assert "KPS5R0821v2" in body and "OTHER1v1" not in body
+    body = admin_client_.get(url, {"level": "3"}).content.decode()
+    assert "OTHER1v1" in body and "KPS5R0821v2" not in body
+    body = admin_client_.get(url, {"status": "current"}).content.decode()
+    assert "OTHER1v1" in body and "KPS5R0821v2" in body
+
+
+def test_edit_page_offers_only_the_units_own_tasks(admin_client_):
+    unit = import_seed()
+    other = make_framework_unit()
+    body = admin_client_.get(_url("wagtailsnippets_content_competencyunit:edit", unit.pk)).content.decode()
+    assert "確認客戶忠誠度方案的細節" in body  # T1 offered as a task choice
+    assert other.tasks.first().title not in body
+    assert "T4.3" in body and "VIP 會員卡" in body
+
+
+def _count_queries(client, url, django_assert_max_num_queries, bound):
+    with django_assert_max_num_queries(bound):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_admin_pages_have_a_fixed_query_count(size, admin_client_, django_assert_max_num_queries):
+    seed = import_seed()
+    for _ in range(size):
+        unit = make_framework_unit(tasks=1 + size // 3, indicators_per_task=3, knowledge=size)
+        for indicator in unit.indicators.all():
+            make_observation(indicator, method=AssessmentMethod.ROLE_PLAY)
+    for indicator in seed.indicators.all()[: size]:
+        make_observation(indicator)
+    big = CompetencyUnit.objects.exclude(pk=seed.pk).last()
+    _count_queries(admin_client_, _url("wagtailsnippets_content_competencyunit:list"), django_assert_max_num_queries, 14)
+    _count_queries(admin_client_, _url("wagtailsnippets_content_competencyunit:edit", big.pk), django_assert_max_num_queries, 24)
+    _count_queries(admin_client_, _url("wagtailsnippets_content_competencyunit:inspect", big.pk), django_assert_max_num_queries, 12)
+    _count_queries(admin_client_, _url("content_framework:unit_matrix", seed.pk), django_assert_max_num_queries, 26)
+    _count_queries(admin_client_, _url("wagtailsnippets_content_observationitem:list"), django_assert_max_num_queries, 16)
+    _count_queries(admin_client_, _url("content_framework:mapping_index"), django_assert_max_num_queries, 14)
+
+
+def test_observation_items_for_trainer(trainer_client):
+    unit = import_seed()
+    t11 = unit.indicators.get(code="T1.1")
+    make_observation(t11, text="主動說明入會資格")
+    make_observation(unit.indicators.get(code="T2.1"), text="以開放式問題了解需求")
+    url = _url("wagtailsnippets_content_observationitem:list")
+    body = trainer_client.get(url, {"indicator": t11.pk}).content.decode()
+    assert "主動說明入會資格" in body and "以開放式問題了解需求" not in body
+    add = trainer_client.get(_url("wagtailsnippets_content_observationitem:add"))
+    assert add.status_code == 200
+    assert "indicator_chooser" in add.content.decode() or "indicator-chooser" in add.content.decode()
+
+
+@pytest.mark.parametrize("role", ["trainer", "admin"])
+def test_indicator_chooser_search(client_as, role):
+    import_seed()
+    client, _user = client_as(role)
+    response = client.get(reverse("indicator_chooser:choose_results"), {"q": "T2.3"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "協助客戶參與忠誠度方案" in body and "T1.1" not in body
+    response = client.get(reverse("competency_item_chooser:choose_results"), {"q": "溝通"})
+    assert "溝通技能" in response.content.decode()
+
+
+def test_import_preview_then_confirm(admin_client_):
+    url = _url("content_framework:unit_import")
+    with SEED.open("rb") as fh:
+        preview = admin_client_.post(url, {"file": fh})
+    assert preview.status_code == 200
+    body = preview.content.decode()
+    assert CompetencyUnit.objects.count() == 0  # the preview writes nothing
+    assert "<td>4</td>" in body and "<td>13</td>" in body
+    assert "T4.3" in body and "查看客戶響應忠誠度方案" in body
+    token = preview.context["token"]
+    done = admin_client_.post(url, {"token": token})
+    assert done.status_code == 302
+    unit = CompetencyUnit.objects.get(code="KPS5R0821v2")
+    assert unit.indicators.count() == 13
+    # The same file again: the preview says nothing will change, confirming changes nothing.
+    with SEED.open("rb") as fh:
+        again = admin_client_.post(url, {"file": fh})
+    assert again.context["plan"].status == "unchanged"
+    admin_client_.post(url, {"token": again.context["token"]})
+    assert CompetencyUnit.objects.count() == 1
+
+
+def test_import_tampered_token_is_refused(admin_client_):
+    response = admin_client_.post(_url("content_framework:unit_import"), {"token": "forged"}, follow=True)
+    assert CompetencyUnit.objects.count() == 0
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [("task-no-indicators.txt", "Line 7"), ("big5.txt", "Line 1"), ("missing-tasks.yaml", "Line 1")],
+)
+def test_import_bad_file_shows_field_and_line(admin_client_, name, where):
+    with translation.override("en"), (FIXTURES / name).open("rb") as fh:
+        response = admin_client_.post(_url("content_framework:unit_import"), {"file": fh})
+    assert response.status_code == 400
+    errors = response.context["errors"]
+    assert errors and errors[0].line == int(where.split()[1])
+    assert "import-error" in response.content.decode()
+    assert CompetencyUnit.objects.count() == 0
+
+
+def test_import_rejects_changed_content_with_same_code(admin_client_):
+    import_seed()
+    changed = io.BytesIO(SEED.read_bytes().replace("溝通技能".encode(), "溝通協調".encode()))
+    changed.name = "changed.txt"
+    response = admin_client_.post(_url("content_framework:unit_import"), {"file": changed})
+    assert response.status_code == 400 and response.context["rejection"]
+    assert CompetencyUnit.objects.get().items.get(code="S1").text == "溝通技能"
+
+
+def test_protected_unit_cannot_be_deleted_in_admin(admin_client_, trainee, assessor):
+    from assessments.models.decisions import Decision
+
+    unit = import_seed()
+    Decision.objects.create(trainee=trainee, unit=unit, assessor=assessor, outcome="competent",
+                            reasons="符合", assessed_on="2026-11-01")
+    response = admin_client_.post(_url("wagtailsnippets_content_competencyunit:delete", unit.pk), follow=True)
+    assert CompetencyUnit.objects.filter(pk=unit.pk).exists()
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("KPS5R0821v2" in m for m in messages)
+
+
+def test_free_unit_can_be_deleted_by_admin(admin_client_):
+    unit = make_framework_unit()
+    admin_client_.post(_url("wagtailsnippets_content_competencyunit:delete", unit.pk))
+    assert not CompetencyUnit.objects.filter(pk=unit.pk).exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+def test_matrix_exports_download(trainer_client, fmt):
+    unit = import_seed()
+    make_observation(unit.indicators.get(code="T1.1"))
+    response = trainer_client.get(_url("content_framework:unit_matrix_export", unit.pk, fmt))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    if fmt == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        assert any(row[0] == "T1.1" for row in sheet.iter_rows(values_only=True))
+    elif fmt == "pdf":
+        assert response.content.startswith(b"%PDF")
+    else:
+        assert "T1.1" in response.content.decode("utf-8-sig")
+
+
+def test_matrix_page_highlights_gaps(trainer_client):
+    unit = import_seed()
+    make_observation(unit.indicators.get(code="T1.1"), method=AssessmentMethod.OBSERVATION)
+    make_observation(unit.indicators.get(code="T1.1"), method=AssessmentMethod.QUESTIONING)
+    body = trainer_client.get(_url("content_framework:unit_matrix", unit.pk)).content.decode()
+    assert 'mapping-gap" data-code="T1.2"' in body
+    assert 'mapping-indicator" data-code="T1.1"' in body  # covered: no gap class
+
+
+def test_course_edit_warns_and_publish_asks_for_confirmation(admin_client_):
+    unit = import_seed()
+    course, _module = make_course(unit)
+    edit = _url("wagtailadmin_pages:edit", course.pk)
+    response = admin_client_.get(edit)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("T1.1" in m for m in messages)
+
+    course.refresh_from_db()
+    course.title = "新版課程"
+    revision = course.save_revision()
+    from django.test import RequestFactory
+
+    from content.admin_views.framework import confirm_course_gaps
+
+    request = RequestFactory().post(edit, {})
+    request.user = response.context["request"].user
+    hook_response = confirm_course_gaps(request, course)
+    assert hook_response is not None
+    hook_response.render()
+    assert "T1.1" in hook_response.content.decode()
+    confirmed = RequestFactory().post(edit, {"confirm_mapping_gaps": "1"})
+    confirmed.user = request.user
+    assert confirm_course_gaps(confirmed, course) is None
+
+    confirm_url = _url("content_framework:course_publish_confirm", course.pk)
+    admin_client_.post(confirm_url, {})  # without the box ticked: nothing published
+    course.refresh_from_db()
+    assert course.title != "新版課程"
+    admin_client_.post(confirm_url, {"confirm_mapping_gaps": "1"})
+    course.refresh_from_db()
+    assert course.title == "新版課程" and course.live_revision_id == revision.pk
+
+
+def test_trainer_cannot_use_publish_confirm_for_other_roles(client_as):
+    unit = import_seed()
+    course, _module = make_course(unit)
+    for role in ("anonymous", "trainee", "assessor"):
+        client, _user = client_as(role)
+        response = client.post(_url("content_framework:course_publish_confirm", course.pk), {"confirm_mapping_gaps": "1"})
+        assert response.status_code in (302, 403)
+    assert ObservationItem.objects.count() == 0

@@ -1,0 +1,169 @@
+"""Authoring scenarios in the Wagtail admin: drafts save, publishing refuses an invalid
+graph with messages naming the step, the graph is drawn, choices join the mapping matrix."""
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+from content.models.framework import Indicator
+from content.models.mapping import mapped_models
+from content.pages.scenario import ScenarioChoice, ScenarioPage
+from tests.factories.scenarios import make_module, make_scenario
+
+pytestmark = pytest.mark.django_db
+
+
+def step(key, text, kind="line", start=False, rating="", speaker=""):
+    return {"key": key, "kind": kind, "is_start": start, "speaker": speaker, "text": text,
+            "image": "", "outcome": "", "rating": rating}
+
+
+def choice_row(from_key, to_key, text, feedback, scores):
+    return {"from_key": from_key, "to_key": to_key, "text": text, "feedback": feedback,
+            "scores": scores}
+
+
+def page_post(module, *, steps, choices, publish, slug="new-scenario", codes=("T2.1",)):
+    indicator_ids = [
+        i.pk for i in Indicator.objects.filter(unit=module.course.unit, code__in=codes)
+    ]
+    data = nested_form_data(
+        {
+            "title": "新情境",
+            "slug": slug,
+            "persona_name": "陳先生",
+            "persona_situation": "常客",
+            "persona_mood": "生氣",
+            "persona_wants": "補點數",
+            "trainee_role": "門市人員",
+            "trainee_goal": "處理客訴",
+            "feedback_timing": "immediate",
+            "pass_threshold": 70,
+            "steps": inline_formset(steps),
+            "choices": inline_formset(choices),
+            "comments": inline_formset([]),
+        }
+    )
+    data["indicators"] = indicator_ids
+    if publish:
+        data["action-publish"] = "action-publish"
+    return data
+
+
+BROKEN_STEPS = [
+    step("start", "你好", start=True),
+    step("ask", "然後呢？"),
+    step("end", "結束", kind="ending", rating="excellent"),
+]
+BROKEN_CHOICES = [
+    choice_row("start", "ask", "請說", "好", "T2.1:+1"),
+    choice_row("start", "nowhere", "去別處", "回饋", "T2.1:+1"),
+    choice_row("ask", "end", "解決", "", "T2.1:+2"),
+]
+
+
+def test_publishing_an_invalid_graph_is_refused_with_step_names(trainer_client):
+    module = make_module()
+    url = reverse("wagtailadmin_pages:add", args=["content", "scenariopage", module.pk])
+    response = trainer_client.post(
+        url, page_post(module, steps=BROKEN_STEPS, choices=BROKEN_CHOICES, publish=True)
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "nowhere" in html and "leads to a missing step" in html
+    assert "“ask”" in html and "no feedback" in html
+    assert not ScenarioPage.objects.filter(slug="new-scenario").exists()
+
+
+def test_draft_saves_and_the_graph_tab_shows_picture_and_problems(trainer_client):
+    module = make_module()
+    url = reverse("wagtailadmin_pages:add", args=["content", "scenariopage", module.pk])
+    response = trainer_client.post(
+        url, page_post(module, steps=BROKEN_STEPS, choices=BROKEN_CHOICES, publish=False)
+    )
+    assert response.status_code == 302
+    page = ScenarioPage.objects.get(slug="new-scenario")
+    assert not page.live
+    edit = trainer_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    html = edit.content.decode()
+    assert 'data-testid="scenario-graph-panel"' in html
+    assert "<svg" in html and "leads to a missing step" in html
+    graph = trainer_client.get(reverse("scenario_graph", args=[page.pk]))
+    assert graph.status_code == 200
+    assert "<svg" in graph.content.decode() and "nowhere" in graph.content.decode()
+
+
+def test_publishing_a_valid_graph_maps_choices(trainer_client):
+    module = make_module()
+    url = reverse("wagtailadmin_pages:add", args=["content", "scenariopage", module.pk])
+    steps = [
+        step("start", "你好", start=True),
+        step("ask", "然後呢？"),
+        step("end", "結束", kind="ending", rating="excellent"),
+        step("end-bad", "離開", kind="ending", rating="poor"),
+    ]
+    choices = [
+        choice_row("start", "ask", "請說", "好", "T2.1:+1"),
+        choice_row("start", "end-bad", "不理", "不好", "T2.1:-1"),
+        choice_row("ask", "end", "解決", "很好", "T2.1:+2, T3.1:+1"),
+    ]
+    response = trainer_client.post(
+        url, page_post(module, steps=steps, choices=choices, publish=True, codes=("T2.1", "T3.1"))
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = ScenarioPage.objects.get(slug="new-scenario")
+    assert page.live
+    solved = ScenarioChoice.objects.get(page=page, from_key="ask")
+    assert solved.scores == [{"indicator": "T2.1", "points": 2}, {"indicator": "T3.1", "points": 1}]
+    assert sorted(solved.indicators.values_list("code", flat=True)) == ["T2.1", "T3.1"]
+    assert solved.assessment_method == "role_play"
+    assert ScenarioChoice in mapped_models()
+    assert solved.mapping_edit_url() == reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def test_bad_score_text_is_a_field_error(trainer_client):
+    module = make_module()
+    url = reverse("wagtailadmin_pages:add", args=["content", "scenariopage", module.pk])
+    choices = [choice_row("start", "end", "好", "好", "T2.1 很多")]
+    steps = [step("start", "你好", start=True), step("end", "完", kind="ending", rating="poor")]
+    response = trainer_client.post(url, page_post(module, steps=steps, choices=choices, publish=False))
+    assert response.status_code == 200
+    assert "is not a score" in response.content.decode()
+    assert not ScenarioPage.objects.filter(slug="new-scenario").exists()
+
+
+def test_before_publish_hook_refuses_invalid_graph(rf, trainer):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from content.admin_views.scenarios import refuse_invalid_scenario
+
+    page = make_scenario()
+    page.steps = [s for s in page.steps.all() if s.key != "end-ok"]
+    request = rf.post("/")
+    request.user = trainer
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    response = refuse_invalid_scenario(request, page)
+    assert response.status_code == 302
+    assert any("end-ok" in str(m) for m in request._messages)
+    assert refuse_invalid_scenario(request, make_scenario(slug="fine")) is None
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("anonymous", 302), ("trainee", 302), ("other_trainee", 302), ("trainer", 200),
+     ("assessor", 302), ("admin", 200)],
+)
+def test_graph_view_per_role(client_as, role, status):
+    page = make_scenario()
+    client, _user = client_as(role)
+    response = client.get(reverse("scenario_graph", args=[page.pk]))
+    assert response.status_code == status
+    if status == 302:
+        assert "login" in response["Location"]
+    else:
+        assert "<svg" in response.content.decode()
+
+
+def test_graph_view_unknown_page_is_404(trainer_client):
+    assert trainer_client.get(reverse("scenario_graph", args=[999999])).status_code == 404

@@ -1,0 +1,1 @@
+"""Demo data loaders of the training app (each with an idempotent load())."""

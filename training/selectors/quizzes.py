@@ -1,0 +1,364 @@
+"""Reads about quizzes shared by views, the evidence source and course completion:
+scoped look-ups (404 on anything not the user's), the attempt as the trainee sees it, what
+the review policy allows, the quiz grade across attempts, the marking queue and item
+analysis data."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from content.models.questions import QuestionOption, QuestionType
+from content.pages.course import CoursePage
+from content.pages.quiz import QuizPage
+from content.question_presentation import PresentedQuestion, present_question
+from training import grading, item_analysis
+from training.models.enrolment import Enrolment
+from training.models.quiz_attempts import QuizAttempt, QuizResponse
+
+FINISHED = (QuizAttempt.State.GRADED, QuizAttempt.State.AWAITING_MARKING)
+
+
+def quiz_for_trainee(*, quiz_id: int, trainee) -> QuizPage:
+    """The live quiz, if the trainee is enrolled in its course; 404 otherwise."""
+    quiz = QuizPage.objects.live().filter(pk=quiz_id).first()
+    if quiz is None:
+        raise Http404
+    enrolled = Enrolment.objects.filter(
+        trainee=trainee, course__in=CoursePage.objects.ancestor_of(quiz).values("pk")
+    ).exists()
+    if not enrolled:
+        raise Http404
+    return quiz
+
+
+def attempt_for_trainee(*, attempt_id: int, trainee) -> QuizAttempt:
+    attempt = QuizAttempt.objects.select_related("quiz").filter(pk=attempt_id, trainee=trainee).first()
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def attempts_of(*, quiz: QuizPage, trainee) -> list[QuizAttempt]:
+    return list(QuizAttempt.objects.filter(quiz=quiz, trainee=trainee).order_by("number"))
+
+
+def review_allowed(quiz: QuizPage, attempt: QuizAttempt, attempts: list[QuizAttempt]) -> bool:
+    """May the trainee see right answers and feedback for this (finished) attempt?"""
+    if not attempt.is_finished:
+        return False
+    policy = quiz.review_policy
+    if policy in (QuizPage.ReviewPolicy.IMMEDIATELY, QuizPage.ReviewPolicy.AFTER_SUBMISSION):
+        return True
+    if policy == QuizPage.ReviewPolicy.AFTER_LAST_ATTEMPT:
+        finished = [a for a in attempts if a.is_finished]
+        busy = any(a.state == QuizAttempt.State.IN_PROGRESS for a in attempts)
+        return bool(quiz.attempts_allowed) and len(finished) >= quiz.attempts_allowed and not busy
+    return False
+
+
+# --- the attempt as the trainee sees it -----------------------------------------------------
+
+
+@dataclass
+class ReviewItem:
+    """What a review may add to a question: only built when the policy allows."""
+
+    status: str
+    earned: Decimal | None
+    correct_answer: list[str]
+    feedback: str
+    option_feedback: list[str]
+    marker_comment: str = ""
+
+
+@dataclass
+class AttemptItem:
+    question: PresentedQuestion
+    response: QuizResponse
+    review: ReviewItem | None = None
+    your_answer: list[str] = field(default_factory=list)
+
+
+def attempt_responses(attempt: QuizAttempt) -> list[QuizResponse]:
+    """Responses with their questions and options: three queries whatever their number."""
+    return list(
+        attempt.responses.select_related("question")
+        .prefetch_related(
+            Prefetch("question__options", queryset=QuestionOption.objects.order_by("sort_order", "pk"))
+        )
+        .order_by("slot")
+    )
+
+
+def _fill(item: PresentedQuestion, response: QuizResponse) -> None:
+    """Put the stored answer back into the form, in this trainee's positions."""
+    answer = response.answer
+    order = response.option_order or []
+    position = {option_id: str(index) for index, option_id in enumerate(order)}
+    if answer is None:
+        return
+    if item.qtype == QuestionType.SINGLE:
+        item.selected = [position[answer]] if answer in position else []
+    elif item.qtype == QuestionType.MULTIPLE:
+        item.selected = [position[a] for a in answer if a in position]
+    elif item.qtype == QuestionType.TRUE_FALSE:
+        item.selected = [answer]
+    elif item.qtype in (QuestionType.NUMERIC, QuestionType.WRITTEN):
+        item.text_value = str(answer)
+    elif item.qtype == QuestionType.MATCHING:
+        right = {option_id: str(index) for index, option_id in enumerate(response.right_order or [])}
+        for index, option_id in enumerate(order):
+            chosen = answer.get(str(option_id))
+            item.rows[index].selected = right.get(chosen, "")
+    elif item.qtype == QuestionType.ORDERING:
+        for index, option_id in enumerate(order):
+            value = answer.get(str(option_id))
+            item.rows[index].selected = str(value) if value else ""
+
+
+def _describe_answer(question, options_by_id, answer) -> list[str]:
+    """The trainee's answer in words, for the review."""
+    if answer is None:
+        return []
+    qtype = question.qtype
+    if qtype == QuestionType.SINGLE:
+        return [options_by_id[answer].text] if answer in options_by_id else []
+    if qtype == QuestionType.MULTIPLE:
+        return [options_by_id[a].text for a in answer if a in options_by_id]
+    if qtype == QuestionType.TRUE_FALSE:
+        return ["true" if answer == "true" else "false"]
+    if qtype in (QuestionType.NUMERIC, QuestionType.WRITTEN):
+        return [str(answer)]
+    if qtype == QuestionType.MATCHING:
+        return [
+            f"{options_by_id[int(left)].text} → {options_by_id[right].match_text}"
+            for left, right in answer.items()
+            if int(left) in options_by_id and right in options_by_id
+        ]
+    if qtype == QuestionType.ORDERING:
+        ranked = sorted(
+            ((position, int(option_id)) for option_id, position in answer.items()),
+            key=lambda pair: pair[0],
+        )
+        return [f"{position}. {options_by_id[oid].text}" for position, oid in ranked if oid in options_by_id]
+    return []
+
+
+def _correct_answer(question, options: list) -> list[str]:
+    qtype = question.qtype
+    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        return [option.text for option in options if option.is_correct]
+    if qtype == QuestionType.TRUE_FALSE:
+        return ["true" if question.true_false_answer else "false"]
+    if qtype == QuestionType.NUMERIC:
+        value = f"{question.numeric_answer.normalize():f}" if question.numeric_answer is not None else ""
+        tolerance = question.numeric_tolerance.normalize()
+        text = f"{value} {question.numeric_unit}".strip()
+        return [f"{text} (± {tolerance:f})" if tolerance else text]
+    if qtype == QuestionType.MATCHING:
+        return [f"{option.text} → {option.match_text}" for option in options]
+    if qtype == QuestionType.ORDERING:
+        return [f"{index}. {option.text}" for index, option in enumerate(options, start=1)]
+    if qtype == QuestionType.WRITTEN:
+        return [question.model_answer]
+    return []
+
+
+def attempt_items(
+    attempt: QuizAttempt, responses: list[QuizResponse], *, reveal: bool
+) -> list[AttemptItem]:
+    """Questions of an attempt for the page. Right answers and feedback are only attached
+    when `reveal` is true, or for a question already checked under the immediate policy."""
+    items = []
+    for response in responses:
+        question = response.question
+        options = list(question.options.all())
+        by_id = {option.pk: option for option in options}
+        shown = [by_id[oid] for oid in response.option_order or [] if oid in by_id]
+        right = [by_id[oid] for oid in response.right_order or [] if oid in by_id]
+        presented = present_question(question, shown, slot=response.slot, right_options=right or None)
+        _fill(presented, response)
+        presented.locked = response.checked
+        item = AttemptItem(question=presented, response=response)
+        if reveal or response.checked:
+            item.your_answer = _describe_answer(question, by_id, response.answer)
+            chosen = set()
+            if isinstance(response.answer, list):
+                chosen = set(response.answer)
+            elif isinstance(response.answer, int):
+                chosen = {response.answer}
+            item.review = ReviewItem(
+                status=response.status,
+                earned=(response.fraction * response.points).quantize(Decimal("0.01"))
+                if response.fraction is not None
+                else None,
+                correct_answer=_correct_answer(question, options),
+                feedback=question.feedback,
+                option_feedback=[by_id[oid].feedback for oid in sorted(chosen) if oid in by_id and by_id[oid].feedback],
+                marker_comment=response.marker_comment,
+            )
+        items.append(item)
+    return items
+
+
+# --- quiz grade across attempts --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizStatus:
+    started: bool
+    done: bool
+    passed: bool | None
+    score: float | None
+    finished_at: datetime | None
+    attempts: int
+
+
+def quiz_status(trainee_ids, pages) -> dict[tuple[int, int], QuizStatus]:
+    """{(trainee id, quiz page id): status} with the quiz's grading method applied; one
+    query whatever the number of trainees or quizzes."""
+    pages = {page.pk: page for page in pages}
+    rows = (
+        QuizAttempt.objects.filter(trainee_id__in=list(trainee_ids), quiz_id__in=list(pages))
+        .order_by("number")
+        .values_list("trainee_id", "quiz_id", "state", "score", "submitted_at", "graded_at")
+    )
+    grouped: dict[tuple[int, int], list] = defaultdict(list)
+    for row in rows:
+        grouped[(row[0], row[1])].append(row)
+    result = {}
+    for key, attempts in grouped.items():
+        page = pages[key[1]]
+        graded = [row for row in attempts if row[2] == QuizAttempt.State.GRADED]
+        score = grading.combine_attempts(page.grading_method, [row[3] for row in graded])
+        finished = [row[4] for row in attempts if row[2] in FINISHED and row[4]]
+        result[key] = QuizStatus(
+            started=True,
+            done=bool(finished),
+            passed=None if score is None else score >= page.pass_mark,
+            score=None if score is None else float(score),
+            finished_at=max(finished) if finished else None,
+            attempts=len(attempts),
+        )
+    return result
+
+
+# --- marking --------------------------------------------------------------------------------
+
+
+def marking_queue(*, marker) -> list[QuizResponse]:
+    """Written answers waiting for a mark (never the marker's own)."""
+    return list(
+        QuizResponse.objects.filter(
+            status=QuizResponse.Status.NEEDS_MARKING,
+            attempt__state=QuizAttempt.State.AWAITING_MARKING,
+        )
+        .exclude(attempt__trainee=marker)
+        .select_related("question", "attempt__quiz", "attempt__trainee__profile")
+        .order_by("attempt__submitted_at", "slot")
+    )
+
+
+def marking_item(*, response_id: int, marker) -> QuizResponse:
+    response = (
+        QuizResponse.objects.filter(
+            pk=response_id,
+            question__qtype=QuestionType.WRITTEN,
+            attempt__state__in=FINISHED,
+        )
+        .exclude(attempt__trainee=marker)
+        .select_related("question", "attempt__quiz", "attempt__trainee__profile")
+        .first()
+    )
+    if response is None:
+        raise Http404
+    return response
+
+
+# --- item analysis --------------------------------------------------------------------------
+
+
+@dataclass
+class ItemRow:
+    question: object
+    stats: item_analysis.ItemStats
+
+
+def quiz_item_analysis(quiz: QuizPage) -> list[ItemRow]:
+    """Statistics for every question answered in graded attempts of this quiz (plus the
+    fixed questions not answered yet). Four queries."""
+    responses = list(
+        QuizResponse.objects.filter(attempt__quiz=quiz, attempt__state=QuizAttempt.State.GRADED)
+        .select_related("attempt")
+        .only(
+            "attempt_id",
+            "question_id",
+            "answer",
+            "fraction",
+            "points",
+            "attempt__points_earned",
+            "attempt__points_possible",
+        )
+    )
+    from content.models.questions import Question
+
+    question_ids = {r.question_id for r in responses} | set(
+        quiz.fixed_questions.values_list("question_id", flat=True)
+    )
+    questions = {
+        q.pk: q
+        for q in Question.objects.filter(pk__in=question_ids).prefetch_related(
+            Prefetch("options", queryset=QuestionOption.objects.order_by("sort_order", "pk"))
+        )
+    }
+    options = {qid: _option_infos(question) for qid, question in questions.items()}
+    rows = []
+    for response in responses:
+        possible = float(response.attempt.points_possible or 0)
+        rows.append(
+            item_analysis.ItemResponse(
+                attempt_id=response.attempt_id,
+                question_id=response.question_id,
+                item_score=float(response.fraction or 0),
+                attempt_score=float(response.attempt.points_earned) / possible if possible else 0.0,
+                item_weight=float(response.points),
+                attempt_weight=possible,
+                chosen=_chosen_keys(questions.get(response.question_id), response.answer),
+            )
+        )
+    stats = item_analysis.analyse(rows, options)
+    return [ItemRow(question=questions[qid], stats=stats[qid]) for qid in sorted(stats, key=lambda i: questions[i].code) if qid in questions]
+
+
+def _option_infos(question) -> list[item_analysis.OptionInfo]:
+    if question.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        return [
+            item_analysis.OptionInfo(str(option.pk), option.text, option.is_correct)
+            for option in question.options.all()
+        ]
+    if question.qtype == QuestionType.TRUE_FALSE:
+        return [
+            item_analysis.OptionInfo("true", "true", question.true_false_answer),
+            item_analysis.OptionInfo("false", "false", not question.true_false_answer),
+        ]
+    return []
+
+
+def _chosen_keys(question, answer) -> tuple[str, ...]:
+    if question is None or answer is None:
+        return ()
+    if question.qtype == QuestionType.SINGLE:
+        return (str(answer),)
+    if question.qtype == QuestionType.MULTIPLE:
+        return tuple(str(a) for a in answer)
+    if question.qtype == QuestionType.TRUE_FALSE:
+        return (str(answer),)
+    return ()
+
+
+def quizzes_with_attempts() -> list[QuizPage]:
+    return list(QuizPage.objects.all().order_by("path"))

@@ -1,0 +1,76 @@
+"""The trainee's actions on lessons and courses: complete a lesson, remember how far they
+read, enrol themselves. All POST with CSRF; ids outside the trainee's enrolments give 404."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from people.permissions import trainee_required
+from training.selectors.learning import course_for_enrolment, enrolment_of, lesson_for_trainee
+from training.services.enrolment import enrolment_self
+from training.services.progress import lesson_complete, lesson_position_save
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _position(request) -> int | None:
+    raw = request.POST.get("position", "")
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if value >= 0 else None
+
+
+@never_cache
+@require_POST
+@trainee_required
+def lesson_complete_view(request, lesson_id: int):
+    lesson, enrolment = lesson_for_trainee(request.user, lesson_id)
+    lesson_complete(
+        trainee=request.user, lesson=lesson, enrolment=enrolment, position=_position(request)
+    )
+    enrolment.refresh_from_db(fields=["completed_at"])
+    if _wants_json(request):
+        return JsonResponse(
+            {"completed": True, "course_completed": enrolment.completed_at is not None}
+        )
+    messages.success(request, _("Lesson marked as complete."))
+    return HttpResponseRedirect(lesson.get_url(request) or "/")
+
+
+@never_cache
+@require_POST
+@trainee_required
+def lesson_position_view(request, lesson_id: int):
+    lesson, _enrolment = lesson_for_trainee(request.user, lesson_id)
+    position = _position(request)
+    if position is None:
+        return JsonResponse({"error": _("The position must be a whole number.")}, status=400)
+    saved = lesson_position_save(trainee=request.user, lesson=lesson, position=position)
+    return JsonResponse({"position": saved.last_position})
+
+
+@never_cache
+@require_POST
+@trainee_required
+def course_self_enrol_view(request, course_id: int):
+    course = course_for_enrolment(request.user, course_id)
+    if enrolment_of(request.user, course) is None:
+        try:
+            enrolment_self(trainee=request.user, course=course)
+        except ValidationError as error:
+            return render(
+                request,
+                "training/enrolment/not_enrolled.html",
+                {"course": course, "can_self_enrol": False, "errors": error.messages},
+                status=403,
+            )
+        messages.success(request, _("You are enrolled. Welcome to the course!"))
+    return HttpResponseRedirect(course.get_url(request) or "/")
