@@ -31,7 +31,7 @@ class CertificateDesign(ClusterableModel, BaseGenericSetting):
     """What admins can change on the printed certificate without touching code."""
 
     organisation_name_zh = models.CharField(
-        _("organisation name (Chinese)"), max_length=80, default="顧客忠誠度學院"
+        _("organisation name (Chinese)"), max_length=40, default="顧客忠誠度學院"
     )
     organisation_name_en = models.CharField(
         _("organisation name (English)"), max_length=80, default="Loyalty Academy"
@@ -50,8 +50,8 @@ class CertificateDesign(ClusterableModel, BaseGenericSetting):
     accent_colour = models.CharField(
         _("accent colour"), max_length=7, default="#b8860b", validators=[colour_validator]
     )
-    footer_text_zh = models.CharField(_("footer text (Chinese)"), max_length=200, blank=True)
-    footer_text_en = models.CharField(_("footer text (English)"), max_length=200, blank=True)
+    footer_text_zh = models.CharField(_("footer text (Chinese)"), max_length=100, blank=True)
+    footer_text_en = models.CharField(_("footer text (English)"), max_length=160, blank=True)
     reminder_days_before_expiry = models.PositiveSmallIntegerField(
         _("send the expiry reminder this many days before"), default=30
     )

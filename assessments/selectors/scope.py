@@ -40,16 +40,26 @@ def trainees_for_assessor(user) -> QuerySet[User]:
     return User.objects.filter(pk__in=ids).select_related("profile").order_by("profile__full_name", "pk")
 
 
+def trainees_under_review_by(user) -> QuerySet[User]:
+    """Trainees whose appeal this user has been assigned to review."""
+    return User.objects.filter(appeals__assignments__reviewer=user).exclude(pk=user.pk)
+
+
 def trainees_visible_to(user) -> QuerySet[User]:
     """Trainees whose progress this user may see: trainers see all (read-only), assessors
-    and admins their assessment scope."""
-    if user.is_authenticated and roles.is_trainer(user) and not roles.is_admin(user):
-        if roles.is_assessor(user):
-            return trainees_for_assessor(user)
-        return User.objects.filter(pk__in=_trainees().values("pk")).select_related("profile").order_by(
-            "profile__full_name", "pk"
-        )
-    return trainees_for_assessor(user)
+    and admins their assessment scope plus the trainees whose appeal they review."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    if roles.is_trainer(user) and not roles.is_admin(user) and not roles.is_assessor(user):
+        ids = _trainees().values("pk")
+    elif roles.is_assessor(user) and not roles.is_admin(user):
+        ids = User.objects.filter(
+            Q(pk__in=trainees_for_assessor(user).values("pk"))
+            | Q(pk__in=trainees_under_review_by(user).values("pk"))
+        ).values("pk")
+    else:
+        return trainees_for_assessor(user)
+    return User.objects.filter(pk__in=ids).select_related("profile").order_by("profile__full_name", "pk")
 
 
 def can_decide(user) -> bool:

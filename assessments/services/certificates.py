@@ -170,6 +170,30 @@ def certificate_issue_on_decision(*, decision: Decision) -> None:
 
 
 @transaction.atomic
+def certificates_on_decision_corrected(*, decision: Decision) -> int:
+    """When `decision` corrects an earlier one, the certificates issued from the earlier
+    decision stop being valid: they are revoked (kept), by the correcting assessor, with a
+    reason not shown publicly. For the decision service to call after a correction commits."""
+    if decision.corrects_id is None:
+        return 0
+    now = timezone.now()
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = gettext("The assessment decision was corrected (decision %(pk)s).") % {"pk": decision.pk}
+    return (
+        Certificate.objects.select_for_update()
+        .filter(decision_id=decision.corrects_id, status=Certificate.Status.ISSUED)
+        .update(
+            status=Certificate.Status.REVOKED,
+            status_changed_at=now,
+            status_changed_by=decision.assessor,
+            status_reason=reason,
+            status_reason_public=False,
+        )
+    )
+
+
+
+@transaction.atomic
 def certificate_revoke(
     *, certificate: Certificate, by, reason: str, show_reason_publicly: bool = False
 ) -> Certificate:

@@ -261,7 +261,7 @@ class LinkRefused(Exception):
 def third_party_request_for_token(token: str, *, for_update: bool = False) -> ThirdPartyRequest:
     qs = ThirdPartyRequest.objects.select_related("trainee__profile", "unit")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     request = qs.filter(token_hash=_hash_token(token or "")).first()
     if request is None:
         raise LinkRefused("unknown")

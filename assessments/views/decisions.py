@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,15 +12,27 @@ from django.views.decorators.cache import never_cache
 from assessments.forms.evidence import DecisionForm
 from assessments.selectors.decisions import current_decision
 from assessments.selectors.profile import competency_profile
-from assessments.selectors.scope import assessment_context, trainee_for_assessor_or_404
+from assessments.selectors.scope import (
+    assessment_context,
+    trainees_for_assessor,
+    trainees_under_review_by,
+)
 from assessments.services.decisions import DecisionRefused, decision_record
+from people.models import User
 from people.permissions import assessor_required
 
 
 @never_cache
 @assessor_required
 def decision_new(request, trainee_id: int):
-    trainee = trainee_for_assessor_or_404(request.user, trainee_id)
+    # Assessors in scope, and the independent reviewer of an appeal (who may only correct).
+    trainee = get_object_or_404(
+        User.objects.filter(
+            Q(pk__in=trainees_for_assessor(request.user).values("pk"))
+            | Q(pk__in=trainees_under_review_by(request.user).values("pk"))
+        ),
+        pk=trainee_id,
+    )
     unit, course = assessment_context(trainee)
     if unit is None:
         raise Http404
@@ -39,8 +52,8 @@ def decision_new(request, trainee_id: int):
         except DecisionRefused as exc:
             gaps = exc.gaps
             form.add_error(None, exc.messages[0] if not gaps else _("Competent cannot be recorded while the profile has gaps."))
-        except PermissionDenied:
-            raise Http404 from None
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("Only an assessor assigned to this trainee may decide."))
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("assessments:trainee", trainee_id=trainee.pk)

@@ -35,6 +35,7 @@ from assessments.services.evidence import (
     portfolio_upload,
     questioning_record,
 )
+from people import roles
 from people.permissions import assessor_required
 
 
@@ -199,13 +200,13 @@ def evidence_file(request, evidence_id: int):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    # Files: the trainee themself, the assessors in scope and admins (not trainers).
+    # Files: the trainee themself, assessors (in scope or reviewing an appeal) and admins;
+    # trainers see progress, not documents.
     user = request.user
-    record = get_object_or_404(
-        evidence_visible_to(user).filter(trainee__in=trainees_for_assessor(user).values("pk"))
-        | evidence_visible_to(user).filter(trainee=user),
-        pk=evidence_id,
-    )
+    records = evidence_visible_to(user)
+    if not roles.is_assessor(user):
+        records = records.filter(trainee=user)
+    record = get_object_or_404(records, pk=evidence_id)
     if not record.file_name:
         raise Http404
     storage = storages["private"]

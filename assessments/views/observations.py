@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -78,7 +79,9 @@ def observation_edit(request, draft_id: int):
                 return redirect(f"{reverse('assessments:evidence', args=[record.pk])}?submitted={draft.pk}")
         data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     else:
-        form = ObservationHeaderForm(initial={k: data.get(k) for k in ("occurred_on", "place", "environment", "summary")})
+        initial = {k: data.get(k) for k in ("occurred_on", "place", "environment", "summary") if data.get(k)}
+        initial.setdefault("occurred_on", timezone.localdate())
+        form = ObservationHeaderForm(initial=initial)
     rows = [
         {"entry": e, "result": data.get(f"r_{e.key}", ItemResult.NOT_OBSERVED), "comment": data.get(f"c_{e.key}", "")}
         for e in checklist

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail import hooks
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
+from wagtail.admin import messages as wagtail_messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
@@ -37,9 +38,11 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.models import Page
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import InspectView as SnippetInspectView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.mapping_exports import matrix_csv, matrix_title, matrix_xlsx
@@ -54,7 +57,7 @@ from content.services.units import (
     unit_import_plan,
 )
 from content.unit_import import MAX_BYTES
-from people.roles import is_admin, is_trainer
+from people.roles import TRAINER, is_admin, is_trainer
 
 CONFIRM_GAPS_PARAM = "confirm_mapping_gaps"
 IMPORT_SALT = "content.unit-import"
@@ -82,7 +85,7 @@ class UnitPermissionPolicy(ModelPermissionPolicy):
 
         if set(actions) & {"add", "change", "delete"}:
             return User.objects.filter(is_active=True, is_superuser=True)
-        return User.objects.filter(Q(is_superuser=True) | Q(groups__name="Trainer"), is_active=True).distinct()
+        return User.objects.filter(Q(is_superuser=True) | Q(groups__name=TRAINER), is_active=True).distinct()
 
     def users_with_permission(self, action):
         return self.users_with_any_permission([action])
@@ -138,6 +141,28 @@ class CompetencyUnitForm(WagtailAdminModelForm):
 # --------------------------------------------------------------------------- snippet viewsets
 
 
+class UnitInspectView(SnippetInspectView):
+    """What trainers read: the unit with its tasks, indicators, K/S items, guidance and notes
+    (a fixed number of queries)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = self.object
+        indicators = list(unit.indicators.order_by("sort_order", "pk"))
+        tasks = list(unit.tasks.order_by("sort_order", "pk"))
+        by_task = {task.pk: [] for task in tasks}
+        for indicator in indicators:
+            by_task.setdefault(indicator.task_id, []).append(indicator)
+        context.update(
+            unit_tasks=[(task, by_task.get(task.pk, [])) for task in tasks],
+            unit_items=list(unit.items.order_by("sort_order", "pk")),
+            unit_guidance=list(unit.guidance.order_by("sort_order", "pk")),
+            unit_notes=list(unit.notes.order_by("sort_order", "pk")),
+            matrix_url=reverse("content_framework:unit_matrix", args=[unit.pk]),
+        )
+        return context
+
+
 class CompetencyUnitViewSet(SnippetViewSet):
     model = CompetencyUnit
     icon = "list-ul"
@@ -147,6 +172,8 @@ class CompetencyUnitViewSet(SnippetViewSet):
     add_to_admin_menu = True
     base_form_class = CompetencyUnitForm
     inspect_view_enabled = True
+    inspect_view_class = UnitInspectView
+    inspect_template_name = "content/framework/admin/unit_inspect.html"
     copy_view_enabled = False
     search_backend_name = None  # plain database search on search_fields
     search_fields = ["code", "title", "title_en", "domain"]
@@ -539,9 +566,14 @@ def warn_course_gaps(request, page):
     course = page.specific
     gaps = course_mapping_gaps(course)
     if gaps:
-        messages.warning(
+        wagtail_messages.warning(
             request,
             _("This course's mapping has %(count)s gap(s): %(gaps)s") % {"count": len(gaps), "gaps": " ".join(gaps)},
+            buttons=[
+                wagtail_messages.button(
+                    reverse("content_framework:course_matrix", args=[course.pk]), _("Mapping matrix")
+                )
+            ],
         )
     return None
 
@@ -567,6 +599,26 @@ def confirm_course_gaps(request, page):
             "matrix_url": reverse("content_framework:course_matrix", args=[page.pk]) if page.pk else None,
         },
     )
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish_with_gaps(request, action_type, objects, action_class_instance):
+    """Bulk publishing cannot ask for the confirmation: courses with gaps go one by one."""
+    if action_type != "publish":
+        return None
+    for obj in objects:
+        course = obj.specific_deferred if isinstance(obj, Page) else obj
+        if isinstance(course, CoursePage) and course_mapping_gaps(course):
+            messages.error(
+                request,
+                _(
+                    "Course “%(title)s” has mapping gaps; publish it from its edit page, where "
+                    "you can confirm them."
+                )
+                % {"title": course.title},
+            )
+            return redirect("wagtailadmin_pages:edit", course.pk)
+    return None
 
 
 # --------------------------------------------------------------------------- deletion guard

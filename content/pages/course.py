@@ -5,11 +5,12 @@ finished it; its evidence rules decide what an assessor needs before Competent."
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from content.models.framework import CompetencyUnit
+from content.page_context import LearningContextMixin
 
 
 class CourseIndexPage(Page):
@@ -24,7 +25,7 @@ class CourseIndexPage(Page):
         verbose_name = _("course index")
 
 
-class CoursePage(Page):
+class CoursePage(LearningContextMixin, Page):
     class ScenarioCounting(models.TextChoices):
         BEST = "best", _("Best run counts")
         LATEST = "latest", _("Latest run counts")
@@ -108,6 +109,14 @@ class CoursePage(Page):
             heading=_("Certificate rules"),
         ),
     ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(rules_panels, heading=_("Rules")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
     parent_page_types = ["content.CourseIndexPage"]
     subpage_types = ["content.ModulePage"]
     template = "content/course_page.html"
@@ -116,7 +125,10 @@ class CoursePage(Page):
         verbose_name = _("course")
 
 
-class ModulePage(Page):
+class ModulePage(LearningContextMixin, Page):
+    """A chapter of a course. Any activity page (lesson, quiz, scenario) may be a child:
+    subpage_types is left open so that each kind declares parent_page_types itself."""
+
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

@@ -41,7 +41,8 @@
   }
 
   function savePosition() {
-    if (!token || furthest <= saved) { return; }
+    // A completed lesson needs no resume position.
+    if (!token || completed || furthest <= saved) { return; }
     saved = furthest;
     post(lesson.dataset.positionUrl, { position: String(furthest) });
   }

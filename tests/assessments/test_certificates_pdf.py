@@ -118,3 +118,28 @@ def test_fetcher_serves_data_uris_and_our_static_files():
     assert fetcher.fetch("data:text/plain;base64,b2s=").read() == b"ok"
     response = fetcher.fetch(BASE_URL + "static/css/site.css")
     assert b"--la-brand" in response.read()
+
+
+def test_longest_inputs_stay_on_one_page(tmp_path):
+    import datetime
+    from types import SimpleNamespace
+
+    from assessments.selectors.certificates import PrintTask, print_context
+
+    design = CertificateDesign(
+        organisation_name_zh="機" * 40, organisation_name_en="O" * 80,
+        footer_text_zh="長" * 100, footer_text_en="L" * 160,
+    )
+    unit = SimpleNamespace(code="KPS5R0821v2", title="職" * 200, title_en="title " * 40, level=4)
+    today = datetime.date(2026, 11, 23)
+    context = print_context(
+        design=design, holder_name="陳" * 100, unit=unit,
+        tasks=[PrintTask(f"T{i}", "任" * 300) for i in range(8)],
+        assessed_on=today, issued_on=today, expires_on=today, assessor_name="評" * 100,
+        signature_image=None, number="LA-2026-000001",
+        verification_url="https://academy.example/verify/" + "a" * 32 + "/",
+    )
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render_pdf(TEMPLATE, context))
+    assert re.search(r"Pages:\s+1\n", _run("pdfinfo", str(path)))
+    assert "LA-2026-000001" in _run("pdftotext", str(path), "-")

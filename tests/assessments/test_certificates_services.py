@@ -295,3 +295,68 @@ def test_demo_loader_is_idempotent(decision):
     load()
     assert Certificate.objects.filter(decision=decision).count() == 1
     assert CertificateSigningKey.objects.count() == 1
+
+
+def test_printed_verification_url_and_text(decision, assessor, settings, tmp_path):
+    import subprocess
+
+    from assessments.selectors.certificates import certificate_print_context
+
+    settings.SITE_BASE_URL = "https://academy.example.test"
+    certificate = services.certificate_issue(decision=decision, issued_by=assessor)
+    context = certificate_print_context(certificate)
+    assert context["verify_url"] == f"https://academy.example.test/verify/{certificate.verification_code}/"
+    path = tmp_path / "c.pdf"
+    path.write_bytes(certificate.pdf.open("rb").read())
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    assert certificate.number in text and "林小美" in text and certificate.unit.code in text
+    assert "陳評審" in text  # the assessor's printed name
+
+
+def _wagtail_image(colour: str):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image
+    from wagtail.models import Collection
+
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (300, 100), colour).save(buffer, "PNG")
+    return Image.objects.create(title=colour, file=ImageFile(buffer, name=f"{colour}.png"))
+
+
+def test_design_logo_signature_and_colours_are_printed(decision, assessor, tmp_path):
+    import subprocess
+
+    from assessments.models.certificates import CertificateDesign, CertificateSignature
+
+    design = CertificateDesign.load()
+    design.logo = _wagtail_image("red")
+    design.organisation_name_zh = "示範顧客學院"
+    design.save()
+    CertificateSignature.objects.create(design=design, assessor=assessor, image=_wagtail_image("blue"))
+    certificate = services.certificate_issue(decision=decision, issued_by=assessor)
+    path = tmp_path / "c.pdf"
+    path.write_bytes(certificate.pdf.open("rb").read())
+    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, check=True).stdout.decode()
+    assert len(images.strip().splitlines()) - 2 == 2  # logo + signature (the QR code is vector)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    assert "示範顧客學院" in text
+
+
+def test_correction_revokes_certificates_of_the_corrected_decision(decision, assessor, trainee, unit):
+    certificate = services.certificate_issue(decision=decision, issued_by=assessor)
+    unrelated = services.certificate_issue(
+        decision=make_decision(trainee=make_trainee(), assessor=assessor, unit=unit), issued_by=assessor
+    )
+    correction = make_decision(trainee=trainee, assessor=assessor, unit=unit,
+                               outcome=Decision.Outcome.NOT_YET_COMPETENT, corrects=decision)
+    assert services.certificates_on_decision_corrected(decision=correction) == 1
+    certificate.refresh_from_db()
+    unrelated.refresh_from_db()
+    assert certificate.status == Certificate.Status.REVOKED and not certificate.status_reason_public
+    assert unrelated.status == Certificate.Status.ISSUED
+    assert services.certificates_on_decision_corrected(decision=decision) == 0

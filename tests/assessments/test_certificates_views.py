@@ -385,6 +385,6 @@ def test_verify_query_count_is_constant(client, assessor, unit, django_assert_ma
             decision = make_decision(trainee=make_trainee(), assessor=assessor, unit=unit)
             services.certificate_issue(decision=decision, issued_by=assessor)
         certificate = Certificate.objects.last()
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(14):
             response = client.get(reverse("verify:certificate", args=[certificate.verification_code]))
         assert response.status_code == 200

@@ -380,3 +380,29 @@ def test_heat_map_query_count_does_not_grow(client_as, django_assert_max_num_que
     assert len(response.context["rows"]) == size
     print("dashboard queries", size, len(queries.captured_queries))
     assert response.content.decode().count("heat-met") >= 12 * max(1, size // 10)
+
+
+def test_appeal_reviewer_outside_scope_sees_trainee_and_records_correction(world, client_as):
+    from django.test import Client
+
+    from assessments.services.appeals import appeal_assign
+
+    admin = world["users"]["admin"]
+    reviewer = make_assessor(name="獨立評審")
+    trainee = world["record"].trainee
+    client = Client()
+    client.force_login(reviewer)
+    assert client.get(reverse("assessments:trainee", args=[trainee.pk])).status_code == 404
+    appeal_assign(admin=admin, appeal=world["appeal"], reviewer=reviewer)
+    page = client.get(reverse("assessments:trainee", args=[trainee.pk]))
+    assert page.status_code == 200 and "assessor-actions" not in page.content.decode()
+    url = reverse("assessments:decide", args=[trainee.pk])
+    data = {"outcome": "not_yet_competent", "assessed_on": timezone.localdate().isoformat(), "reasons": "複查",
+            "feedback": "補足觀察", "reassessment_on": timezone.localdate().isoformat()}
+    response = client.post(url, data)  # not a correction: refused with a message
+    assert response.status_code == 200 and Decision.objects.count() == 1
+    response = client.post(url, {**data, "correction_reason": "申訴審查後更正回饋"})
+    assert response.status_code == 302
+    correction = Decision.objects.latest("pk")
+    assert correction.corrects == world["decision"] and correction.round_number == world["decision"].round_number
+    assert correction.assessor == reviewer

@@ -106,7 +106,7 @@ def test_admin_pages_have_a_fixed_query_count(size, admin_client_, django_assert
     big = CompetencyUnit.objects.exclude(pk=seed.pk).last()
     _count_queries(admin_client_, _url("wagtailsnippets_content_competencyunit:list"), django_assert_max_num_queries, 14)
     _count_queries(admin_client_, _url("wagtailsnippets_content_competencyunit:edit", big.pk), django_assert_max_num_queries, 24)
-    _count_queries(admin_client_, _url("wagtailsnippets_content_competencyunit:inspect", big.pk), django_assert_max_num_queries, 12)
+    _count_queries(admin_client_, _url("wagtailsnippets_content_competencyunit:inspect", big.pk), django_assert_max_num_queries, 14)
     _count_queries(admin_client_, _url("content_framework:unit_matrix", seed.pk), django_assert_max_num_queries, 26)
     _count_queries(admin_client_, _url("wagtailsnippets_content_observationitem:list"), django_assert_max_num_queries, 16)
     _count_queries(admin_client_, _url("content_framework:mapping_index"), django_assert_max_num_queries, 14)
@@ -273,3 +273,122 @@ def test_trainer_cannot_use_publish_confirm_for_other_roles(client_as):
         response = client.post(_url("content_framework:course_publish_confirm", course.pk), {"confirm_mapping_gaps": "1"})
         assert response.status_code in (302, 403)
     assert ObservationItem.objects.count() == 0
+
+
+def test_trainer_can_choose_a_unit_for_a_course_and_sees_gap_warning(trainer_client):
+    unit = import_seed()
+    course, _module = make_course(unit)
+    chooser = trainer_client.get(reverse("wagtailsnippetchoosers_content_competencyunit:choose"))
+    assert chooser.status_code == 200 and "KPS5R0821v2" in chooser.content.decode()
+    response = trainer_client.get(_url("wagtailadmin_pages:edit", course.pk))
+    assert response.status_code == 200
+    warnings = [str(m) for m in response.context["messages"]]
+    assert any("T4.3" in m for m in warnings)
+
+
+def test_trainer_reads_the_whole_unit_on_its_inspect_page(trainer_client):
+    unit = import_seed()
+    body = trainer_client.get(_url("wagtailsnippets_content_competencyunit:inspect", unit.pk)).content.decode()
+    for text in ("依改進建議，向相關工作人員報告客戶忠誠度運作狀況", "使用商店設備的技能", "K5.1",
+                 "回答有關具體的技能和知識的問題", "VIP 會員卡", "憑證"):
+        assert text in body
+
+
+def test_admin_imports_our_yaml_format(admin_client_):
+    from tests.content.test_unit_import import EXAMPLE
+
+    with EXAMPLE.open("rb") as fh:
+        preview = admin_client_.post(_url("content_framework:unit_import"), {"file": fh})
+    assert preview.status_code == 200 and "EXCRM01v1" in preview.content.decode()
+    admin_client_.post(_url("content_framework:unit_import"), {"token": preview.context["token"]})
+    assert CompetencyUnit.objects.get(code="EXCRM01v1").indicators.count() == 4
+
+
+def _course_post_data(course, **extra):
+    return {
+        "title": "新版課程", "slug": course.slug, "unit": course.unit_id, "estimated_minutes": 60,
+        "scenario_min_score": 60, "scenario_counting": "best", "evidence_max_age_months": 12,
+        "require_knowledge_check": "on", "require_performance_method": "on",
+        "require_all_lessons": "on", "require_all_quizzes_passed": "on", "require_all_scenarios": "on",
+        "comments-TOTAL_FORMS": 0, "comments-INITIAL_FORMS": 0, "comments-MIN_NUM_FORMS": 0,
+        "comments-MAX_NUM_FORMS": 1000, "action-publish": "action-publish", **extra,
+    }  # fmt: skip
+
+
+def test_publishing_a_course_with_gaps_through_the_editor(admin_client_):
+    unit = import_seed()
+    course, _module = make_course(unit)
+    edit = _url("wagtailadmin_pages:edit", course.pk)
+    response = admin_client_.post(edit, _course_post_data(course))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="publish-gaps"' in body and "T2.4" in body
+    course.refresh_from_db()
+    assert course.title != "新版課程" and course.has_unpublished_changes  # saved as draft only
+    response = admin_client_.post(edit, _course_post_data(course, confirm_mapping_gaps="1"))
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.title == "新版課程" and not course.has_unpublished_changes
+
+
+def _form_data(form) -> dict:
+    """POST data equal to what the unbound admin form shows (fields + every inline formset)."""
+    data = {}
+
+    def add(f):
+        for name in f.fields:
+            value = f[name].value()
+            key = f.add_prefix(name)
+            if value is None or value is False:
+                continue
+            if isinstance(value, (list, tuple)):
+                data[key] = [str(v) for v in value]
+            elif value is True:
+                data[key] = "on"
+            else:
+                data[key] = value if not hasattr(value, "isoformat") else str(value)
+
+    add(form)
+    for formset in form.formsets.values():
+        data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+        for child in formset.forms:
+            add(child)
+    return data
+
+
+def test_admin_edits_a_unit_indicator(admin_client_):
+    import json
+
+    unit = import_seed()
+    viewset = CompetencyUnit.snippet_viewset
+    form = viewset.get_edit_handler().get_form_class()(instance=unit, for_user=None)
+    data = _form_data(form)
+    t23 = next(k for k, v in data.items() if k.startswith("indicators-") and v == "T2.3")
+    data[t23.replace("-code", "-text")] = "協助客戶完成入會"
+    for key, value in list(data.items()):
+        if key.startswith("notes-") and key.endswith("-items"):
+            data[key] = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    response = admin_client_.post(_url("wagtailsnippets_content_competencyunit:edit", unit.pk), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    indicator = unit.indicators.get(code="T2.3")
+    assert indicator.text == "協助客戶完成入會" and indicator.task.code == "T2"
+    assert unit.indicators.count() == 13 and unit.items.count() == 10
+
+
+def test_bulk_publish_of_a_course_with_gaps_is_refused(admin_client_):
+    unit = import_seed()
+    course, _module = make_course(unit)
+    course.title = "新版課程"
+    course.save_revision()
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={course.pk}"
+    response = admin_client_.post(url, {"include_descendants": ""})
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.title != "新版課程"
+    # Once every indicator is covered, bulk publishing goes through.
+    for indicator in unit.indicators.all():
+        make_observation(indicator, method=AssessmentMethod.OBSERVATION)
+        make_observation(indicator, method=AssessmentMethod.QUESTIONING)
+    admin_client_.post(url, {"include_descendants": ""})
+    course.refresh_from_db()
+    assert course.title == "新版課程"

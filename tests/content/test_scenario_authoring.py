@@ -88,6 +88,11 @@ def test_draft_saves_and_the_graph_tab_shows_picture_and_problems(trainer_client
     html = edit.content.decode()
     assert 'data-testid="scenario-graph-panel"' in html
     assert "<svg" in html and "leads to a missing step" in html
+    assert reverse("scenario_graph", args=[page.pk]) in html  # linked from the action menu
+    # Indicators offered are the course unit's only (13), as checkboxes.
+    make_module()  # another course with its own unit
+    edit = trainer_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    assert edit.content.decode().count('type="checkbox" name="indicators"') == 13
     graph = trainer_client.get(reverse("scenario_graph", args=[page.pk]))
     assert graph.status_code == 200
     assert "<svg" in graph.content.decode() and "nowhere" in graph.content.decode()

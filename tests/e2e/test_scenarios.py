@@ -43,15 +43,12 @@ def test_play_demo_scenario_on_a_phone(phone_page, live_server, trainee):
         if number == 1:
             page.reload()  # refreshing resumes at the same step
             assert "好處" in page.get_by_test_id("scenario-step").inner_text()
-        if number == 2:
-            page.screenshot(path="var/scenario-play-phone.png", full_page=True)
         if number < len(EXCELLENT_PATH) - 1:
             assert page.get_by_test_id("scenario-feedback").is_visible()
 
     outcome = page.get_by_test_id("scenario-outcome")
     assert outcome.get_attribute("data-rating") == "excellent"
     assert page.get_by_test_id("scenario-verdict").get_attribute("data-passed") == "true"
-    page.screenshot(path="var/scenario-result-phone.png", full_page=True)
     transcript = page.get_by_test_id("scenario-transcript").inner_text()
     assert "了解，很多人都會擔心個資" in transcript and "大家都有加" not in transcript
     assert "T2.3" in page.get_by_test_id("scenario-indicators").inner_text()

@@ -4,11 +4,13 @@ enrolments."""
 import itertools
 from decimal import Decimal
 
+from wagtail.models import Locale
+
 from content.models.framework import CompetencyItem, CompetencyUnit, Indicator
 from content.models.questions import Question, QuestionOption
 from content.pages.course import CourseIndexPage, CoursePage, ModulePage
-from content.pages.home import HomePage
 from content.pages.quiz import QuizPage, QuizQuestion
+from content.services.site import site_ensure_home
 from training.models.enrolment import Enrolment
 
 _seq = itertools.count(1)
@@ -27,7 +29,8 @@ def make_unit(indicators=("T1.1", "T1.2", "T2.1")) -> CompetencyUnit:
 def make_module(unit: CompetencyUnit | None = None, **course_kw) -> ModulePage:
     n = next(_seq)
     unit = unit or make_unit()
-    home = HomePage.objects.first()
+    Locale.objects.get_or_create(language_code="zh-hant")
+    home = site_ensure_home()
     index = CourseIndexPage.objects.first() or home.add_child(
         instance=CourseIndexPage(title="課程", slug="courses")
     )

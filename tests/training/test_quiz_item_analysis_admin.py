@@ -8,7 +8,14 @@ import pytest
 from django.urls import reverse
 
 from tests.factories.people import make_trainee
-from tests.factories.quizzes import FormData, answer_data, enrol, make_module, make_question, make_quiz
+from tests.factories.quizzes import (
+    FormData,
+    answer_data,
+    enrol,
+    make_module,
+    make_question,
+    make_quiz,
+)
 from training.admin_views.item_analysis import csv_safe
 from training.selectors.quizzes import quiz_item_analysis
 from training.services import quizzes as services

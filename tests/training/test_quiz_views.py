@@ -1,8 +1,8 @@
 """Quiz and marking views: every role, answer leaks, review policies, autosave JSON."""
 
 import json
-import re
 import random
+import re
 from decimal import Decimal
 
 import pytest

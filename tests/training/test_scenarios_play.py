@@ -305,6 +305,27 @@ def test_views_per_role(client_as, trainee, module, scenario, role, start, run_p
     assert snapshot(run) == before
 
 
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("anonymous", 302), ("trainee", 302), ("other_trainee", 403), ("trainer", 403),
+     ("assessor", 403), ("admin", 403)],
+)
+def test_begin_per_role(client_as, trainee, module, scenario, role, status):
+    enrol(trainee, module)
+    client, user = client_as(role)
+    response = client.post(reverse("training:scenario_begin", args=[scenario.pk]))
+    assert response.status_code == status
+    if role == "anonymous":
+        assert "/accounts/login/" in response["Location"]
+    runs = ScenarioRun.objects.filter(scenario=scenario)
+    assert runs.count() == (1 if role == "trainee" else 0)
+    if role == "trainee":
+        assert response["Location"] == reverse("training:scenario_run", args=[runs.get().pk])
+    assert client.get(reverse("training:scenario_begin", args=[scenario.pk])).status_code in (
+        302 if role == "anonymous" else 405 if "trainee" in role else 403,
+    )
+
+
 def test_scenario_page_url_sends_trainees_to_play_and_shows_others_the_brief(
     client_as, trainee, module, scenario
 ):
@@ -379,21 +400,80 @@ def test_best_or_latest_run_counts(trainee, trainee_client, counting, expected_s
     assert status.passed is (expected_score == 100.0)
 
 
-def test_evidence_one_item_per_finished_run_per_indicator(trainee, trainee_client, module, scenario, other_trainee, django_assert_max_num_queries):
+@pytest.mark.parametrize("extra_trainees", [0, 5])
+def test_evidence_one_item_per_finished_run_per_indicator(
+    trainee, trainee_client, module, scenario, other_trainee, extra_trainees,
+    django_assert_max_num_queries,
+):
+    from tests.factories.people import make_trainee
+    from training.services.scenarios import scenario_run_choose, scenario_run_start
+
     enrol(trainee, module)
     _finish(trainee_client, scenario, "end-good")
     _finish(trainee_client, scenario, "end-poor")
     begin(trainee_client, scenario)  # in progress: no evidence
+    others = []
+    for _ in range(extra_trainees):
+        t = make_trainee()
+        enrol(t, module)
+        others.append(t.pk)
+        run, _created = scenario_run_start(trainee=t, scenario=scenario)
+        for from_key, to_key in (("start", "good"), ("good", "end-ok")):
+            c = choice(scenario, from_key, to_key)
+            run = scenario_run_choose(run_id=run.pk, trainee=t, seq=run.seq, choice_id=c.pk).run
     unit_id = module.course.unit_id
     with django_assert_max_num_queries(2):
-        items = scenario_run_evidence(trainee_ids=[trainee.pk, other_trainee.pk], unit_id=unit_id)
+        items = scenario_run_evidence(
+            trainee_ids=[trainee.pk, other_trainee.pk, *others], unit_id=unit_id
+        )
+    assert len(items) == 4 + 2 * extra_trainees  # finished runs x (T2.1, T3.1)
+    mine = [i for i in items if i.trainee_id == trainee.pk]
+    assert len(mine) == 4
+    assert {i.method for i in items} == {"role_play"}
+    good = [i for i in mine if i.passed]
+    assert len(good) == 2 and all(i.score == 100.0 for i in good)
+    assert not [i for i in items if i.trainee_id == other_trainee.pk]
     registered = [
         i for i in training_evidence(trainee_ids=[trainee.pk], unit_id=unit_id)
         if i.source == "scenario_run"
     ]
-    assert sorted(i.source_id for i in registered) == sorted(i.source_id for i in items)
-    assert len(items) == 4  # 2 finished runs x (T2.1, T3.1)
-    assert {i.method for i in items} == {"role_play"}
-    good = [i for i in items if i.passed]
-    assert len(good) == 2 and all(i.score == 100.0 for i in good)
-    assert all(i.trainee_id == trainee.pk for i in items)
+    assert sorted(i.source_id for i in registered) == sorted(i.source_id for i in mine)
+    assert scenario_run_evidence(trainee_ids=[trainee.pk], unit_id=unit_id + 999) == []
+
+
+def test_finishing_the_only_scenario_completes_the_course(trainee, trainee_client):
+    from training.models.enrolment import Enrolment
+
+    module = make_module(require_all_lessons=False, require_all_quizzes_passed=False)
+    page = make_scenario(module)
+    enrolment = enrol(trainee, module)
+    _finish(trainee_client, page, "end-poor")
+    enrolment.refresh_from_db()
+    assert enrolment.completed_at is None  # score 0% is under the course's minimum
+    _finish(trainee_client, page, "end-good")
+    assert Enrolment.objects.get(pk=enrolment.pk).completed_at is not None
+
+
+def test_edited_scenario_mid_run_fails_safely_and_can_restart(trainee_client, enrolled, scenario):
+    from content.pages.scenario import ScenarioStep
+
+    run = begin(trainee_client, scenario)
+    choose(trainee_client, run, choice(scenario, "start", "good"))
+    ScenarioStep.objects.filter(page=scenario, key="good").update(key="renamed")
+    before = snapshot(run)
+    response = choose(trainee_client, run, choice(scenario, "good", "end-good"), )
+    assert response.status_code == 302 and snapshot(run) == before
+    html = trainee_client.get(reverse("training:scenario_run", args=[run.pk])).content.decode()
+    assert 'data-testid="scenario-restart"' in html
+    fresh = begin(trainee_client, scenario)
+    assert fresh.pk != run.pk and fresh.current_step_key == "start"
+    run.refresh_from_db()
+    assert run.status == ScenarioRun.Status.ABANDONED
+
+
+def test_unpublished_mid_run_refuses_moves(trainee_client, enrolled, scenario):
+    run = begin(trainee_client, scenario)
+    scenario.unpublish()
+    before = snapshot(run)
+    choose(trainee_client, run, choice(scenario, "start", "good"))
+    assert snapshot(run) == before

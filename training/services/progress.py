@@ -1,6 +1,8 @@
 """Writes about a trainee's progress: opening a lesson, how far they read, completing it,
 and recording when a course is complete (once; it never flips back)."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
@@ -12,6 +14,7 @@ from training.models.enrolment import Enrolment
 from training.models.progress import LessonProgress
 
 MAX_POSITION = 10_000
+ACTIVITY_GRAIN = timedelta(minutes=5)
 
 
 @transaction.atomic
@@ -20,9 +23,11 @@ def lesson_visit(*, trainee, lesson: LessonPage, enrolment: Enrolment) -> Lesson
     resume the course."""
     progress, _created = LessonProgress.objects.get_or_create(trainee=trainee, lesson=lesson)
     now = timezone.now()
-    Enrolment.objects.filter(pk=enrolment.pk).update(resume_page=lesson, last_activity_at=now)
-    enrolment.resume_page_id = lesson.pk
-    enrolment.last_activity_at = now
+    stale = enrolment.last_activity_at is None or now - enrolment.last_activity_at > ACTIVITY_GRAIN
+    if enrolment.resume_page_id != lesson.pk or stale:  # spare a write on every reload
+        Enrolment.objects.filter(pk=enrolment.pk).update(resume_page=lesson, last_activity_at=now)
+        enrolment.resume_page_id = lesson.pk
+        enrolment.last_activity_at = now
     return progress
 
 

@@ -71,7 +71,11 @@ def scenario_run_start(*, trainee, scenario: ScenarioPage) -> tuple[ScenarioRun,
         trainee=trainee, scenario=scenario, status=ScenarioRun.Status.IN_PROGRESS
     ).first()
     if current is not None:
-        return current, False
+        if ScenarioStep.objects.filter(page=scenario, key=current.current_step_key).exists():
+            return current, False
+        # The scenario was edited and the run's step is gone: keep the run, start afresh.
+        current.status = ScenarioRun.Status.ABANDONED
+        current.save(update_fields=["status"])
     start = ScenarioStep.objects.filter(page=scenario, is_start=True).order_by("sort_order").first()
     if start is None:
         raise ScenarioChanged(_("This scenario has no start step yet."))
@@ -120,6 +124,8 @@ def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> Mo
     run = _locked_run(run_id=run_id, trainee=trainee)
     _check_move(run, seq)
     _require_enrolment(trainee, run.course_id)
+    if not run.scenario.live:
+        raise ScenarioChanged(_("This scenario is not published at the moment."))
     step = ScenarioStep.objects.filter(page_id=run.scenario_id, key=run.current_step_key).first()
     if step is None or step.is_ending:
         raise ScenarioChanged(

@@ -1,0 +1,177 @@
+"""Demo question bank and quizzes: reads content/demo/data/questions.yaml, upserts the
+questions (matched by code) and two quiz pages in the demo course's "assessment-quizzes"
+module (created if missing). Idempotent: a second run changes nothing.
+
+Needs the unit KPS5R0821v2 and the demo course "loyalty-programs" (content.demo.unit and
+content.demo.course loaders) first."""
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from content.models.framework import AssessmentMethod, CompetencyItem, Indicator
+from content.models.questions import Question, QuestionOption, QuestionType
+from content.pages.course import CoursePage, ModulePage
+from content.pages.quiz import QuizPage, QuizQuestion
+
+DATA = Path(__file__).resolve().parent / "data" / "questions.yaml"
+COURSE_SLUG = "loyalty-programs"
+
+
+class QuestionDataError(ValueError):
+    """The YAML does not describe valid questions; the message says where."""
+
+
+def load(path: Path | str | None = None) -> None:
+    load_questions(path)
+
+
+@transaction.atomic
+def load_questions(path: Path | str | None = None) -> list[QuizPage]:
+    data = yaml.safe_load(Path(path or DATA).read_text(encoding="utf-8"))
+    course = CoursePage.objects.filter(slug=COURSE_SLUG).first()
+    if course is None:
+        raise QuestionDataError(f"Course {COURSE_SLUG!r} is missing: run the course loader first.")
+    indicators = {i.code: i for i in Indicator.objects.filter(unit_id=course.unit_id)}
+    items = {i.code: i for i in CompetencyItem.objects.filter(unit_id=course.unit_id)}
+    questions = {
+        spec["code"]: _upsert_question(spec, indicators, items) for spec in data["questions"]
+    }
+    module_spec = data["quizzes"]["module"]
+    module = ModulePage.objects.child_of(course).filter(slug=module_spec["slug"]).first()
+    if module is None:
+        module = ModulePage(
+            slug=module_spec["slug"], title=module_spec["title"], intro=module_spec["intro"], live=False
+        )
+        course.add_child(instance=module)
+        module.save_revision().publish()
+    return [_upsert_quiz(module, spec, questions) for spec in data["quizzes"]["pages"]]
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _upsert_question(spec: dict, indicators: dict, items: dict) -> Question:
+    code = spec["code"]
+    qtype = spec["type"]
+    if qtype not in QuestionType.values:
+        raise QuestionDataError(f"question {code}: unknown type {qtype!r}")
+    try:
+        indicator_objs = [indicators[c] for c in spec.get("indicators") or []]
+        item_objs = [items[c] for c in spec.get("items") or []]
+    except KeyError as error:
+        raise QuestionDataError(f"question {code}: unknown code {error.args[0]}") from None
+    fields: dict[str, Any] = {
+        "qtype": qtype,
+        "text": spec["text"].strip(),
+        "difficulty": spec.get("difficulty", "medium"),
+        "points": _decimal(spec.get("points", 1)),
+        "partial_credit": spec.get("partial_credit", "all_or_nothing"),
+        "penalty": _decimal(spec.get("penalty", 1)),
+        "true_false_answer": bool(spec.get("answer", True)) if qtype == QuestionType.TRUE_FALSE else True,
+        "numeric_answer": _decimal(spec.get("answer")) if qtype == QuestionType.NUMERIC else None,
+        "numeric_tolerance": _decimal(spec.get("tolerance", 0)),
+        "numeric_unit": spec.get("unit", "") or "",
+        "model_answer": (spec.get("model_answer") or "").strip(),
+        "feedback": (spec.get("feedback") or "").strip(),
+        "assessment_method": AssessmentMethod.QUESTIONING,
+    }
+    question = Question.objects.filter(code=code).first()
+    if question is None:
+        question = Question(code=code, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(question, name, value)
+    question.save()
+    _sync_options(question, qtype, spec.get("options") or [])
+    if {i.pk for i in question.indicators.all()} != {i.pk for i in indicator_objs}:
+        question.indicators.set(indicator_objs)
+    if {i.pk for i in question.competency_items.all()} != {i.pk for i in item_objs}:
+        question.competency_items.set(item_objs)
+    question.save()
+    tags = spec.get("tags") or []
+    if set(question.tags.names()) != set(tags):
+        question.tags.set(tags)
+        question.save()
+    return question
+
+
+def _option_fields(qtype: str, spec) -> dict:
+    if qtype == QuestionType.ORDERING:
+        return {"text": str(spec), "is_correct": False, "match_text": "", "feedback": ""}
+    if qtype == QuestionType.MATCHING:
+        return {"text": spec["text"], "is_correct": False, "match_text": spec["match"], "feedback": ""}
+    return {
+        "text": spec["text"],
+        "is_correct": bool(spec.get("correct", False)),
+        "match_text": "",
+        "feedback": spec.get("feedback", ""),
+    }
+
+
+def _sync_options(question: Question, qtype: str, specs: list) -> None:
+    """Options are updated in place by position so that stored answers (option ids) of past
+    attempts keep pointing at the same options."""
+    existing = list(QuestionOption.objects.filter(question=question).order_by("sort_order", "pk"))
+    for index, spec in enumerate(specs):
+        fields = _option_fields(qtype, spec)
+        if index < len(existing):
+            option = existing[index]
+            if any(getattr(option, k) != v for k, v in fields.items()) or option.sort_order != index:
+                for name, value in fields.items():
+                    setattr(option, name, value)
+                option.sort_order = index
+                option.save()
+        else:
+            QuestionOption.objects.create(question=question, sort_order=index, **fields)
+    for option in existing[len(specs):]:
+        option.delete()
+
+
+QUIZ_FIELDS = (
+    "selection",
+    "draw_count",
+    "draw_tags",
+    "shuffle_questions",
+    "shuffle_options",
+    "pass_mark",
+    "attempts_allowed",
+    "grading_method",
+    "time_limit_minutes",
+    "review_policy",
+)
+
+
+def _upsert_quiz(module: ModulePage, spec: dict, questions: dict[str, Question]) -> QuizPage:
+    fields = {"title": spec["title"], "intro": spec.get("intro", "")}
+    defaults = {"draw_count": 1, "draw_tags": "", "time_limit_minutes": None}
+    for name in QUIZ_FIELDS:
+        if name in spec or name in defaults:
+            fields[name] = spec.get(name, defaults.get(name))
+    try:
+        wanted = [questions[code].pk for code in spec.get("questions") or []]
+    except KeyError as error:
+        raise QuestionDataError(f"quiz {spec['slug']}: unknown question {error.args[0]}") from None
+    page = QuizPage.objects.child_of(module).filter(slug=spec["slug"]).first()
+    if page is None:
+        page = QuizPage(slug=spec["slug"], live=False, **fields)
+        page.fixed_questions = [QuizQuestion(question_id=pk, sort_order=i) for i, pk in enumerate(wanted)]
+        module.add_child(instance=page)
+        changed = True
+    else:
+        current = list(page.fixed_questions.order_by("sort_order").values_list("question_id", flat=True))
+        changed = any(getattr(page, k) != v for k, v in fields.items()) or current != wanted
+        for name, value in fields.items():
+            setattr(page, name, value)
+        if current != wanted:
+            page.fixed_questions = [
+                QuizQuestion(question_id=pk, sort_order=i) for i, pk in enumerate(wanted)
+            ]
+    if changed or not page.live or page.has_unpublished_changes:
+        page.save_revision().publish()
+        page.refresh_from_db()
+    return page
