@@ -1,7 +1,8 @@
 """Item statistics for a question bank (classical test theory). Pure: the caller passes one
 `ItemResponse` per (attempt, question) and the options each question offers.
 
-- facility: mean share of the item's points earned (0 = nobody, 1 = everybody).
+- facility: mean share of the item's points earned over every attempt that drew the item
+  (a blank answer scores 0; 0 = nobody, 1 = everybody).
 - discrimination: mean item score of the top 27 % of attempts (by total score) minus that of
   the bottom 27 % (-1..1; below 0 means weak trainees do better than strong ones).
 - point_biserial: correlation between the item score and the rest of the attempt's score
@@ -34,6 +35,7 @@ class ItemResponse:
     item_weight: float = 1.0  # the item's points, to compute the rest score
     attempt_weight: float = 1.0  # the attempt's possible points
     chosen: tuple[str, ...] = ()
+    answered: bool = True  # False when the trainee left the question blank (scores 0)
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,13 @@ class OptionInfo:
 @dataclass
 class ItemStats:
     question_id: int
-    answered: int
+    answered: int  # attempts with an answer to this question
     facility: float | None
     discrimination: float | None
     point_biserial: float | None
     option_counts: list[tuple[OptionInfo, int]] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    seen: int = 0  # attempts that drew this question, answered or not
 
 
 def _mean(values: list[float]) -> float:
@@ -99,7 +102,8 @@ def analyse(
         counts = Counter(key for row in rows for key in row.chosen)
         stats = ItemStats(
             question_id=question_id,
-            answered=len(rows),
+            answered=sum(1 for r in rows if r.answered),
+            seen=len(rows),
             facility=round(_mean([r.item_score for r in rows]), 4) if rows else None,
             discrimination=upper_lower_discrimination([(r.attempt_score, r.item_score) for r in rows]),
             point_biserial=correlation(
@@ -125,7 +129,7 @@ def _rest_score(row: ItemResponse) -> float:
 
 
 def flags_for(stats: ItemStats) -> list[str]:
-    if stats.answered < MIN_RESPONSES:
+    if stats.seen < MIN_RESPONSES:
         return [FLAG_FEW]
     flags = []
     if stats.facility is not None and stats.facility < TOO_HARD:

@@ -57,16 +57,17 @@ def third_party_new(request, trainee_id: int):
                   {"form": form, "trainee": trainee, "link": link})
 
 
-def _no_referrer(response):
-    # The token is in the URL: never leak it to other sites through the Referer header.
-    response["Referrer-Policy"] = "no-referrer"
+def _same_origin_referrer(response):
+    # The token is in the URL: never leak it to other sites through the Referer header
+    # ("no-referrer" would make browsers send "Origin: null", which fails the CSRF check).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
 @never_cache
 def third_party_form(request, token: str):
     """Public: no login. The token is the only key; refused once used or expired."""
-    return _no_referrer(_third_party_form(request, token))
+    return _same_origin_referrer(_third_party_form(request, token))
 
 
 def _third_party_form(request, token: str):

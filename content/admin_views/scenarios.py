@@ -1,6 +1,7 @@
-"""Scenario authoring in the Wagtail admin: refuse to publish an invalid graph, keep each
-choice's mapping in step with its points after publishing, and a full-size picture of the
-graph linked from the page's action menu (the editor's "Graph" tab shows it too)."""
+"""Scenario authoring in the Wagtail admin: refuse to publish an invalid graph, and a
+full-size picture of the graph linked from the page's action menu (the editor's "Graph" tab
+shows it too). Choice mappings follow their points after every publish (see the
+`page_published` receiver in content/pages/scenario.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,12 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
-from wagtail.signals import page_published
 
 from content import scenario_graph
 from content.pages.scenario import ScenarioPage
 from content.selectors.scenarios import scenario_graph_of, scenario_problems
-from content.services.scenarios import scenario_choices_map
 
 
 @hooks.register("before_publish_page")
@@ -32,15 +31,6 @@ def refuse_invalid_scenario(request, page):
         messages.error(request, problem.message)
     messages.error(request, _("The scenario was saved as a draft but not published."))
     return redirect("wagtailadmin_pages:edit", page.pk)
-
-
-def _map_choices_after_publish(sender, instance, **kwargs):
-    scenario_choices_map(page=ScenarioPage.objects.get(pk=instance.pk))
-
-
-page_published.connect(
-    _map_choices_after_publish, sender=ScenarioPage, dispatch_uid="scenario_choices_map"
-)
 
 
 def scenario_graph_view(request, page_id: int):

@@ -22,8 +22,13 @@ def read_data(path: Path | str | None = None) -> dict:
     return yaml.safe_load(Path(path or DATA).read_text(encoding="utf-8"))
 
 
+def load(path: Path | str | None = None) -> None:
+    load_scenarios(path)
+
+
 @transaction.atomic
-def load(path: Path | str | None = None) -> list:
+def load_scenarios(path: Path | str | None = None) -> list:
+    """The demo scenario pages (existing ones returned as they are)."""
     data = read_data(path)
     course = CoursePage.objects.filter(slug=COURSE_SLUG).first()
     if course is None:

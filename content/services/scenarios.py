@@ -104,7 +104,6 @@ def scenario_page_create(*, parent, data: dict):
         )
     parent.add_child(instance=page)
     page.save_revision(log_action=False).publish(log_action=False)
-    page = ScenarioPage.objects.get(pk=page.pk)
-    scenario_choices_map(page=page)
-    return page
+    # Publishing maps the choices (the page_published receiver calls scenario_choices_map).
+    return ScenarioPage.objects.get(pk=page.pk)
 

@@ -261,6 +261,7 @@ def test_third_party_form_submit_then_used_and_expired(world, client):
     record = EvidenceRecord.objects.get(kind="third_party")
     assert record.third_party_declared and record.lines.count() == len(ws.indicators)
     again = client.get(url)
+    assert again["Referrer-Policy"] == "same-origin"  # the token never leaves the site
     assert again.status_code == 410 and "link-refused" in again.content.decode()
     assert client.post(url, {**data, "declaration": "on"}).status_code == 410
     assert client.get(reverse("assessments:third_party_form", args=["guess" * 9])).status_code == 404

@@ -1,6 +1,8 @@
 """The question bank in the Wagtail admin: who reaches it, filters and search, validation
 of options per type, and the preview as a trainee sees it (no answers)."""
 
+import random
+
 import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
@@ -8,7 +10,8 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from content.models.framework import Indicator
 from content.models.mapping import mapped_models
 from content.models.questions import Question
-from tests.factories.quizzes import make_question, make_unit
+from tests.factories.quizzes import make_question, make_unit, quiz_setup
+from training.services.quizzes import quiz_attempt_start
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +112,14 @@ def test_question_is_a_mapped_model_with_its_own_edit_link():
     assert Question in mapped_models()
     assert question.mapping_label().endswith("mapped-q")
     assert question.mapping_edit_url() == reverse("wagtailsnippets_content_question:edit", args=[question.pk])
+
+
+def test_a_question_used_in_attempts_cannot_be_deleted(client_as):
+    _c, trainee = client_as("trainee")
+    quiz, questions = quiz_setup(trainee, types=("single",))
+    quiz_attempt_start(quiz=quiz, trainee=trainee, rng=random.Random(1))
+    client, _user = client_as("trainer")
+    url = reverse("wagtailsnippets_content_question:delete", args=[questions[0].pk])
+    assert client.get(url).status_code == 200  # the page lists where it is used
+    client.post(url)
+    assert Question.objects.filter(pk=questions[0].pk).exists()

@@ -139,3 +139,18 @@ def test_page_history_and_revisions_are_available(module):
     html = client.get(revert).content.decode()
     assert lesson.title in html
     assert 'name="action-publish"' not in html  # reverting goes through review too
+
+
+def test_trainer_previews_a_lesson_before_saving_and_while_editing(module):
+    client = _client(make_trainer())
+    url = reverse("wagtailadmin_pages:preview_on_add", args=["content", "lessonpage", module.pk])
+    response = client.post(url, _lesson_form("預覽中", "in-preview", "action-submit"))
+    assert response.status_code == 200 and response.json()["is_valid"]
+    html = client.get(url).content.decode()
+    assert "新的課程內容" in html
+    lesson = LessonPage.objects.descendant_of(module).first()
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[lesson.pk])
+    response = client.post(url, _lesson_form("編輯預覽", lesson.slug, "action-submit"))
+    assert response.json()["is_valid"]
+    html = client.get(url).content.decode()
+    assert "編輯預覽" in html and "新的課程內容" in html

@@ -70,12 +70,12 @@ def test_demo_loader_places_three_scenarios_idempotently():
 
     module = make_module(unit=seed_unit(), course_slug=demo.COURSE_SLUG, module_slug="other")
     course = module.course
-    first = demo.load()
+    first = demo.load_scenarios()
     assert len(first) == 3
     role_play = ModulePage.objects.child_of(course).get(slug="role-play")
     pages = ScenarioPage.objects.child_of(role_play).live()
     assert pages.count() == 3
-    second = demo.load()
+    second = demo.load_scenarios()
     assert [p.pk for p in second] == [p.pk for p in first]
     assert ScenarioPage.objects.count() == 3
     for page in pages:
@@ -88,5 +88,5 @@ def test_demo_loader_places_three_scenarios_idempotently():
 
 @pytest.mark.django_db
 def test_demo_loader_without_the_course_does_nothing():
-    assert demo.load() == []
+    assert demo.load_scenarios() == []
     assert not ScenarioPage.objects.exists()

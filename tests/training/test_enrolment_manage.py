@@ -105,3 +105,10 @@ def test_manage_detail_queries_do_not_grow(trainer_client, course, django_assert
         trainer_client.get(reverse("training:manage_course", args=[course.pk]))
         with django_assert_max_num_queries(20):
             trainer_client.get(reverse("training:manage_course", args=[course.pk]))
+
+
+@pytest.mark.parametrize(("role", "shown"), [("trainer", True), ("admin", True)])
+def test_admin_menu_links_to_enrolments(client_as, role, shown):
+    client, _user = client_as(role)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert (reverse("training:manage_courses") in html) == shown

@@ -109,3 +109,22 @@ def test_cohort_enrol_adds_each_trainee_once(course, django_assert_max_num_queri
     assert cohort_enrol(cohort=cohort, course=course, enrolled_by=None) == 1
     assert Enrolment.objects.filter(course=course).count() == 4
     assert set(Enrolment.objects.values_list("cohort_id", flat=True)) == {cohort.pk}
+
+
+def test_course_page_shows_progress_and_resume_to_the_enrolled(trainee_client, trainee, course):
+    _enrol(trainee, course)
+    html = trainee_client.get(course.url).content.decode()
+    assert 'data-testid="resume-link"' in html
+    assert f'href="{lessons_of(course)[0].url}"' in html
+    for module in course.get_children():
+        assert module.title in html
+
+
+def test_staff_preview_records_nothing(client_as, course):
+    from training.models.progress import LessonProgress
+
+    for role in ("trainer", "assessor", "admin"):
+        client, _user = client_as(role)
+        html = client.get(lessons_of(course)[0].url).content.decode()
+        assert 'data-testid="mark-complete"' not in html
+    assert not LessonProgress.objects.exists() and not Enrolment.objects.exists()

@@ -99,3 +99,22 @@ def test_query_counts_are_equal_at_both_sizes(trainee_client, trainee, role_grou
             trainee_client.get(lesson.url)
         counts.append(len(lesson_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_dashboard_offers_open_courses(trainee_client, trainee, role_groups):
+    open_course = make_learning_course(allow_self_enrolment=True)
+    closed = make_learning_course(allow_self_enrolment=False)
+    html = trainee_client.get(reverse("training:dashboard")).content.decode()
+    assert open_course.title in html and closed.title not in html
+    trainee_client.post(reverse("training:course_self_enrol", args=[open_course.pk]))
+    html = trainee_client.get(reverse("training:dashboard")).content.decode()
+    assert 'data-testid="open-course"' not in html and 'data-testid="course-card"' in html
+
+
+def test_preview_of_an_unsaved_lesson_gets_no_learning_context(rf, trainer):
+    from content.pages.lesson import LessonPage
+
+    request = rf.get("/")
+    request.user = trainer
+    context = LessonPage(title="草稿", slug="draft").get_context(request)
+    assert "progress" not in context

@@ -70,6 +70,13 @@ def test_broken_items_are_flagged():
     assert negative.point_biserial < 0
 
 
+def test_blank_answers_count_as_wrong_but_not_as_answered():
+    rows = responses(1, [(0.5, 1.0, ["a"]), (0.4, 0.0, [])])
+    rows[1] = ItemResponse(attempt_id=9, question_id=1, item_score=0.0, attempt_score=0.4, answered=False)
+    stats = analyse(rows)[1]
+    assert (stats.answered, stats.seen, stats.facility) == (1, 2, 0.5)
+
+
 def test_few_responses_are_not_judged_and_unused_questions_listed():
     stats = analyse(responses(1, [(0.5, 0.0, [])]), {2: [OptionInfo("x", "X", True)]})
     assert stats[1].flags == [FLAG_FEW]

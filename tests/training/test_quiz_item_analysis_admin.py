@@ -110,3 +110,11 @@ def test_item_analysis_query_count_does_not_grow(django_assert_max_num_queries):
     for quiz in (small, large):
         with django_assert_max_num_queries(4):
             quiz_item_analysis(quiz)
+
+
+@pytest.mark.parametrize("role", ("trainer", "admin"))
+def test_admin_menu_links_to_item_analysis_and_marking(client_as, role):
+    client, _user = client_as(role)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("quiz_item_analysis") in html
+    assert reverse("training:marking_queue") in html

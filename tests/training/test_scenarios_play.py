@@ -469,6 +469,9 @@ def test_edited_scenario_mid_run_fails_safely_and_can_restart(trainee_client, en
     assert fresh.pk != run.pk and fresh.current_step_key == "start"
     run.refresh_from_db()
     assert run.status == ScenarioRun.Status.ABANDONED
+    old = trainee_client.get(reverse("training:scenario_run", args=[run.pk]))
+    assert old.status_code == 302
+    assert old["Location"] == reverse("training:scenario_start", args=[scenario.pk])
 
 
 def test_unpublished_mid_run_refuses_moves(trainee_client, enrolled, scenario):

@@ -96,7 +96,7 @@ def export_csv(request, quiz_id: int):
     response.write("\ufeff")  # Excel opens UTF-8 (Chinese text) correctly with a BOM
     writer = csv.writer(response)
     writer.writerow(
-        [_("Code"), _("Question"), _("Type"), _("Answered"), _("Facility"), _("Discrimination"),
+        [_("Code"), _("Question"), _("Type"), _("Answered"), _("Drawn"), _("Facility"), _("Discrimination"),
          _("Point-biserial"), _("Option frequencies"), _("Flags")]
     )
     for row in quiz_item_analysis(quiz):
@@ -109,6 +109,7 @@ def export_csv(request, quiz_id: int):
                     row.question.text,
                     row.question.get_qtype_display(),
                     stats.answered,
+                    stats.seen,
                     "" if stats.facility is None else f"{stats.facility:.2f}",
                     "" if stats.discrimination is None else f"{stats.discrimination:.2f}",
                     "" if stats.point_biserial is None else f"{stats.point_biserial:.2f}",

@@ -27,7 +27,7 @@ class CohortEnrolForm(forms.Form):
 
 class TraineesEnrolForm(forms.Form):
     trainees = TraineeChoiceField(
-        label=_("Trainees"),
+        label=_("Trainees to enrol"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={

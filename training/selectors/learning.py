@@ -32,8 +32,10 @@ def may_preview(user) -> bool:
 def course_of(page: Page) -> CoursePage | None:
     """The course a page of the course tree belongs to (None for pages outside courses)."""
     if isinstance(page, CoursePage):
-        return page
-    if isinstance(page, HomePage | CourseIndexPage) or page.depth <= 2:
+        return page if page.pk else None
+    if not page.pk or not page.path or isinstance(page, HomePage | CourseIndexPage):
+        return None  # e.g. the preview of a page that is being created
+    if page.depth <= 2:
         return None
     return CoursePage.objects.ancestor_of(page).first()
 
@@ -195,6 +197,16 @@ def learning_dashboard(user) -> list[CourseCard]:
             )
         )
     return cards
+
+
+def open_courses(user) -> list[CoursePage]:
+    """Live courses that allow self-enrolment and the user is not enrolled on (one query)."""
+    return list(
+        CoursePage.objects.live()
+        .filter(allow_self_enrolment=True)
+        .exclude(enrolments__trainee=user)
+        .order_by("path")
+    )
 
 
 # --- Trainer's view of a course's enrolments --------------------------------------------

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.http import Http404
 
-from content.models.questions import QuestionOption, QuestionType
+from content.models.questions import Question, QuestionOption, QuestionType
 from content.pages.course import CoursePage
 from content.pages.quiz import QuizPage
 from content.question_presentation import PresentedQuestion, present_question
@@ -304,8 +304,6 @@ def quiz_item_analysis(quiz: QuizPage) -> list[ItemRow]:
             "attempt__points_possible",
         )
     )
-    from content.models.questions import Question
-
     question_ids = {r.question_id for r in responses} | set(
         quiz.fixed_questions.values_list("question_id", flat=True)
     )
@@ -328,6 +326,7 @@ def quiz_item_analysis(quiz: QuizPage) -> list[ItemRow]:
                 item_weight=float(response.points),
                 attempt_weight=possible,
                 chosen=_chosen_keys(questions.get(response.question_id), response.answer),
+                answered=response.answer is not None,
             )
         )
     stats = item_analysis.analyse(rows, options)
@@ -358,7 +357,3 @@ def _chosen_keys(question, answer) -> tuple[str, ...]:
     if question.qtype == QuestionType.TRUE_FALSE:
         return (str(answer),)
     return ()
-
-
-def quizzes_with_attempts() -> list[QuizPage]:
-    return list(QuizPage.objects.all().order_by("path"))

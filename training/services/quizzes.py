@@ -24,6 +24,7 @@ from content.pages.quiz import QuizPage, QuizQuestion
 from training import grading
 from training.models.enrolment import Enrolment
 from training.models.quiz_attempts import QuizAttempt, QuizResponse
+from training.services.progress import enrolment_update_completion_for_page
 
 GRACE = timedelta(seconds=30)
 MAX_TEXT = 4000
@@ -501,10 +502,5 @@ def quiz_attempts_close_overdue(*, now: datetime | None = None) -> int:
 
 
 def quiz_progress_record(*, trainee, quiz: QuizPage) -> None:
-    """Let the course record its completion after a quiz result changed (the course-progress
-    service, when that feature is installed)."""
-    try:
-        from training.services.progress import enrolment_update_completion_for_page
-    except ImportError:  # pragma: no cover - depends on the course-progress feature
-        return
+    """Let the course record its completion after a quiz result changed."""
     enrolment_update_completion_for_page(trainee=trainee, page=quiz)

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from people.permissions import trainee_required
-from training.selectors.learning import learning_dashboard
+from training.selectors.learning import learning_dashboard, open_courses
 from training.services.progress import enrolment_update_completion
 
 
@@ -17,4 +17,8 @@ def dashboard(request):
         if not card.completed and card.progress.is_complete:
             enrolment_update_completion(enrolment=card.enrolment)
             card.enrolment.refresh_from_db(fields=["completed_at"])
-    return render(request, "training/dashboard.html", {"cards": cards})
+    return render(
+        request,
+        "training/dashboard.html",
+        {"cards": cards, "open_courses": open_courses(request.user)},
+    )

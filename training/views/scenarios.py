@@ -67,8 +67,9 @@ def scenario_run(request, run_id: int):
     if run.status == ScenarioRun.Status.FINISHED:
         result = selectors.scenario_run_result(run)
         return render(request, "training/scenarios/result.html", {"result": result, "run": run})
-    if run.status != ScenarioRun.Status.IN_PROGRESS:
-        raise Http404
+    if run.status != ScenarioRun.Status.IN_PROGRESS:  # abandoned after the scenario changed
+        messages.info(request, _("This run was closed because the scenario changed."))
+        return redirect("training:scenario_start", page_id=run.scenario_id)
     if not Enrolment.objects.filter(trainee=request.user, course_id=run.course_id).exists():
         raise PermissionDenied
     state = selectors.scenario_play_state(run)
