@@ -34,3 +34,9 @@ def is_assessor(user) -> bool:
 
 def is_admin(user) -> bool:
     return user.is_authenticated and user.is_superuser
+
+
+def may_decide(user) -> bool:
+    """Only members of the Assessor group judge and decide; being a superuser is not enough
+    (an administrator who also assesses is put in the Assessor group explicitly)."""
+    return user.is_authenticated and ASSESSOR in _group_names(user)

@@ -24,7 +24,7 @@ class DecisionRefused(ValidationError):
 
 
 def _may_decide(assessor, trainee, corrects: Decision | None) -> bool:
-    if not roles.is_assessor(assessor) or assessor.pk == trainee.pk:
+    if not roles.may_decide(assessor) or assessor.pk == trainee.pk:
         return False
     if trainees_for_assessor(assessor).filter(pk=trainee.pk).exists():
         return True

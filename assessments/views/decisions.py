@@ -19,11 +19,11 @@ from assessments.selectors.scope import (
 )
 from assessments.services.decisions import DecisionRefused, decision_record
 from people.models import User
-from people.permissions import assessor_required
+from people.permissions import assessor_required, decider_required
 
 
 @never_cache
-@assessor_required
+@decider_required
 def decision_new(request, trainee_id: int):
     # Assessors in scope, and the independent reviewer of an appeal (who may only correct).
     trainee = get_object_or_404(
