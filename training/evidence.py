@@ -24,17 +24,22 @@ class TrainingEvidence:
 
 Source = Callable[..., Iterable[TrainingEvidence]]
 _SOURCES: list[Source] = []
+_loaded = False
 
 
 def evidence_source(func: Source) -> Source:
-    _SOURCES.append(func)
+    if func not in _SOURCES:
+        _SOURCES.append(func)
     return func
 
 
 def training_evidence(*, trainee_ids: Iterable[int], unit_id: int) -> list[TrainingEvidence]:
     """All training evidence of these trainees for one unit, in a fixed number of queries per
     source (never per trainee)."""
-    if not _SOURCES:
+    global _loaded
+    if not _loaded:
+        # Import every source module once, whichever of them was imported first elsewhere.
         import_submodules("training.evidence_sources")
+        _loaded = True
     ids = list(trainee_ids)
     return [item for source in _SOURCES for item in source(trainee_ids=ids, unit_id=unit_id)]

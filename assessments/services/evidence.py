@@ -38,7 +38,7 @@ def _check_assessor_for(assessor, trainee) -> None:
     """An assessor works only on trainees in their scope, and never on themselves."""
     if assessor.pk == trainee.pk:
         raise PermissionDenied(_("An assessor cannot assess their own evidence."))
-    if not roles.is_assessor(assessor) or not trainees_for_assessor(assessor).filter(pk=trainee.pk).exists():
+    if not roles.may_decide(assessor) or not trainees_for_assessor(assessor).filter(pk=trainee.pk).exists():
         raise PermissionDenied(_("This trainee is not assigned to you."))
 
 

@@ -36,7 +36,7 @@ from assessments.services.evidence import (
     questioning_record,
 )
 from people import roles
-from people.permissions import assessor_required
+from people.permissions import decider_required
 
 
 def _unit_or_404(trainee):
@@ -47,7 +47,7 @@ def _unit_or_404(trainee):
 
 
 @never_cache
-@assessor_required
+@decider_required
 def customer_feedback_new(request, trainee_id: int):
     trainee = trainee_for_assessor_or_404(request.user, trainee_id)
     unit, _course = _unit_or_404(trainee)
@@ -71,7 +71,7 @@ def customer_feedback_new(request, trainee_id: int):
 
 
 @never_cache
-@assessor_required
+@decider_required
 def questioning_new(request, trainee_id: int):
     trainee = trainee_for_assessor_or_404(request.user, trainee_id)
     unit, _course = _unit_or_404(trainee)
@@ -100,7 +100,7 @@ def questioning_new(request, trainee_id: int):
 
 
 @never_cache
-@assessor_required
+@decider_required
 def assessor_upload(request, trainee_id: int):
     trainee = trainee_for_assessor_or_404(request.user, trainee_id)
     unit, _course = _unit_or_404(trainee)
@@ -146,7 +146,7 @@ def evidence_detail(request, evidence_id: int):
 
 
 @never_cache
-@assessor_required
+@decider_required
 def evidence_judge_view(request, evidence_id: int):
     record = _evidence_or_404(request.user, evidence_id)
     if request.user.pk == record.trainee_id or not trainees_for_assessor(request.user).filter(pk=record.trainee_id).exists():
@@ -168,7 +168,7 @@ def evidence_judge_view(request, evidence_id: int):
 
 
 @never_cache
-@assessor_required
+@decider_required
 def evidence_correct_view(request, evidence_id: int):
     record = _evidence_or_404(request.user, evidence_id)
     if request.user.pk == record.trainee_id or not trainees_for_assessor(request.user).filter(pk=record.trainee_id).exists():

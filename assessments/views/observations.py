@@ -27,7 +27,7 @@ from assessments.services.evidence import (
     observation_draft_start,
     observation_submit,
 )
-from people.permissions import assessor_required
+from people.permissions import decider_required
 
 
 def _draft_or_404(user, draft_id: int) -> ObservationDraft:
@@ -40,7 +40,7 @@ def _draft_or_404(user, draft_id: int) -> ObservationDraft:
 
 
 @require_POST
-@assessor_required
+@decider_required
 def observation_start(request, trainee_id: int, kind: str):
     trainee = trainee_for_assessor_or_404(request.user, trainee_id)
     if kind not in (EvidenceKind.OBSERVATION, EvidenceKind.ROLE_PLAY):
@@ -53,7 +53,7 @@ def observation_start(request, trainee_id: int, kind: str):
 
 
 @never_cache
-@assessor_required
+@decider_required
 def observation_edit(request, draft_id: int):
     draft = _draft_or_404(request.user, draft_id)
     if draft.locked:
@@ -94,7 +94,7 @@ def observation_edit(request, draft_id: int):
 
 
 @require_POST
-@assessor_required
+@decider_required
 def observation_autosave(request, draft_id: int):
     draft = _draft_or_404(request.user, draft_id)
     try:

@@ -22,11 +22,11 @@ from assessments.services.evidence import (
     third_party_request_create,
     third_party_request_for_token,
 )
-from people.permissions import assessor_required
+from people.permissions import decider_required
 
 
 @never_cache
-@assessor_required
+@decider_required
 def third_party_new(request, trainee_id: int):
     trainee = trainee_for_assessor_or_404(request.user, trainee_id)
     unit, _course = assessment_context(trainee)

@@ -63,13 +63,14 @@ def _expect(anon, trainee, other, trainer, assessor, admin):
     return dict(zip(ROLES, (anon, trainee, other, trainer, assessor, admin), strict=True))
 
 
-STAFF_ONLY = _expect(302, 403, 403, 403, 200, 200)
+# Recording, judging and deciding are for Assessor-group members only; admins oversee.
+STAFF_ONLY = _expect(302, 403, 403, 403, 200, 403)
 CASES = [
     ("GET", lambda w: reverse("assessments:dashboard"), _expect(302, 403, 403, 200, 200, 200)),
     ("GET", lambda w: reverse("assessments:trainee", args=[w["record"].trainee_id]), _expect(302, 403, 403, 200, 200, 200)),
     ("POST", lambda w: reverse("assessments:observation_start", args=[w["record"].trainee_id, "role_play"]),
-     _expect(302, 403, 403, 403, 302, 302)),
-    ("GET", lambda w: reverse("assessments:observation", args=[w["draft"].pk]), _expect(302, 403, 403, 403, 200, 404)),
+     _expect(302, 403, 403, 403, 302, 403)),
+    ("GET", lambda w: reverse("assessments:observation", args=[w["draft"].pk]), _expect(302, 403, 403, 403, 200, 403)),
     ("GET", lambda w: reverse("assessments:customer_feedback", args=[w["record"].trainee_id]), STAFF_ONLY),
     ("GET", lambda w: reverse("assessments:questioning", args=[w["record"].trainee_id]), STAFF_ONLY),
     ("GET", lambda w: reverse("assessments:upload", args=[w["record"].trainee_id]), STAFF_ONLY),
@@ -177,8 +178,11 @@ def test_observation_autosave_and_submit_locks(world, client_as):
     assert client.get(reverse("assessments:observation", args=[draft.pk])).status_code == 302
 
 
-def test_autosave_of_another_assessors_draft_is_404(world, admin_client_):
-    response = admin_client_.post(reverse("assessments:observation_autosave", args=[world["draft"].pk]),
+def test_autosave_of_another_assessors_draft_is_404(world, client):
+    from tests.factories.people import make_assessor
+
+    client.force_login(make_assessor(name="另一位評審"))
+    response = client.post(reverse("assessments:observation_autosave", args=[world["draft"].pk]),
                                   "{}", content_type="application/json")
     assert response.status_code == 404
 
