@@ -62,14 +62,18 @@ def content_matches(extension: str, content: bytes) -> bool:
         if not content.startswith(b"PK\x03\x04"):
             return False
         names = _zip_names(content)
-        return bool(names) and "[Content_Types].xml" in names and any(
-            n.startswith(OOXML_PART[extension]) for n in names
+        return (
+            bool(names)
+            and "[Content_Types].xml" in names
+            and any(n.startswith(OOXML_PART[extension]) for n in names)
         )
     if extension == "odt":
         # ODF puts an uncompressed "mimetype" entry first, so its value sits at offset 38.
-        return content.startswith(b"PK\x03\x04") and content[30:38] == b"mimetype" and content[
-            38:
-        ].startswith(ALLOWED["odt"].encode())
+        return (
+            content.startswith(b"PK\x03\x04")
+            and content[30:38] == b"mimetype"
+            and content[38:].startswith(ALLOWED["odt"].encode())
+        )
     return False
 
 

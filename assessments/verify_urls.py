@@ -3,4 +3,6 @@
 from config.autoload import import_submodules
 
 app_name = "verify"
-urlpatterns = [p for module in import_submodules("assessments.verify_routes") for p in module.urlpatterns]
+urlpatterns = [
+    p for module in import_submodules("assessments.verify_routes") for p in module.urlpatterns
+]

@@ -88,19 +88,42 @@ def main() -> None:
     unit = CompetencyUnit.objects.create(
         code="KPS5R0821v2", base_code="KPS5R0821", version="v2", title="提升客戶忠誠度方案", level=4
     )
-    for i, title in enumerate(("確認客戶忠誠度方案的細節", "提升客戶參與忠誠度方案",
-                               "提供客戶忠誠度方案獎勵", "查看客戶響應忠誠度方案"), start=1):
+    for i, title in enumerate(
+        (
+            "確認客戶忠誠度方案的細節",
+            "提升客戶參與忠誠度方案",
+            "提供客戶忠誠度方案獎勵",
+            "查看客戶響應忠誠度方案",
+        ),
+        start=1,
+    ):
         WorkTask.objects.create(unit=unit, number=i, code=f"T{i}", title=title, sort_order=i)
     cohort = Cohort.objects.create(code="bench", name="bench")
-    admin = user_create(username="bench-admin", password=None, full_name="管理員", is_superuser=True)
-    assessor = user_create(username="bench-assessor", password=None, full_name="林評審", role=roles.ASSESSOR)
+    admin = user_create(
+        username="bench-admin", password=None, full_name="管理員", is_superuser=True
+    )
+    assessor = user_create(
+        username="bench-assessor", password=None, full_name="林評審", role=roles.ASSESSOR
+    )
     ids = []
     for n in range(args.count):
-        trainee = user_create(username=f"t{n}", password=None, full_name=f"陳大文{n}",
-                              role=roles.TRAINEE, cohorts=[cohort])
-        ids.append(Decision.objects.create(
-            trainee=trainee, unit=unit, assessor=assessor, outcome="competent",
-            reasons="bench", assessed_on=datetime.date.today()).pk)
+        trainee = user_create(
+            username=f"t{n}",
+            password=None,
+            full_name=f"陳大文{n}",
+            role=roles.TRAINEE,
+            cohorts=[cohort],
+        )
+        ids.append(
+            Decision.objects.create(
+                trainee=trainee,
+                unit=unit,
+                assessor=assessor,
+                outcome="competent",
+                reasons="bench",
+                assessed_on=datetime.date.today(),
+            ).pk
+        )
     job = bulk_issue_job_create(by=admin, cohort=cohort, unit=unit, decision_ids=ids)
     started = time.perf_counter()
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)

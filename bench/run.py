@@ -142,8 +142,12 @@ def main() -> None:
         gunicorn.wait(timeout=30)
 
     baseline = rows[0][2]["rps"]
-    print(f"\ngunicorn 2 sync workers, wrk -t1 -c{CONNECTIONS} -d{DURATION}, SQLite demo database\n")
-    print(f"{'page':<32} {'path':<48} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs ok':>7} {'non-2xx':>8}")
+    print(
+        f"\ngunicorn 2 sync workers, wrk -t1 -c{CONNECTIONS} -d{DURATION}, SQLite demo database\n"
+    )
+    print(
+        f"{'page':<32} {'path':<48} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs ok':>7} {'non-2xx':>8}"
+    )
     for label, path, result in rows:
         print(
             f"{label:<32} {path[:48]:<48} {result['rps']:>8.1f} {result['p50']:>8.1f} "

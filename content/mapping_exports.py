@@ -23,7 +23,13 @@ def neutralise(value: str) -> str:
 def matrix_table(matrix: MappingMatrix) -> list[list[str]]:
     """Header + one row per indicator / K / S item: code, kind, text, one column per method
     (the items covering it, one per line), gaps."""
-    header = [pgettext("mapping matrix column", "Code"), _("Kind"), _("Text"), *[label for _v, label in matrix.methods], _("Gaps")]
+    header = [
+        pgettext("mapping matrix column", "Code"),
+        _("Kind"),
+        _("Text"),
+        *[label for _v, label in matrix.methods],
+        _("Gaps"),
+    ]
     table = [header]
     for row in matrix.rows:
         table.append(

@@ -168,9 +168,7 @@ def score_summary(
         for code, value in maxima.items():
             if code != TOTAL_KEY:
                 available[code] += int(value)
-        total_max += int(
-            maxima.get(TOTAL_KEY, sum(v for k, v in maxima.items() if k != TOTAL_KEY))
-        )
+        total_max += int(maxima.get(TOTAL_KEY, sum(v for k, v in maxima.items() if k != TOTAL_KEY)))
     per_indicator: dict[str, dict] = {}
     for code in sorted(set(earned) | set(available)):
         top = available.get(code, 0)
@@ -327,8 +325,10 @@ def _check_indicators(graph: Graph, known_codes, add) -> None:
                 add(
                     Problem(
                         choice.from_key,
-                        _("Step “%(key)s”: choice “%(choice)s” scores %(code)s, which is not an "
-                          "indicator of the unit.")
+                        _(
+                            "Step “%(key)s”: choice “%(choice)s” scores %(code)s, which is not an "
+                            "indicator of the unit."
+                        )
                         % {"key": choice.from_key, "choice": _short(choice.text, 30), "code": code},
                     )
                 )
@@ -336,8 +336,10 @@ def _check_indicators(graph: Graph, known_codes, add) -> None:
                 add(
                     Problem(
                         choice.from_key,
-                        _("Step “%(key)s”: choice “%(choice)s” scores %(code)s, which the "
-                          "scenario does not list among the indicators it practises.")
+                        _(
+                            "Step “%(key)s”: choice “%(choice)s” scores %(code)s, which the "
+                            "scenario does not list among the indicators it practises."
+                        )
                         % {"key": choice.from_key, "choice": _short(choice.text, 30), "code": code},
                     )
                 )

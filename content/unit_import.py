@@ -75,7 +75,18 @@ ICAP_LABEL = {v: k for k, v in ICAP_FIELDS.items()}
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 VERSION_RE = re.compile(r"^(?P<base>.+?)(?P<version>[vV]\d+)$")
-CN_DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 HEADING_RE = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]+)\s*、\s*(?P<text>.*)$", re.S)
 NUMBERED_RE = re.compile(r"^\s*(?P<num>\d+)\s*[.．、]\s*(?P<text>.*)$", re.S)
 PAREN_RE = re.compile(r"^\s*[(（]\s*(?P<num>\d+)\s*[)）]\s*(?P<text>.*)$", re.S)
@@ -439,10 +450,13 @@ def _icap_items(segments, label, kind: str, prefix: str, out: _Collector) -> lis
             out.error(
                 label,
                 heading.line,
-                _("“%(text)s” is not a numbered item such as “一、…”.") % {"text": heading.text[:40]},
+                _("“%(text)s” is not a numbered item such as “一、…”.")
+                % {"text": heading.text[:40]},
             )
             continue
-        item = ParsedItem(kind=kind, code=f"{prefix}{number}", text=match["text"].strip(), line=heading.line)
+        item = ParsedItem(
+            kind=kind, code=f"{prefix}{number}", text=match["text"].strip(), line=heading.line
+        )
         if item.code in seen:
             out.error(label, heading.line, _("Duplicate item code %(code)s.") % {"code": item.code})
         seen.add(item.code)
@@ -464,7 +478,9 @@ def _icap_items(segments, label, kind: str, prefix: str, out: _Collector) -> lis
     return result
 
 
-def _guidance_lines(items: list[_Node], method_section: bool, prefix: str = "") -> list[ParsedGuidanceLine]:
+def _guidance_lines(
+    items: list[_Node], method_section: bool, prefix: str = ""
+) -> list[ParsedGuidanceLine]:
     lines: list[ParsedGuidanceLine] = []
     for position, li in enumerate(items, start=1):
         n, text = _number(li, position)
@@ -476,7 +492,10 @@ def _guidance_lines(items: list[_Node], method_section: bool, prefix: str = "") 
             code = str(n)
         lines.append(
             ParsedGuidanceLine(
-                code=code, text=text, method=method_for(text) if method_section else "", line=li.line
+                code=code,
+                text=text,
+                method=method_for(text) if method_section else "",
+                line=li.line,
             )
         )
         nested = [child for child in li.children if child.tag == "li"]
@@ -526,7 +545,9 @@ def _icap_notes(segments, label, out: _Collector) -> list[ParsedNote]:
         match = NOTE_RE.match(heading.text)
         numbered = NUMBERED_RE.match(heading.text)
         if match:
-            note = ParsedNote(label=match["label"], heading=match["text"].strip(), line=heading.line)
+            note = ParsedNote(
+                label=match["label"], heading=match["text"].strip(), line=heading.line
+            )
             notes.append(note)
         elif numbered and notes and int(numbered["num"]) == len(notes[-1].items) + 1:
             # A list item that slipped out of its list ("6. 憑證" after a page break).
@@ -582,7 +603,11 @@ def parse_icap(text: str) -> ParsedUnit:
             current = None
             continue
         if key in fields:
-            out.error(name, number, _("This field appears twice (first on line %(line)s).") % {"line": field_line[key]})
+            out.error(
+                name,
+                number,
+                _("This field appears twice (first on line %(line)s).") % {"line": field_line[key]},
+            )
             current = None
             continue
         fields[key] = [(number, value.strip())]
@@ -612,10 +637,16 @@ def parse_icap(text: str) -> ParsedUnit:
     title = scalar("title")
     if not code:
         out.error(
-            ICAP_LABEL["code"], field_line.get("code", first_field_line), _("The unit code is missing.")
+            ICAP_LABEL["code"],
+            field_line.get("code", first_field_line),
+            _("The unit code is missing."),
         )
     elif not CODE_RE.match(code):
-        out.error(ICAP_LABEL["code"], field_line["code"], _("“%(code)s” is not a valid unit code.") % {"code": code[:40]})
+        out.error(
+            ICAP_LABEL["code"],
+            field_line["code"],
+            _("“%(code)s” is not a valid unit code.") % {"code": code[:40]},
+        )
     if not title:
         out.error(
             ICAP_LABEL["title"],
@@ -630,11 +661,16 @@ def parse_icap(text: str) -> ParsedUnit:
             out.error(
                 ICAP_LABEL["level"],
                 field_line["level"],
-                _("The level must be a whole number, not “%(value)s”.") % {"value": scalar("level")[:20]},
+                _("The level must be a whole number, not “%(value)s”.")
+                % {"value": scalar("level")[:20]},
             )
         else:
             if not 1 <= level <= 10:
-                out.error(ICAP_LABEL["level"], field_line["level"], _("The level must be between 1 and 10."))
+                out.error(
+                    ICAP_LABEL["level"],
+                    field_line["level"],
+                    _("The level must be between 1 and 10."),
+                )
     tasks = []
     if "tasks" in fields:
         tasks = _icap_tasks(fields["tasks"], ICAP_LABEL["tasks"], out)
@@ -712,7 +748,11 @@ def _compose(text: str, fmt: str, source_label: str) -> _V:
             json.loads(text)
         except json.JSONDecodeError as exc:
             raise ParseError(
-                [UnitError(source_label, exc.lineno, _("Invalid JSON: %(error)s") % {"error": exc.msg})]
+                [
+                    UnitError(
+                        source_label, exc.lineno, _("Invalid JSON: %(error)s") % {"error": exc.msg}
+                    )
+                ]
             ) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -772,17 +812,28 @@ def parse_structured(text: str, fmt: str) -> ParsedUnit:
                 UnitError(
                     "code",
                     root.line,
-                    _("This is not a competency unit: expected a mapping with code, title and tasks."),
+                    _(
+                        "This is not a competency unit: expected a mapping with code, title and tasks."
+                    ),
                 )
             ]
         )
     data: dict[str, _V] = root.value
     fmt_id = _text(data.get("format"), "format", root.line, out)
     if fmt_id and fmt_id != OUR_FORMAT_ID:
-        out.error("format", data["format"].line, _("Unknown format “%(value)s”; expected “%(expected)s”.") % {"value": fmt_id[:40], "expected": OUR_FORMAT_ID})
+        out.error(
+            "format",
+            data["format"].line,
+            _("Unknown format “%(value)s”; expected “%(expected)s”.")
+            % {"value": fmt_id[:40], "expected": OUR_FORMAT_ID},
+        )
     code = _text(data.get("code"), "code", root.line, out, required=True)
     if code and not CODE_RE.match(code):
-        out.error("code", data["code"].line, _("“%(code)s” is not a valid unit code.") % {"code": code[:40]})
+        out.error(
+            "code",
+            data["code"].line,
+            _("“%(code)s” is not a valid unit code.") % {"code": code[:40]},
+        )
     title = _text(data.get("title"), "title", root.line, out, required=True)
     level = None
     if data.get("level") is not None and data["level"].value is not None:
@@ -805,7 +856,11 @@ def parse_structured(text: str, fmt: str) -> ParsedUnit:
         out.error("tasks", root.line, _("The unit has no tasks."))
     for number, task_v in enumerate(_list(data.get("tasks"), "tasks", out), start=1):
         if not isinstance(task_v.value, dict):
-            out.error(f"tasks[{number}]", task_v.line, _("Each task must be a mapping with title and indicators."))
+            out.error(
+                f"tasks[{number}]",
+                task_v.line,
+                _("Each task must be a mapping with title and indicators."),
+            )
             continue
         t = task_v.value
         task_code = _text(t.get("code"), f"tasks[{number}].code", task_v.line, out) or f"T{number}"
@@ -816,13 +871,23 @@ def parse_structured(text: str, fmt: str) -> ParsedUnit:
             line=task_v.line,
         )
         if task_code in task_codes:
-            out.error(f"tasks[{number}].code", task_v.line, _("Duplicate task code %(code)s.") % {"code": task_code})
+            out.error(
+                f"tasks[{number}].code",
+                task_v.line,
+                _("Duplicate task code %(code)s.") % {"code": task_code},
+            )
         task_codes.add(task_code)
-        for i, ind_v in enumerate(_list(t.get("indicators"), f"tasks[{number}].indicators", out), start=1):
+        for i, ind_v in enumerate(
+            _list(t.get("indicators"), f"tasks[{number}].indicators", out), start=1
+        ):
             mapping, ind_text = _entry(ind_v, f"tasks[{number}].indicators[{i}]", out)
             ind_code = _text(mapping.get("code"), "code", ind_v.line, out) or f"{task_code}.{i}"
             if ind_code in indicator_codes:
-                out.error(f"tasks[{number}].indicators[{i}]", ind_v.line, _("Duplicate indicator code %(code)s.") % {"code": ind_code})
+                out.error(
+                    f"tasks[{number}].indicators[{i}]",
+                    ind_v.line,
+                    _("Duplicate indicator code %(code)s.") % {"code": ind_code},
+                )
             indicator_codes.add(ind_code)
             task.indicators.append(ParsedIndicator(code=ind_code, text=ind_text, line=ind_v.line))
         if not task.indicators:
@@ -843,16 +908,30 @@ def parse_structured(text: str, fmt: str) -> ParsedUnit:
             mapping, item_text = _entry(v, f"{key}[{n}]", out)
             code_ = _text(mapping.get("code"), f"{key}[{n}].code", v.line, out) or f"{prefix}{n}"
             if code_ in item_codes:
-                out.error(f"{key}[{n}]", v.line, _("Duplicate item code %(code)s.") % {"code": code_})
+                out.error(
+                    f"{key}[{n}]", v.line, _("Duplicate item code %(code)s.") % {"code": code_}
+                )
             item_codes.add(code_)
             item = ParsedItem(kind=kind, code=code_, text=item_text, line=v.line)
-            for m, child_v in enumerate(_list(mapping.get("children"), f"{key}[{n}].children", out), start=1):
-                child_text = "" if child_v.value in (None, "") else _text(child_v, f"{key}[{n}].children[{m}]", child_v.line, out)
+            for m, child_v in enumerate(
+                _list(mapping.get("children"), f"{key}[{n}].children", out), start=1
+            ):
+                child_text = (
+                    ""
+                    if child_v.value in (None, "")
+                    else _text(child_v, f"{key}[{n}].children[{m}]", child_v.line, out)
+                )
                 child_code = f"{code_}.{m}"
                 if child_code in item_codes:
-                    out.error(f"{key}[{n}].children[{m}]", child_v.line, _("Duplicate item code %(code)s.") % {"code": child_code})
+                    out.error(
+                        f"{key}[{n}].children[{m}]",
+                        child_v.line,
+                        _("Duplicate item code %(code)s.") % {"code": child_code},
+                    )
                 item_codes.add(child_code)
-                item.children.append(ParsedItem(kind=kind, code=child_code, text=child_text, line=child_v.line))
+                item.children.append(
+                    ParsedItem(kind=kind, code=child_code, text=child_text, line=child_v.line)
+                )
             result.append(item)
         return result
 
@@ -868,30 +947,73 @@ def parse_structured(text: str, fmt: str) -> ParsedUnit:
         else:
             for key, section_v in guidance_v.value.items():
                 if key not in GUIDANCE_SECTIONS:
-                    out.error(f"guidance.{key}", section_v.line, _("Unknown guidance section; use one of: %(names)s.") % {"names": ", ".join(GUIDANCE_SECTIONS)})
+                    out.error(
+                        f"guidance.{key}",
+                        section_v.line,
+                        _("Unknown guidance section; use one of: %(names)s.")
+                        % {"names": ", ".join(GUIDANCE_SECTIONS)},
+                    )
                     continue
                 section = ParsedGuidanceSection(section=key, heading="")
                 for n, v in enumerate(_list(section_v, f"guidance.{key}", out), start=1):
                     mapping, line_text = _entry(v, f"guidance.{key}[{n}]", out)
-                    method = _text(mapping.get("method"), f"guidance.{key}[{n}].method", v.line, out)
+                    method = _text(
+                        mapping.get("method"), f"guidance.{key}[{n}].method", v.line, out
+                    )
                     if method and method not in METHOD_VALUES:
-                        out.error(f"guidance.{key}[{n}].method", v.line, _("Unknown assessment method “%(value)s”; use one of: %(names)s.") % {"value": method[:30], "names": ", ".join(METHOD_VALUES)})
+                        out.error(
+                            f"guidance.{key}[{n}].method",
+                            v.line,
+                            _("Unknown assessment method “%(value)s”; use one of: %(names)s.")
+                            % {"value": method[:30], "names": ", ".join(METHOD_VALUES)},
+                        )
                     if key == "methods" and not method:
                         method = method_for(line_text)
-                    section.lines.append(ParsedGuidanceLine(code=str(n), text=line_text, method=method if key == "methods" else "", line=v.line))
-                    for m, child_v in enumerate(_list(mapping.get("children"), f"guidance.{key}[{n}].children", out), start=1):
-                        section.lines.append(ParsedGuidanceLine(code=f"{n}.({m})", text=_text(child_v, f"guidance.{key}[{n}].children[{m}]", child_v.line, out, required=True), line=child_v.line))
+                    section.lines.append(
+                        ParsedGuidanceLine(
+                            code=str(n),
+                            text=line_text,
+                            method=method if key == "methods" else "",
+                            line=v.line,
+                        )
+                    )
+                    for m, child_v in enumerate(
+                        _list(mapping.get("children"), f"guidance.{key}[{n}].children", out),
+                        start=1,
+                    ):
+                        section.lines.append(
+                            ParsedGuidanceLine(
+                                code=f"{n}.({m})",
+                                text=_text(
+                                    child_v,
+                                    f"guidance.{key}[{n}].children[{m}]",
+                                    child_v.line,
+                                    out,
+                                    required=True,
+                                ),
+                                line=child_v.line,
+                            )
+                        )
                 guidance.append(section)
 
     notes: list[ParsedNote] = []
     for n, v in enumerate(_list(data.get("notes"), "notes", out), start=1):
         if not isinstance(v.value, dict):
-            out.error(f"notes[{n}]", v.line, _("Each note must be a mapping with label, heading and items."))
+            out.error(
+                f"notes[{n}]",
+                v.line,
+                _("Each note must be a mapping with label, heading and items."),
+            )
             continue
         note = ParsedNote(
             label=_text(v.value.get("label"), f"notes[{n}].label", v.line, out) or f"註{n}",
-            heading=_text(v.value.get("heading"), f"notes[{n}].heading", v.line, out, required=True),
-            items=[_text(i, f"notes[{n}].items", i.line, out, required=True) for i in _list(v.value.get("items"), f"notes[{n}].items", out)],
+            heading=_text(
+                v.value.get("heading"), f"notes[{n}].heading", v.line, out, required=True
+            ),
+            items=[
+                _text(i, f"notes[{n}].items", i.line, out, required=True)
+                for i in _list(v.value.get("items"), f"notes[{n}].items", out)
+            ],
             line=v.line,
         )
         notes.append(note)

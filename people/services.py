@@ -34,7 +34,9 @@ def roles_sync() -> dict[str, Group]:
             codename__startswith="decide_"
         )
     )
-    perms.append(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    perms.append(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
     for app_label, codename in TRAINER_MEDIA_PERMISSIONS:
         perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     trainer.permissions.set(perms)

@@ -13,9 +13,7 @@ urlpatterns = [
     ),
     path(
         "password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(
-            template_name="people/password_change_done.html"
-        ),
+        auth_views.PasswordChangeDoneView.as_view(template_name="people/password_change_done.html"),
         name="password_change_done",
     ),
     path(

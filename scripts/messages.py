@@ -15,7 +15,13 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
-IGNORE = ["--ignore=.venv", "--ignore=var", "--ignore=staticfiles", "--ignore=bench", "--ignore=tests"]
+IGNORE = [
+    "--ignore=.venv",
+    "--ignore=var",
+    "--ignore=staticfiles",
+    "--ignore=bench",
+    "--ignore=tests",
+]
 
 
 def run(*args: str) -> None:

@@ -65,7 +65,9 @@ class ActivityStatus:
             known = {k: value[k] for k in cls.__dataclass_fields__ if k in value}
             status = cls(**known)
         else:
-            status = cls(**{k: getattr(value, k) for k in cls.__dataclass_fields__ if hasattr(value, k)})
+            status = cls(
+                **{k: getattr(value, k) for k in cls.__dataclass_fields__ if hasattr(value, k)}
+            )
         if status.done and not status.started:
             status = cls(**{**status.__dict__, "started": True})
         return status
@@ -150,9 +152,11 @@ def _call_status_fn(fn: StatusFn, trainee_ids, pages, course):
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):
         return fn(trainee_ids, pages)
-    kwargs = {"course": course} if "course" in params or any(
-        p.kind is p.VAR_KEYWORD for p in params.values()
-    ) else {}
+    kwargs = (
+        {"course": course}
+        if "course" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+        else {}
+    )
     first = list(params.values())[:2]
     if all(p.kind is p.KEYWORD_ONLY for p in first):
         names = [p.name for p in first]

@@ -105,15 +105,16 @@ def analyse(
             answered=sum(1 for r in rows if r.answered),
             seen=len(rows),
             facility=round(_mean([r.item_score for r in rows]), 4) if rows else None,
-            discrimination=upper_lower_discrimination([(r.attempt_score, r.item_score) for r in rows]),
+            discrimination=upper_lower_discrimination(
+                [(r.attempt_score, r.item_score) for r in rows]
+            ),
             point_biserial=correlation(
                 [r.item_score for r in rows],
-                [
-                    _rest_score(r)
-                    for r in rows
-                ],
+                [_rest_score(r) for r in rows],
             ),
-            option_counts=[(option, counts.get(option.key, 0)) for option in options.get(question_id, [])],
+            option_counts=[
+                (option, counts.get(option.key, 0)) for option in options.get(question_id, [])
+            ],
         )
         stats.flags = flags_for(stats)
         results[question_id] = stats

@@ -34,32 +34,71 @@ COHORT_CODE = "2026-q4"
 
 # Oral questions per indicator: (question, model answer, knowledge item codes).
 QUESTIONS = {
-    "T1.1": ("本店目前有哪些會員或集點方案？各自由哪個部門負責？",
-             "能說出店內現行方案（如點數卡、VIP 卡）與負責窗口，並知道最新規定在哪裡查閱。", ["K5"]),
-    "T1.2": ("哪些顧客可以加入 VIP 方案？加入後有哪些福利？",
-             "說明資格門檻（如年度消費額）與主要福利（折扣、生日禮、活動邀請），並能區分不同等級。", ["K5"]),
-    "T1.3": ("點數的有效期限與使用限制是什麼？如何向顧客說明？",
-             "正確說出期限、不可兌換現金等條件，並以簡單、不誤導的說法告知顧客。", ["K4"]),
-    "T2.1": ("你會用哪些方法與常客建立關係，並判斷他適合哪一種方案？",
-             "主動傾聽、詢問偏好、記住顧客習慣，依消費頻率與需求推薦合適方案。", []),
-    "T2.2": ("向符合資格的顧客介紹方案時，一定要提到哪些重點？",
-             "好處、條款（期限、限制）、個資使用方式與退出方式，並確認顧客理解。", ["K4"]),
-    "T2.3": ("顧客填寫入會資料時，你如何協助並保護他的個人資料？",
-             "逐欄說明、只收必要資料、告知蒐集目的，填妥後依程序保存，不留在櫃台。", ["K4"]),
-    "T2.4": ("會員系統當機時，依店內程序應如何處理顧客的點數？",
-             "依作業程序記錄交易與會員資料，系統恢復後補登，並告知顧客處理方式。", ["K1"]),
-    "T3.1": ("顧客要求的補償超出你的權限時，你會怎麼做？",
-             "只承諾權限內可給的獎勵，超出時請主管處理，並向顧客說明下一步。", []),
-    "T3.2": ("對於常客，店內政策允許你提供哪些獎勵？",
-             "依政策提供折扣、贈品或活動邀請，並記錄發放以利追蹤。", ["K3"]),
-    "T3.3": ("對新顧客與回頭客，你會如何選擇合適的獎勵？",
-             "新客以入會禮鼓勵加入，回頭客以體驗或優先服務表達感謝，都須符合店內政策。", ["K3"]),
-    "T4.1": ("上個月的會員推廣活動成效如何？你會向誰提出改進建議？",
-             "能引用入會人數或回購率等數據，並向店長或行銷窗口提出具體建議。", []),
-    "T4.2": ("如何比較新會員與既有會員對獎勵的反應？",
-             "比較回購率、客單價與兌換率，區分新舊會員，找出成本與效果不相稱的獎勵。", []),
-    "T4.3": ("你會如何向同事報告會員方案的運作狀況？",
-             "整理重點數據、顧客回饋與改進建議，依指示在會議或書面報告中說明。", []),
+    "T1.1": (
+        "本店目前有哪些會員或集點方案？各自由哪個部門負責？",
+        "能說出店內現行方案（如點數卡、VIP 卡）與負責窗口，並知道最新規定在哪裡查閱。",
+        ["K5"],
+    ),
+    "T1.2": (
+        "哪些顧客可以加入 VIP 方案？加入後有哪些福利？",
+        "說明資格門檻（如年度消費額）與主要福利（折扣、生日禮、活動邀請），並能區分不同等級。",
+        ["K5"],
+    ),
+    "T1.3": (
+        "點數的有效期限與使用限制是什麼？如何向顧客說明？",
+        "正確說出期限、不可兌換現金等條件，並以簡單、不誤導的說法告知顧客。",
+        ["K4"],
+    ),
+    "T2.1": (
+        "你會用哪些方法與常客建立關係，並判斷他適合哪一種方案？",
+        "主動傾聽、詢問偏好、記住顧客習慣，依消費頻率與需求推薦合適方案。",
+        [],
+    ),
+    "T2.2": (
+        "向符合資格的顧客介紹方案時，一定要提到哪些重點？",
+        "好處、條款（期限、限制）、個資使用方式與退出方式，並確認顧客理解。",
+        ["K4"],
+    ),
+    "T2.3": (
+        "顧客填寫入會資料時，你如何協助並保護他的個人資料？",
+        "逐欄說明、只收必要資料、告知蒐集目的，填妥後依程序保存，不留在櫃台。",
+        ["K4"],
+    ),
+    "T2.4": (
+        "會員系統當機時，依店內程序應如何處理顧客的點數？",
+        "依作業程序記錄交易與會員資料，系統恢復後補登，並告知顧客處理方式。",
+        ["K1"],
+    ),
+    "T3.1": (
+        "顧客要求的補償超出你的權限時，你會怎麼做？",
+        "只承諾權限內可給的獎勵，超出時請主管處理，並向顧客說明下一步。",
+        [],
+    ),
+    "T3.2": (
+        "對於常客，店內政策允許你提供哪些獎勵？",
+        "依政策提供折扣、贈品或活動邀請，並記錄發放以利追蹤。",
+        ["K3"],
+    ),
+    "T3.3": (
+        "對新顧客與回頭客，你會如何選擇合適的獎勵？",
+        "新客以入會禮鼓勵加入，回頭客以體驗或優先服務表達感謝，都須符合店內政策。",
+        ["K3"],
+    ),
+    "T4.1": (
+        "上個月的會員推廣活動成效如何？你會向誰提出改進建議？",
+        "能引用入會人數或回購率等數據，並向店長或行銷窗口提出具體建議。",
+        [],
+    ),
+    "T4.2": (
+        "如何比較新會員與既有會員對獎勵的反應？",
+        "比較回購率、客單價與兌換率，區分新舊會員，找出成本與效果不相稱的獎勵。",
+        [],
+    ),
+    "T4.3": (
+        "你會如何向同事報告會員方案的運作狀況？",
+        "整理重點數據、顧客回饋與改進建議，依指示在會議或書面報告中說明。",
+        [],
+    ),
 }
 
 
@@ -72,7 +111,9 @@ def _question_bank(unit, author) -> list[OralQuestion]:
         if indicator is None:
             continue
         question, created = OralQuestion.objects.get_or_create(
-            unit=unit, indicator=indicator, text=text,
+            unit=unit,
+            indicator=indicator,
+            text=text,
             defaults={"model_answer": answer, "created_by": author},
         )
         if created:
@@ -84,13 +125,23 @@ def _question_bank(unit, author) -> list[OralQuestion]:
 def _observe(assessor, trainee, unit, kind, on, codes=None, place="台北信義店", summary=""):
     draft = observation_draft_start(assessor=assessor, trainee=trainee, unit=unit, kind=kind)
     items = [
-        ItemJudgement(entry, ItemResult.SATISFACTORY if codes is None or entry.indicator_code in codes
-                      else ItemResult.NOT_OBSERVED, "表現符合要求" if entry.observation_item_id is None else "")
+        ItemJudgement(
+            entry,
+            ItemResult.SATISFACTORY
+            if codes is None or entry.indicator_code in codes
+            else ItemResult.NOT_OBSERVED,
+            "表現符合要求" if entry.observation_item_id is None else "",
+        )
         for entry in observation_checklist(unit, kind)
     ]
     return observation_submit(
-        draft=draft, assessor=assessor, occurred_on=on, place=place,
-        environment="real" if kind == EvidenceKind.OBSERVATION else "simulated", summary=summary, items=items,
+        draft=draft,
+        assessor=assessor,
+        occurred_on=on,
+        place=place,
+        environment="real" if kind == EvidenceKind.OBSERVATION else "simulated",
+        summary=summary,
+        items=items,
     )
 
 
@@ -107,44 +158,95 @@ def load() -> None:
     indicators = list(Indicator.objects.filter(unit=unit).order_by("sort_order", "pk"))
 
     trainee1 = User.objects.filter(username="trainee1").first()
-    if trainee1 is not None and not EvidenceRecord.objects.filter(trainee=trainee1, unit=unit).exists():
-        _observe(assessor, trainee1, unit, EvidenceKind.OBSERVATION, today - datetime.timedelta(days=12),
-                 summary="週末尖峰時段在櫃台向三位顧客介紹點數卡，協助其中一位完成入會。")
-        _observe(assessor, trainee1, unit, EvidenceKind.ROLE_PLAY, today - datetime.timedelta(days=9),
-                 codes={"T3.1", "T3.2", "T3.3"}, place="門市教室",
-                 summary="角色扮演：顧客抱怨點數未入帳並要求額外補償。")
-        questioning_record(
-            assessor=assessor, trainee=trainee1, unit=unit, occurred_on=today - datetime.timedelta(days=9),
+    if (
+        trainee1 is not None
+        and not EvidenceRecord.objects.filter(trainee=trainee1, unit=unit).exists()
+    ):
+        _observe(
+            assessor,
+            trainee1,
+            unit,
+            EvidenceKind.OBSERVATION,
+            today - datetime.timedelta(days=12),
+            summary="週末尖峰時段在櫃台向三位顧客介紹點數卡，協助其中一位完成入會。",
+        )
+        _observe(
+            assessor,
+            trainee1,
+            unit,
+            EvidenceKind.ROLE_PLAY,
+            today - datetime.timedelta(days=9),
+            codes={"T3.1", "T3.2", "T3.3"},
             place="門市教室",
-            answers=[OralAnswer(q, "能以自己的話完整回答重點。", ItemResult.SATISFACTORY) for q in bank],
+            summary="角色扮演：顧客抱怨點數未入帳並要求額外補償。",
+        )
+        questioning_record(
+            assessor=assessor,
+            trainee=trainee1,
+            unit=unit,
+            occurred_on=today - datetime.timedelta(days=9),
+            place="門市教室",
+            answers=[
+                OralAnswer(q, "能以自己的話完整回答重點。", ItemResult.SATISFACTORY) for q in bank
+            ],
         )
         customer_feedback_record(
-            assessor=assessor, trainee=trainee1, unit=unit, source="顧客意見卡",
+            assessor=assessor,
+            trainee=trainee1,
+            unit=unit,
+            source="顧客意見卡",
             occurred_on=today - datetime.timedelta(days=7),
             summary="顧客表示店員耐心說明會員等級與生日禮，當場加入會員。",
             indicators=[i for i in indicators if i.code in {"T2.1", "T2.2", "T2.3"}],
         )
         request, token = third_party_request_create(
-            assessor=assessor, trainee=trainee1, unit=unit, supervisor_name="王店長",
+            assessor=assessor,
+            trainee=trainee1,
+            unit=unit,
+            supervisor_name="王店長",
             supervisor_email="store-manager@example.test",
         )
         report = third_party_report_submit(
-            token=token, supervisor_name="王店長", supervisor_role="台北信義店店長", declared=True,
+            token=token,
+            supervisor_name="王店長",
+            supervisor_role="台北信義店店長",
+            declared=True,
             observed_from=today - datetime.timedelta(days=5),
             summary="共同值班三個月，每週檢視會員數據並參與月會報告。",
             reports=[IndicatorReport(i, ItemResult.SATISFACTORY, "") for i in indicators],
         )
-        evidence_judge(assessor=assessor, evidence=report, result="satisfactory", indicators=[],
-                       verification="phone", notes="已致電王店長確認報告內容。")
+        evidence_judge(
+            assessor=assessor,
+            evidence=report,
+            result="satisfactory",
+            indicators=[],
+            verification="phone",
+            notes="已致電王店長確認報告內容。",
+        )
 
     trainee2 = User.objects.filter(username="trainee2").first()
-    if trainee2 is not None and not EvidenceRecord.objects.filter(trainee=trainee2, unit=unit).exists():
-        _observe(assessor, trainee2, unit, EvidenceKind.OBSERVATION, today - datetime.timedelta(days=6),
-                 codes={"T1.1", "T1.2", "T1.3", "T2.2"},
-                 summary="平日午間向兩位顧客說明點數卡，條款說明尚不完整。")
+    if (
+        trainee2 is not None
+        and not EvidenceRecord.objects.filter(trainee=trainee2, unit=unit).exists()
+    ):
+        _observe(
+            assessor,
+            trainee2,
+            unit,
+            EvidenceKind.OBSERVATION,
+            today - datetime.timedelta(days=6),
+            codes={"T1.1", "T1.2", "T1.3", "T2.2"},
+            summary="平日午間向兩位顧客說明點數卡，條款說明尚不完整。",
+        )
         questioning_record(
-            assessor=assessor, trainee=trainee2, unit=unit, occurred_on=today - datetime.timedelta(days=6),
+            assessor=assessor,
+            trainee=trainee2,
+            unit=unit,
+            occurred_on=today - datetime.timedelta(days=6),
             place="門市",
-            answers=[OralAnswer(q, "回答大致正確。", ItemResult.SATISFACTORY)
-                     for q in bank if q.indicator.code.startswith("T1")],
+            answers=[
+                OralAnswer(q, "回答大致正確。", ItemResult.SATISFACTORY)
+                for q in bank
+                if q.indicator.code.startswith("T1")
+            ],
         )

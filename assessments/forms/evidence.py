@@ -40,7 +40,9 @@ class ObservationHeaderForm(forms.Form):
     occurred_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     place = forms.CharField(label=_("Place"), max_length=200)
     environment = forms.ChoiceField(label=_("Environment"), choices=Environment.choices)
-    summary = forms.CharField(label=_("What was observed"), widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=_("What was observed"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean_occurred_on(self):
         return _not_future(self.cleaned_data["occurred_on"])
@@ -49,15 +51,21 @@ class ObservationHeaderForm(forms.Form):
 class CustomerFeedbackForm(forms.Form):
     source = forms.CharField(label=_("Source (e.g. customer card, online review)"), max_length=200)
     occurred_on = forms.DateField(label=_("Date received"), widget=DATE_WIDGET)
-    summary = forms.CharField(label=_("Summary of the feedback"), widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        label=_("Summary of the feedback"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     indicators = IndicatorChoiceField(
-        label=_("Indicators it supports"), queryset=Indicator.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Indicators it supports"),
+        queryset=Indicator.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
     attachment = UploadField(label=_("Attachment (optional)"), required=False)
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicators"].queryset = Indicator.objects.filter(unit=unit).order_by("sort_order", "pk")
+        self.fields["indicators"].queryset = Indicator.objects.filter(unit=unit).order_by(
+            "sort_order", "pk"
+        )
 
     def clean_occurred_on(self):
         return _not_future(self.cleaned_data["occurred_on"])
@@ -79,22 +87,34 @@ class QuestioningHeaderForm(forms.Form):
 class JudgementForm(forms.Form):
     result = forms.ChoiceField(label=_("Judgement"), choices=Judgement.Result.choices)
     indicators = IndicatorChoiceField(
-        label=_("Indicators it supports"), queryset=Indicator.objects.none(),
-        widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Indicators it supports"),
+        queryset=Indicator.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     verification = forms.ChoiceField(
-        label=_("How it was verified"), choices=[("", "—"), *Judgement.Verification.choices], required=False
+        label=_("How it was verified"),
+        choices=[("", "—"), *Judgement.Verification.choices],
+        required=False,
     )
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicators"].queryset = Indicator.objects.filter(unit=unit).order_by("sort_order", "pk")
+        self.fields["indicators"].queryset = Indicator.objects.filter(unit=unit).order_by(
+            "sort_order", "pk"
+        )
 
 
 class CorrectionForm(forms.Form):
-    reason = forms.CharField(label=_("Why is this record corrected?"), widget=forms.Textarea(attrs={"rows": 2}))
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(
+        label=_("Why is this record corrected?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class ThirdPartyRequestForm(forms.Form):
@@ -110,7 +130,9 @@ class ThirdPartyHeaderForm(forms.Form):
         label=_("How you know the trainee's work"), widget=forms.Textarea(attrs={"rows": 3})
     )
     declaration = forms.BooleanField(
-        label=_("I declare that this report is true and based on my own observation of the trainee at work."),
+        label=_(
+            "I declare that this report is true and based on my own observation of the trainee at work."
+        ),
     )
 
     def clean_observed_from(self):
@@ -118,15 +140,23 @@ class ThirdPartyHeaderForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
+    )
     assessed_on = forms.DateField(label=_("Assessment date"), widget=DATE_WIDGET)
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
     feedback = forms.CharField(
-        label=_("Feedback to the trainee (Not Yet Competent)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Feedback to the trainee (Not Yet Competent)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
-    reassessment_on = forms.DateField(label=_("Reassessment date"), widget=DATE_WIDGET, required=False)
+    reassessment_on = forms.DateField(
+        label=_("Reassessment date"), widget=DATE_WIDGET, required=False
+    )
     correction_reason = forms.CharField(
-        label=_("If this corrects the current decision: why"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("If this corrects the current decision: why"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
     def clean_assessed_on(self):
@@ -134,7 +164,9 @@ class DecisionForm(forms.Form):
 
 
 class AppealForm(forms.Form):
-    reason = forms.CharField(label=_("Why do you appeal?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    reason = forms.CharField(
+        label=_("Why do you appeal?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
 
 
 class AppealAssignForm(forms.Form):
@@ -152,17 +184,25 @@ class AppealOutcomeForm(forms.Form):
 
 
 class OralQuestionForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("Behaviour indicator"), queryset=Indicator.objects.none())
+    indicator = forms.ModelChoiceField(
+        label=_("Behaviour indicator"), queryset=Indicator.objects.none()
+    )
     competency_items = forms.ModelMultipleChoiceField(
-        label=_("Knowledge items"), queryset=CompetencyItem.objects.none(), required=False,
+        label=_("Knowledge items"),
+        queryset=CompetencyItem.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
-    model_answer = forms.CharField(label=_("Model answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    model_answer = forms.CharField(
+        label=_("Model answer"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.filter(unit=unit).order_by("sort_order", "pk")
+        self.fields["indicator"].queryset = Indicator.objects.filter(unit=unit).order_by(
+            "sort_order", "pk"
+        )
         self.fields["competency_items"].queryset = CompetencyItem.objects.filter(
             unit=unit, kind=CompetencyItem.Kind.KNOWLEDGE
         ).order_by("sort_order", "pk")

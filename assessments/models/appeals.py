@@ -12,7 +12,9 @@ from .decisions import Decision
 
 class Appeal(AppendOnlyModel):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
-    trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals")
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals"
+    )
     reason = models.TextField(_("reason for the appeal"))
     lodged_at = models.DateTimeField(_("lodged at"), auto_now_add=True)
 
@@ -27,7 +29,9 @@ class AppealAssignment(AppendOnlyModel):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeal_reviews"
     )
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     assigned_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,7 +45,9 @@ class AppealOutcome(AppendOnlyModel):
         REASSESS = "reassess", _("Reassessment ordered")
 
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="outcomes")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     reasons = models.TextField(_("reasons"))
     decided_at = models.DateTimeField(auto_now_add=True)

@@ -41,16 +41,20 @@ class AssessorAssignment(models.Model):
         verbose_name_plural = _("assessor assignments")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(cohort__isnull=False, store__isnull=True)
-                           | Q(cohort__isnull=True, store__isnull=False)),
+                condition=(
+                    Q(cohort__isnull=False, store__isnull=True)
+                    | Q(cohort__isnull=True, store__isnull=False)
+                ),
                 name="assessorassignment_cohort_xor_store",
             ),
             models.UniqueConstraint(
-                fields=["assessor", "cohort"], condition=Q(cohort__isnull=False),
+                fields=["assessor", "cohort"],
+                condition=Q(cohort__isnull=False),
                 name="assessorassignment_unique_cohort",
             ),
             models.UniqueConstraint(
-                fields=["assessor", "store"], condition=Q(store__isnull=False),
+                fields=["assessor", "store"],
+                condition=Q(store__isnull=False),
                 name="assessorassignment_unique_store",
             ),
         ]

@@ -58,7 +58,11 @@ class CertificateDesign(ClusterableModel, BaseGenericSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("organisation_name_zh"), FieldPanel("organisation_name_en"), FieldPanel("logo")],
+            [
+                FieldPanel("organisation_name_zh"),
+                FieldPanel("organisation_name_en"),
+                FieldPanel("logo"),
+            ],
             heading=_("Organisation"),
         ),
         MultiFieldPanel(
@@ -90,7 +94,10 @@ class CertificateSignature(Orderable):
         limit_choices_to={"groups__name": "Assessor"},
     )
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("signature image"), on_delete=models.CASCADE, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("signature image"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
 
     panels = [FieldPanel("assessor"), FieldPanel("image")]
@@ -143,7 +150,9 @@ class Certificate(models.Model):
         related_name="+",
     )
     status_reason = models.TextField(_("reason"), blank=True)
-    status_reason_public = models.BooleanField(_("show the reason on the verify page"), default=False)
+    status_reason_public = models.BooleanField(
+        _("show the reason on the verify page"), default=False
+    )
     replaces = models.ForeignKey(
         "self",
         verbose_name=_("replaces"),
@@ -218,7 +227,9 @@ class BulkIssueJob(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="+")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="+"
+    )
     unit = models.ForeignKey(
         CompetencyUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
@@ -259,7 +270,9 @@ class BulkIssueItem(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["job", "decision"], name="bulkissueitem_unique_decision")
+            models.UniqueConstraint(
+                fields=["job", "decision"], name="bulkissueitem_unique_decision"
+            )
         ]
 
     def __str__(self) -> str:

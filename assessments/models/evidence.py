@@ -57,7 +57,9 @@ class EvidenceRecord(AppendOnlyModel):
         CompetencyUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("kind of evidence"), max_length=20, choices=EvidenceKind.choices)
-    method = models.CharField(_("assessment method"), max_length=30, choices=AssessmentMethod.choices)
+    method = models.CharField(
+        _("assessment method"), max_length=30, choices=AssessmentMethod.choices
+    )
     occurred_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     environment = models.CharField(
@@ -145,7 +147,9 @@ class Judgement(AppendOnlyModel):
         DOCUMENT = "document", _("Checked against workplace records")
         OTHER = "other", _("Other")
 
-    evidence = models.ForeignKey(EvidenceRecord, on_delete=models.PROTECT, related_name="judgements")
+    evidence = models.ForeignKey(
+        EvidenceRecord, on_delete=models.PROTECT, related_name="judgements"
+    )
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="judgements_made"
     )
@@ -170,7 +174,9 @@ class ObservationDraft(models.Model):
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="observation_drafts"
     )
-    trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     unit = models.ForeignKey(CompetencyUnit, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
     data = models.JSONField(default=dict, blank=True)
@@ -193,7 +199,9 @@ class ThirdPartyRequest(models.Model):
     """A one-off link to a supervisor. Only the SHA-256 of the token is stored."""
 
     token_hash = models.CharField(max_length=64, unique=True)
-    trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     unit = models.ForeignKey(CompetencyUnit, on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="third_party_requests"

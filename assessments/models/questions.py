@@ -10,7 +10,10 @@ from content.models.framework import CompetencyItem, CompetencyUnit, Indicator
 
 class OralQuestion(models.Model):
     unit = models.ForeignKey(
-        CompetencyUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="oral_questions"
+        CompetencyUnit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="oral_questions",
     )
     indicator = models.ForeignKey(
         Indicator,

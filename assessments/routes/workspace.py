@@ -14,17 +14,37 @@ from assessments.views import (
 
 urlpatterns = [
     path("trainees/<int:trainee_id>/", trainees.trainee_detail, name="trainee"),
-    path("trainees/<int:trainee_id>/observe/<slug:kind>/", observations.observation_start, name="observation_start"),
+    path(
+        "trainees/<int:trainee_id>/observe/<slug:kind>/",
+        observations.observation_start,
+        name="observation_start",
+    ),
     path("observations/<int:draft_id>/", observations.observation_edit, name="observation"),
-    path("observations/<int:draft_id>/autosave/", observations.observation_autosave, name="observation_autosave"),
-    path("trainees/<int:trainee_id>/feedback/", evidence.customer_feedback_new, name="customer_feedback"),
+    path(
+        "observations/<int:draft_id>/autosave/",
+        observations.observation_autosave,
+        name="observation_autosave",
+    ),
+    path(
+        "trainees/<int:trainee_id>/feedback/",
+        evidence.customer_feedback_new,
+        name="customer_feedback",
+    ),
     path("trainees/<int:trainee_id>/questioning/", evidence.questioning_new, name="questioning"),
     path("trainees/<int:trainee_id>/upload/", evidence.assessor_upload, name="upload"),
-    path("trainees/<int:trainee_id>/third-party/", third_party.third_party_new, name="third_party_new"),
+    path(
+        "trainees/<int:trainee_id>/third-party/",
+        third_party.third_party_new,
+        name="third_party_new",
+    ),
     path("trainees/<int:trainee_id>/decide/", decisions.decision_new, name="decide"),
     path("evidence/<int:evidence_id>/", evidence.evidence_detail, name="evidence"),
     path("evidence/<int:evidence_id>/judge/", evidence.evidence_judge_view, name="evidence_judge"),
-    path("evidence/<int:evidence_id>/correct/", evidence.evidence_correct_view, name="evidence_correct"),
+    path(
+        "evidence/<int:evidence_id>/correct/",
+        evidence.evidence_correct_view,
+        name="evidence_correct",
+    ),
     path("evidence/<int:evidence_id>/file/", evidence.evidence_file, name="evidence_file"),
     path("report/<str:token>/", third_party.third_party_form, name="third_party_form"),
     path("me/", me.my_assessment, name="me"),

@@ -86,9 +86,7 @@ def decision_is_current(decision: Decision) -> bool:
 
 def decision_original_certificate(decision: Decision) -> Certificate | None:
     return (
-        Certificate.objects.filter(decision=decision, replaces__isnull=True)
-        .order_by("pk")
-        .first()
+        Certificate.objects.filter(decision=decision, replaces__isnull=True).order_by("pk").first()
     )
 
 
@@ -135,9 +133,7 @@ def certificate_by_code(code: str) -> Certificate | None:
     if not CODE_RE.match(code or ""):
         return None
     return (
-        Certificate.objects.select_related("unit", "course")
-        .filter(verification_code=code)
-        .first()
+        Certificate.objects.select_related("unit", "course").filter(verification_code=code).first()
     )
 
 
@@ -287,7 +283,10 @@ def certificate_print_context(certificate: Certificate) -> dict:
         design=design,
         holder_name=certificate.holder_name,
         unit=certificate.unit,
-        tasks=[PrintTask(t.code, t.title) for t in certificate.unit.tasks.order_by("sort_order", "number")],
+        tasks=[
+            PrintTask(t.code, t.title)
+            for t in certificate.unit.tasks.order_by("sort_order", "number")
+        ],
         assessed_on=decision.assessed_on,
         issued_on=timezone.localtime(certificate.issued_at).date(),
         expires_on=certificate.expires_on,

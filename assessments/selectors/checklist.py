@@ -21,7 +21,9 @@ def observation_checklist(unit, kind: str | None = None) -> list[ChecklistEntry]
     """Two queries. Items mapped to a method other than this kind's are left out."""
     entries: list[ChecklistEntry] = []
     items_by_indicator: dict[int, list[ObservationItem]] = {}
-    items = ObservationItem.objects.filter(indicator__unit=unit).prefetch_related("competency_items")
+    items = ObservationItem.objects.filter(indicator__unit=unit).prefetch_related(
+        "competency_items"
+    )
     for item in items:
         if kind and item.assessment_method and item.assessment_method != kind:
             continue
@@ -33,7 +35,11 @@ def observation_checklist(unit, kind: str | None = None) -> list[ChecklistEntry]
         for item in items_by_indicator.get(indicator.pk, []):
             entries.append(
                 ChecklistEntry(
-                    f"o{item.pk}", indicator.pk, indicator.code, item.pk, item.text,
+                    f"o{item.pk}",
+                    indicator.pk,
+                    indicator.code,
+                    item.pk,
+                    item.text,
                     tuple(ci.pk for ci in item.competency_items.all()),
                 )
             )

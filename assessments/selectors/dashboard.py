@@ -67,7 +67,9 @@ def trainee_rows(*, trainees, unit, course=None) -> tuple[list, list[TraineeRow]
         decisions = current_decisions(trainee_ids=ids, unit=unit)
         appeals = open_appeal_trainee_ids(trainee_ids=ids, unit=unit)
         enrolled = set(
-            Enrolment.objects.filter(trainee_id__in=ids, course__unit=unit).values_list("trainee_id", flat=True)
+            Enrolment.objects.filter(trainee_id__in=ids, course__unit=unit).values_list(
+                "trainee_id", flat=True
+            )
         )
     rows = []
     for trainee in trainees:

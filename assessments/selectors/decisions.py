@@ -15,17 +15,18 @@ def current_decision(*, trainee, unit) -> Decision | None:
 
 def current_decisions(*, trainee_ids, unit) -> dict[int, Decision]:
     found: dict[int, Decision] = {}
-    for d in Decision.objects.filter(trainee_id__in=list(trainee_ids), unit=unit, corrections__isnull=True).order_by(
-        "trainee_id", "-decided_at", "-pk"
-    ):
+    for d in Decision.objects.filter(
+        trainee_id__in=list(trainee_ids), unit=unit, corrections__isnull=True
+    ).order_by("trainee_id", "-decided_at", "-pk"):
         found.setdefault(d.trainee_id, d)
     return found
 
 
 def open_appeal_trainee_ids(*, trainee_ids, unit) -> set[int]:
     return set(
-        Appeal.objects.filter(trainee_id__in=list(trainee_ids), decision__unit=unit, outcomes__isnull=True)
-        .values_list("trainee_id", flat=True)
+        Appeal.objects.filter(
+            trainee_id__in=list(trainee_ids), decision__unit=unit, outcomes__isnull=True
+        ).values_list("trainee_id", flat=True)
     )
 
 

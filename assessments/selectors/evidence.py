@@ -11,7 +11,12 @@ def evidence_for_trainee(*, trainee, unit) -> list[EvidenceRecord]:
         .select_related("recorded_by__profile", "corrects")
         .prefetch_related(
             Prefetch("lines", queryset=EvidenceLine.objects.select_related("indicator")),
-            Prefetch("judgements", queryset=Judgement.objects.select_related("assessor__profile").prefetch_related("indicators")),
+            Prefetch(
+                "judgements",
+                queryset=Judgement.objects.select_related("assessor__profile").prefetch_related(
+                    "indicators"
+                ),
+            ),
             "corrections",
         )
     )
@@ -23,4 +28,8 @@ def evidence_for_trainee(*, trainee, unit) -> list[EvidenceRecord]:
 
 
 def third_party_requests_for(*, trainee, unit) -> list[ThirdPartyRequest]:
-    return list(ThirdPartyRequest.objects.filter(trainee=trainee, unit=unit).select_related("requested_by__profile"))
+    return list(
+        ThirdPartyRequest.objects.filter(trainee=trainee, unit=unit).select_related(
+            "requested_by__profile"
+        )
+    )

@@ -115,7 +115,9 @@ def _row_gaps(row: IndicatorRow, rule: Rule) -> list[str]:
     gaps = []
     if rule.require_performance_method and not row.performance_ok:
         gaps.append(
-            _("%(code)s: no satisfactory performance evidence (observation, role play or third-party report)")
+            _(
+                "%(code)s: no satisfactory performance evidence (observation, role play or third-party report)"
+            )
             % {"code": code}
         )
     if rule.require_knowledge_check and not row.knowledge_ok:
@@ -129,8 +131,14 @@ def unit_indicators(unit) -> list[Indicator]:
     return list(Indicator.objects.filter(unit=unit).order_by("sort_order", "pk"))
 
 
-def competency_profiles(*, trainee_ids, unit, course=None, today: date | None = None,
-                        indicators: list[Indicator] | None = None) -> dict[int, Profile]:
+def competency_profiles(
+    *,
+    trainee_ids,
+    unit,
+    course=None,
+    today: date | None = None,
+    indicators: list[Indicator] | None = None,
+) -> dict[int, Profile]:
     """Profiles of many trainees in a fixed number of queries (not one per trainee)."""
     ids = list(trainee_ids)
     rule = Rule.for_course(course)
@@ -138,7 +146,9 @@ def competency_profiles(*, trainee_ids, unit, course=None, today: date | None = 
     oldest = rule.oldest_allowed(today)
     if indicators is None:
         indicators = unit_indicators(unit) if unit is not None else []
-    items = list(CompetencyItem.objects.filter(unit=unit).order_by("sort_order", "pk")) if unit else []
+    items = (
+        list(CompetencyItem.objects.filter(unit=unit).order_by("sort_order", "pk")) if unit else []
+    )
     rows: dict[int, dict[int, IndicatorRow]] = {
         tid: {ind.pk: IndicatorRow(indicator=ind) for ind in indicators} for tid in ids
     }
@@ -185,18 +195,40 @@ def competency_profiles(*, trainee_ids, unit, course=None, today: date | None = 
             judgement = latest_judgement.get(rec_id)
             if judgement is None:
                 for line in by_record[rec_id]:
-                    add(tid, line.indicator_id, EvidenceHit(record.method, PENDING, label, record.occurred_on, rec_id))
+                    add(
+                        tid,
+                        line.indicator_id,
+                        EvidenceHit(record.method, PENDING, label, record.occurred_on, rec_id),
+                    )
                 continue
             if judgement.result != Judgement.Result.SATISFACTORY:
                 for line in by_record[rec_id]:
-                    add(tid, line.indicator_id, EvidenceHit(record.method, NOT_SATISFACTORY, label, record.occurred_on, rec_id))
+                    add(
+                        tid,
+                        line.indicator_id,
+                        EvidenceHit(
+                            record.method, NOT_SATISFACTORY, label, record.occurred_on, rec_id
+                        ),
+                    )
                 continue
             judged = [ind.pk for ind in judgement.indicators.all()]
             supported = judged or [
-                line.indicator_id for line in by_record[rec_id] if line.result == ItemResult.SATISFACTORY
+                line.indicator_id
+                for line in by_record[rec_id]
+                if line.result == ItemResult.SATISFACTORY
             ]
             for ind_id in dict.fromkeys(supported):
-                add(tid, ind_id, EvidenceHit(record.method, STALE if stale else SATISFACTORY, label, record.occurred_on, rec_id))
+                add(
+                    tid,
+                    ind_id,
+                    EvidenceHit(
+                        record.method,
+                        STALE if stale else SATISFACTORY,
+                        label,
+                        record.occurred_on,
+                        rec_id,
+                    ),
+                )
             continue
         per_indicator: dict[int, set[str]] = defaultdict(set)
         for line in by_record[rec_id]:
@@ -204,7 +236,9 @@ def competency_profiles(*, trainee_ids, unit, course=None, today: date | None = 
                 continue
             per_indicator[line.indicator_id].add(line.result)
             if line.result == ItemResult.SATISFACTORY and not stale:
-                for item_id in list(line.item_ids or []) + obs_items.get(line.observation_item_id, []):
+                for item_id in list(line.item_ids or []) + obs_items.get(
+                    line.observation_item_id, []
+                ):
                     item_methods[tid][item_id].add(record.method)
         for ind_id, results in per_indicator.items():
             if ItemResult.NOT_SATISFACTORY in results:
@@ -216,7 +250,11 @@ def competency_profiles(*, trainee_ids, unit, course=None, today: date | None = 
             add(tid, ind_id, EvidenceHit(record.method, status, label, record.occurred_on, rec_id))
 
     for ev in training_evidence(trainee_ids=ids, unit_id=unit.pk):
-        on = timezone.localdate(ev.occurred_at) if timezone.is_aware(ev.occurred_at) else ev.occurred_at.date()
+        on = (
+            timezone.localdate(ev.occurred_at)
+            if timezone.is_aware(ev.occurred_at)
+            else ev.occurred_at.date()
+        )
         if not ev.passed:
             status = NOT_SATISFACTORY
         elif on < oldest:
@@ -236,11 +274,18 @@ def competency_profiles(*, trainee_ids, unit, course=None, today: date | None = 
             row.any_ok = bool(ok)
             row.gaps = _row_gaps(row, rule)
         result[tid] = Profile(
-            tid, rule, list(rows[tid].values()),
-            [ItemRow(item=item, methods=set(item_methods[tid].get(item.pk, set()))) for item in items],
+            tid,
+            rule,
+            list(rows[tid].values()),
+            [
+                ItemRow(item=item, methods=set(item_methods[tid].get(item.pk, set())))
+                for item in items
+            ],
         )
     return result
 
 
 def competency_profile(*, trainee, unit, course=None, today: date | None = None) -> Profile:
-    return competency_profiles(trainee_ids=[trainee.pk], unit=unit, course=course, today=today)[trainee.pk]
+    return competency_profiles(trainee_ids=[trainee.pk], unit=unit, course=course, today=today)[
+        trainee.pk
+    ]

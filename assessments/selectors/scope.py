@@ -37,7 +37,11 @@ def trainees_for_assessor(user) -> QuerySet[User]:
         )
     else:
         return User.objects.none()
-    return User.objects.filter(pk__in=ids).select_related("profile").order_by("profile__full_name", "pk")
+    return (
+        User.objects.filter(pk__in=ids)
+        .select_related("profile")
+        .order_by("profile__full_name", "pk")
+    )
 
 
 def trainees_under_review_by(user) -> QuerySet[User]:
@@ -59,7 +63,11 @@ def trainees_visible_to(user) -> QuerySet[User]:
         ).values("pk")
     else:
         return trainees_for_assessor(user)
-    return User.objects.filter(pk__in=ids).select_related("profile").order_by("profile__full_name", "pk")
+    return (
+        User.objects.filter(pk__in=ids)
+        .select_related("profile")
+        .order_by("profile__full_name", "pk")
+    )
 
 
 def can_decide(user) -> bool:
@@ -91,13 +99,18 @@ def assessment_context(trainee=None) -> tuple[CompetencyUnit | None, CoursePage 
     course = None
     if trainee is not None:
         course = (
-            CoursePage.objects.filter(enrolments__trainee=trainee).select_related("unit").order_by("pk").first()
+            CoursePage.objects.filter(enrolments__trainee=trainee)
+            .select_related("unit")
+            .order_by("pk")
+            .first()
         )
     if course is None:
         course = CoursePage.objects.live().select_related("unit").order_by("pk").first()
     if course is not None:
         return course.unit, course
-    unit = CompetencyUnit.objects.filter(status=CompetencyUnit.Status.CURRENT).order_by("pk").first()
+    unit = (
+        CompetencyUnit.objects.filter(status=CompetencyUnit.Status.CURRENT).order_by("pk").first()
+    )
     return unit, None
 
 

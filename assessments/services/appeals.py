@@ -20,7 +20,9 @@ def appeal_lodge(*, trainee, decision: Decision, reason: str) -> Appeal:
     if Appeal.objects.filter(decision=decision, outcomes__isnull=True).exists():
         raise ValidationError(_("An appeal against this decision is already open."))
     appeal = Appeal.objects.create(decision=decision, trainee=trainee, reason=reason)
-    audit_record(actor=trainee, action="appeal.lodged", obj=appeal, trainee=trainee, summary=reason[:200])
+    audit_record(
+        actor=trainee, action="appeal.lodged", obj=appeal, trainee=trainee, summary=reason[:200]
+    )
     return appeal
 
 
@@ -28,15 +30,27 @@ def appeal_lodge(*, trainee, decision: Decision, reason: str) -> Appeal:
 def appeal_assign(*, admin, appeal: Appeal, reviewer) -> AppealAssignment:
     if not roles.is_admin(admin):
         raise PermissionDenied
-    if not roles.is_assessor(reviewer) or reviewer.is_superuser and not reviewer.groups.filter(name=roles.ASSESSOR).exists():
+    if (
+        not roles.is_assessor(reviewer)
+        or reviewer.is_superuser
+        and not reviewer.groups.filter(name=roles.ASSESSOR).exists()
+    ):
         raise ValidationError(_("The reviewer must be an assessor."))
     if reviewer.pk in (appeal.decision.assessor_id, appeal.trainee_id):
         raise ValidationError(_("The reviewer must not be the assessor who made the decision."))
     if appeal.outcomes.exists():
         raise ValidationError(_("This appeal is closed."))
-    assignment = AppealAssignment.objects.create(appeal=appeal, reviewer=reviewer, assigned_by=admin)
-    audit_record(actor=admin, action="appeal.assigned", obj=assignment, trainee=appeal.trainee,
-                 summary=reviewer.printed_name, data={"appeal": appeal.pk, "reviewer": reviewer.pk})
+    assignment = AppealAssignment.objects.create(
+        appeal=appeal, reviewer=reviewer, assigned_by=admin
+    )
+    audit_record(
+        actor=admin,
+        action="appeal.assigned",
+        obj=assignment,
+        trainee=appeal.trainee,
+        summary=reviewer.printed_name,
+        data={"appeal": appeal.pk, "reviewer": reviewer.pk},
+    )
     return assignment
 
 
@@ -55,7 +69,15 @@ def appeal_outcome_record(*, reviewer, appeal: Appeal, outcome: str, reasons: st
         raise ValidationError(_("Give the reasons for the outcome."))
     if outcome not in AppealOutcome.Outcome.values:
         raise ValidationError(_("Unknown outcome."))
-    result = AppealOutcome.objects.create(appeal=appeal, reviewer=reviewer, outcome=outcome, reasons=reasons)
-    audit_record(actor=reviewer, action="appeal.decided", obj=result, trainee=appeal.trainee,
-                 summary=result.get_outcome_display(), data={"appeal": appeal.pk})
+    result = AppealOutcome.objects.create(
+        appeal=appeal, reviewer=reviewer, outcome=outcome, reasons=reasons
+    )
+    audit_record(
+        actor=reviewer,
+        action="appeal.decided",
+        obj=result,
+        trainee=appeal.trainee,
+        summary=result.get_outcome_display(),
+        data={"appeal": appeal.pk},
+    )
     return result

@@ -3,7 +3,9 @@
 from assessments.models.audit import AuditEntry
 
 
-def audit_record(*, actor, action: str, obj, trainee=None, summary: str = "", data: dict | None = None) -> AuditEntry:
+def audit_record(
+    *, actor, action: str, obj, trainee=None, summary: str = "", data: dict | None = None
+) -> AuditEntry:
     if actor is not None and getattr(actor, "is_authenticated", False):
         label = f"{actor.printed_name} ({actor.username})"
         actor_obj = actor

@@ -90,7 +90,9 @@ def _check_may_issue(decision: Decision, by) -> None:
         return
     if roles.is_assessor(by) and decision.assessor_id == by.pk:
         return
-    raise PermissionDenied(gettext("Only the deciding assessor or an admin may issue this certificate."))
+    raise PermissionDenied(
+        gettext("Only the deciding assessor or an admin may issue this certificate.")
+    )
 
 
 def _check_admin(by) -> None:
@@ -178,7 +180,9 @@ def certificates_on_decision_corrected(*, decision: Decision) -> int:
         return 0
     now = timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
-        reason = gettext("The assessment decision was corrected (decision %(pk)s).") % {"pk": decision.pk}
+        reason = gettext("The assessment decision was corrected (decision %(pk)s).") % {
+            "pk": decision.pk
+        }
     return (
         Certificate.objects.select_for_update()
         .filter(decision_id=decision.corrects_id, status=Certificate.Status.ISSUED)
@@ -190,7 +194,6 @@ def certificates_on_decision_corrected(*, decision: Decision) -> int:
             status_reason_public=False,
         )
     )
-
 
 
 @transaction.atomic
@@ -261,7 +264,9 @@ def bulk_issue_job_create(*, by, cohort, unit, decision_ids: list[int]) -> BulkI
     )
     if len(set(candidates)) != len(wanted):
         raise CertificateError(
-            _("Some chosen decisions are not Competent decisions of this cohort without a certificate.")
+            _(
+                "Some chosen decisions are not Competent decisions of this cohort without a certificate."
+            )
         )
     job = BulkIssueJob.objects.create(created_by=by, cohort=cohort, unit=unit)
     BulkIssueItem.objects.bulk_create(
@@ -304,7 +309,9 @@ def _bulk_item_process(item_id: int) -> None:
         item.attempts += 1
         try:
             with transaction.atomic():
-                certificate = certificate_issue(decision=item.decision, issued_by=item.job.created_by)
+                certificate = certificate_issue(
+                    decision=item.decision, issued_by=item.job.created_by
+                )
         except AlreadyIssued as already:
             item.status = BulkIssueItem.Status.SKIPPED
             item.certificate = already.certificate
@@ -370,7 +377,9 @@ def certificate_signing_key_create(*, rotate: bool = False) -> CertificateSignin
     if current is not None and not rotate:
         return current
     if current is not None:
-        CertificateSigningKey.objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
+        CertificateSigningKey.objects.filter(retired_at__isnull=True).update(
+            retired_at=timezone.now()
+        )
     kid, private, public = badges.key_generate()
     return CertificateSigningKey.objects.create(kid=kid, private_jwk=private, public_jwk=public)
 

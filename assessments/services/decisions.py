@@ -29,9 +29,10 @@ def _may_decide(assessor, trainee, corrects: Decision | None) -> bool:
     if trainees_for_assessor(assessor).filter(pk=trainee.pk).exists():
         return True
     # The independent reviewer of an appeal may record a correcting decision.
-    return corrects is not None and AppealAssignment.objects.filter(
-        appeal__decision=corrects, reviewer=assessor
-    ).exists()
+    return (
+        corrects is not None
+        and AppealAssignment.objects.filter(appeal__decision=corrects, reviewer=assessor).exists()
+    )
 
 
 @transaction.atomic
@@ -57,7 +58,8 @@ def decision_record(
     if outcome == Decision.Outcome.COMPETENT and not profile.complete:
         gaps = profile.gaps or [_("The unit has no indicators to assess.")]
         raise DecisionRefused(
-            _("Competent cannot be recorded while the profile has gaps: %(gaps)s") % {"gaps": "; ".join(gaps)},
+            _("Competent cannot be recorded while the profile has gaps: %(gaps)s")
+            % {"gaps": "; ".join(gaps)},
             gaps=gaps,
         )
     if outcome == Decision.Outcome.NOT_YET_COMPETENT:
@@ -102,7 +104,10 @@ def decision_record(
         correction_reason=correction_reason,
     )
     audit_record(
-        actor=assessor, action="decision.recorded", obj=decision, trainee=trainee,
+        actor=assessor,
+        action="decision.recorded",
+        obj=decision,
+        trainee=trainee,
         summary=f"{decision.get_outcome_display()} ({_('round')} {round_number})",
         data={"gaps": decision.gaps, "corrects": corrects.pk if corrects else None},
     )

@@ -38,7 +38,10 @@ def _check_assessor_for(assessor, trainee) -> None:
     """An assessor works only on trainees in their scope, and never on themselves."""
     if assessor.pk == trainee.pk:
         raise PermissionDenied(_("An assessor cannot assess their own evidence."))
-    if not roles.may_decide(assessor) or not trainees_for_assessor(assessor).filter(pk=trainee.pk).exists():
+    if (
+        not roles.may_decide(assessor)
+        or not trainees_for_assessor(assessor).filter(pk=trainee.pk).exists()
+    ):
         raise PermissionDenied(_("This trainee is not assigned to you."))
 
 
@@ -57,23 +60,30 @@ def _save_file(record_kwargs: dict, upload: CheckedUpload | None) -> None:
 
 # --- observations (workplace and role play) -------------------------------------------------
 
+
 @transaction.atomic
 def observation_draft_start(*, assessor, trainee, unit, kind: str) -> ObservationDraft:
     _check_assessor_for(assessor, trainee)
     if kind not in (EvidenceKind.OBSERVATION, EvidenceKind.ROLE_PLAY):
         raise ValidationError(_("Unknown kind of observation."))
-    draft = ObservationDraft.objects.create(assessor=assessor, trainee=trainee, unit=unit, kind=kind)
+    draft = ObservationDraft.objects.create(
+        assessor=assessor, trainee=trainee, unit=unit, kind=kind
+    )
     return draft
 
 
 @transaction.atomic
-def observation_draft_autosave(*, draft: ObservationDraft, assessor, data: dict, revision: int) -> ObservationDraft:
+def observation_draft_autosave(
+    *, draft: ObservationDraft, assessor, data: dict, revision: int
+) -> ObservationDraft:
     """Store the form as typed so far. A stale tab (older revision) does not overwrite."""
     draft = ObservationDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.assessor_id != assessor.pk:
         raise PermissionDenied
     if draft.locked:
-        raise ValidationError(_("This observation has been submitted and is locked."), code="locked")
+        raise ValidationError(
+            _("This observation has been submitted and is locked."), code="locked"
+        )
     if revision < draft.revision:
         raise ValidationError(_("A newer version of this draft is already saved."), code="stale")
     clean = {str(k)[:80]: str(v)[:4000] for k, v in list(data.items())[:500]}
@@ -138,40 +148,70 @@ def observation_submit(
     draft.data = {}
     draft.save(update_fields=["evidence", "data", "updated_at"])
     audit_record(
-        actor=assessor, action="evidence.recorded", obj=record, trainee=record.trainee,
+        actor=assessor,
+        action="evidence.recorded",
+        obj=record,
+        trainee=record.trainee,
         summary=f"{record.get_kind_display()} {occurred_on}",
-        data={"lines": len(items), "satisfactory": sum(i.result == ItemResult.SATISFACTORY for i in items)},
+        data={
+            "lines": len(items),
+            "satisfactory": sum(i.result == ItemResult.SATISFACTORY for i in items),
+        },
     )
     return record
 
 
 # --- customer feedback -----------------------------------------------------------------------
 
+
 @transaction.atomic
 def customer_feedback_record(
-    *, assessor, trainee, unit, source: str, occurred_on: date, summary: str,
-    indicators: list[Indicator], upload: CheckedUpload | None = None,
+    *,
+    assessor,
+    trainee,
+    unit,
+    source: str,
+    occurred_on: date,
+    summary: str,
+    indicators: list[Indicator],
+    upload: CheckedUpload | None = None,
 ) -> EvidenceRecord:
     _check_assessor_for(assessor, trainee)
     if not indicators:
         raise ValidationError(_("Choose at least one indicator the feedback supports."))
     kwargs = {
-        "trainee": trainee, "unit": unit, "kind": EvidenceKind.CUSTOMER_FEEDBACK,
-        "method": KIND_METHOD[EvidenceKind.CUSTOMER_FEEDBACK], "occurred_on": occurred_on,
-        "source": source, "summary": summary, "recorded_by": assessor,
+        "trainee": trainee,
+        "unit": unit,
+        "kind": EvidenceKind.CUSTOMER_FEEDBACK,
+        "method": KIND_METHOD[EvidenceKind.CUSTOMER_FEEDBACK],
+        "occurred_on": occurred_on,
+        "source": source,
+        "summary": summary,
+        "recorded_by": assessor,
     }
     _save_file(kwargs, upload)
     record = EvidenceRecord.objects.create(**kwargs)
     EvidenceLine.objects.bulk_create(
-        [EvidenceLine(evidence=record, indicator=ind, label=ind.code, result=ItemResult.SATISFACTORY)
-         for ind in indicators]
+        [
+            EvidenceLine(
+                evidence=record, indicator=ind, label=ind.code, result=ItemResult.SATISFACTORY
+            )
+            for ind in indicators
+        ]
     )
-    audit_record(actor=assessor, action="evidence.recorded", obj=record, trainee=trainee,
-                 summary=f"{record.get_kind_display()} {occurred_on}", data={"sha256": record.file_sha256})
+    audit_record(
+        actor=assessor,
+        action="evidence.recorded",
+        obj=record,
+        trainee=trainee,
+        summary=f"{record.get_kind_display()} {occurred_on}",
+        data={"sha256": record.file_sha256},
+    )
     return record
 
 
 # --- oral questioning ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class OralAnswer:
@@ -182,7 +222,9 @@ class OralAnswer:
 
 
 @transaction.atomic
-def questioning_record(*, assessor, trainee, unit, occurred_on: date, place: str, answers: list[OralAnswer]) -> EvidenceRecord:
+def questioning_record(
+    *, assessor, trainee, unit, occurred_on: date, place: str, answers: list[OralAnswer]
+) -> EvidenceRecord:
     _check_assessor_for(assessor, trainee)
     answers = [a for a in answers if a.result != ItemResult.NOT_OBSERVED or a.answer.strip()]
     if not answers:
@@ -191,64 +233,110 @@ def questioning_record(*, assessor, trainee, unit, occurred_on: date, place: str
         if a.question.unit_id != unit.pk:
             raise ValidationError(_("A question does not belong to this unit."))
     record = EvidenceRecord.objects.create(
-        trainee=trainee, unit=unit, kind=EvidenceKind.QUESTIONING, method=KIND_METHOD[EvidenceKind.QUESTIONING],
-        occurred_on=occurred_on, place=place, recorded_by=assessor,
+        trainee=trainee,
+        unit=unit,
+        kind=EvidenceKind.QUESTIONING,
+        method=KIND_METHOD[EvidenceKind.QUESTIONING],
+        occurred_on=occurred_on,
+        place=place,
+        recorded_by=assessor,
     )
     EvidenceLine.objects.bulk_create(
         [
             EvidenceLine(
-                evidence=record, indicator_id=a.question.indicator_id, oral_question=a.question,
-                label=a.question.text, item_ids=[i.pk for i in a.question.competency_items.all()],
-                result=a.result, answer=a.answer, comment=a.comment,
+                evidence=record,
+                indicator_id=a.question.indicator_id,
+                oral_question=a.question,
+                label=a.question.text,
+                item_ids=[i.pk for i in a.question.competency_items.all()],
+                result=a.result,
+                answer=a.answer,
+                comment=a.comment,
             )
             for a in answers
         ]
     )
-    audit_record(actor=assessor, action="evidence.recorded", obj=record, trainee=trainee,
-                 summary=f"{record.get_kind_display()} {occurred_on}", data={"questions": len(answers)})
+    audit_record(
+        actor=assessor,
+        action="evidence.recorded",
+        obj=record,
+        trainee=trainee,
+        summary=f"{record.get_kind_display()} {occurred_on}",
+        data={"questions": len(answers)},
+    )
     return record
 
 
 # --- portfolio uploads -----------------------------------------------------------------------
 
+
 @transaction.atomic
-def portfolio_upload(*, uploader, trainee, unit, upload: CheckedUpload, summary: str,
-                     occurred_on: date | None = None) -> EvidenceRecord:
+def portfolio_upload(
+    *, uploader, trainee, unit, upload: CheckedUpload, summary: str, occurred_on: date | None = None
+) -> EvidenceRecord:
     """A trainee uploads their own file, or an assessor uploads one for a trainee in scope.
     Either way the file counts only after an assessor (not the trainee) judges it."""
     if uploader.pk != trainee.pk:
         _check_assessor_for(uploader, trainee)
     kwargs = {
-        "trainee": trainee, "unit": unit, "kind": EvidenceKind.PORTFOLIO,
-        "method": KIND_METHOD[EvidenceKind.PORTFOLIO], "occurred_on": occurred_on or timezone.localdate(),
-        "summary": summary, "recorded_by": uploader,
+        "trainee": trainee,
+        "unit": unit,
+        "kind": EvidenceKind.PORTFOLIO,
+        "method": KIND_METHOD[EvidenceKind.PORTFOLIO],
+        "occurred_on": occurred_on or timezone.localdate(),
+        "summary": summary,
+        "recorded_by": uploader,
     }
     _save_file(kwargs, upload)
     record = EvidenceRecord.objects.create(**kwargs)
-    audit_record(actor=uploader, action="evidence.uploaded", obj=record, trainee=trainee,
-                 summary=upload.original_name, data={"sha256": upload.sha256, "size": upload.size})
+    audit_record(
+        actor=uploader,
+        action="evidence.uploaded",
+        obj=record,
+        trainee=trainee,
+        summary=upload.original_name,
+        data={"sha256": upload.sha256, "size": upload.size},
+    )
     return record
 
 
 # --- third-party reports ---------------------------------------------------------------------
+
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
-def third_party_request_create(*, assessor, trainee, unit, supervisor_name: str, supervisor_email: str,
-                               days: int = THIRD_PARTY_LINK_DAYS) -> tuple[ThirdPartyRequest, str]:
+def third_party_request_create(
+    *,
+    assessor,
+    trainee,
+    unit,
+    supervisor_name: str,
+    supervisor_email: str,
+    days: int = THIRD_PARTY_LINK_DAYS,
+) -> tuple[ThirdPartyRequest, str]:
     """Returns the request and the raw token (256 random bits), which is never stored."""
     _check_assessor_for(assessor, trainee)
     token = secrets.token_urlsafe(32)
     request = ThirdPartyRequest.objects.create(
-        token_hash=_hash_token(token), trainee=trainee, unit=unit, requested_by=assessor,
-        supervisor_name=supervisor_name, supervisor_email=supervisor_email,
+        token_hash=_hash_token(token),
+        trainee=trainee,
+        unit=unit,
+        requested_by=assessor,
+        supervisor_name=supervisor_name,
+        supervisor_email=supervisor_email,
         expires_at=timezone.now() + timedelta(days=days),
     )
-    audit_record(actor=assessor, action="third_party.requested", obj=request, trainee=trainee,
-                 summary=supervisor_name, data={"expires_at": request.expires_at.isoformat()})
+    audit_record(
+        actor=assessor,
+        action="third_party.requested",
+        obj=request,
+        trainee=trainee,
+        summary=supervisor_name,
+        data={"expires_at": request.expires_at.isoformat()},
+    )
     return request, token
 
 
@@ -280,8 +368,16 @@ class IndicatorReport:
 
 
 @transaction.atomic
-def third_party_report_submit(*, token: str, supervisor_name: str, supervisor_role: str, declared: bool,
-                              observed_from: date, summary: str, reports: list[IndicatorReport]) -> EvidenceRecord:
+def third_party_report_submit(
+    *,
+    token: str,
+    supervisor_name: str,
+    supervisor_role: str,
+    declared: bool,
+    observed_from: date,
+    summary: str,
+    reports: list[IndicatorReport],
+) -> EvidenceRecord:
     request = third_party_request_for_token(token, for_update=True)
     if not declared:
         raise ValidationError(_("Please confirm the declaration."))
@@ -289,28 +385,56 @@ def third_party_report_submit(*, token: str, supervisor_name: str, supervisor_ro
         if r.indicator.unit_id != request.unit_id:
             raise ValidationError(_("An indicator does not belong to this unit."))
     record = EvidenceRecord.objects.create(
-        trainee=request.trainee, unit=request.unit, kind=EvidenceKind.THIRD_PARTY,
-        method=KIND_METHOD[EvidenceKind.THIRD_PARTY], occurred_on=observed_from,
-        summary=summary, recorded_by=None, third_party_name=supervisor_name,
-        third_party_role=supervisor_role, third_party_declared=True,
+        trainee=request.trainee,
+        unit=request.unit,
+        kind=EvidenceKind.THIRD_PARTY,
+        method=KIND_METHOD[EvidenceKind.THIRD_PARTY],
+        occurred_on=observed_from,
+        summary=summary,
+        recorded_by=None,
+        third_party_name=supervisor_name,
+        third_party_role=supervisor_role,
+        third_party_declared=True,
     )
     EvidenceLine.objects.bulk_create(
-        [EvidenceLine(evidence=record, indicator=r.indicator, label=r.indicator.code, result=r.result, comment=r.comment)
-         for r in reports]
+        [
+            EvidenceLine(
+                evidence=record,
+                indicator=r.indicator,
+                label=r.indicator.code,
+                result=r.result,
+                comment=r.comment,
+            )
+            for r in reports
+        ]
     )
     request.used_at = timezone.now()
     request.evidence = record
     request.save(update_fields=["used_at", "evidence"])
-    audit_record(actor=f"{supervisor_name} (third party)", action="evidence.third_party_report", obj=record,
-                 trainee=request.trainee, summary=supervisor_name, data={"request": request.pk})
+    audit_record(
+        actor=f"{supervisor_name} (third party)",
+        action="evidence.third_party_report",
+        obj=record,
+        trainee=request.trainee,
+        summary=supervisor_name,
+        data={"request": request.pk},
+    )
     return record
 
 
 # --- judgement and correction ----------------------------------------------------------------
 
+
 @transaction.atomic
-def evidence_judge(*, assessor, evidence: EvidenceRecord, result: str, indicators: list[Indicator],
-                   verification: str = "", notes: str = "") -> Judgement:
+def evidence_judge(
+    *,
+    assessor,
+    evidence: EvidenceRecord,
+    result: str,
+    indicators: list[Indicator],
+    verification: str = "",
+    notes: str = "",
+) -> Judgement:
     """Judge evidence the assessor did not record (uploads, third-party reports). Never the
     trainee's own, never by the person it is about, never by the person who uploaded it."""
     _check_assessor_for(assessor, evidence.trainee)
@@ -320,7 +444,11 @@ def evidence_judge(*, assessor, evidence: EvidenceRecord, result: str, indicator
         raise ValidationError(_("This evidence was judged when it was recorded."))
     if evidence.kind == EvidenceKind.THIRD_PARTY and not verification:
         raise ValidationError(_("Record how the third-party report was verified."))
-    if result == Judgement.Result.SATISFACTORY and evidence.kind == EvidenceKind.PORTFOLIO and not indicators:
+    if (
+        result == Judgement.Result.SATISFACTORY
+        and evidence.kind == EvidenceKind.PORTFOLIO
+        and not indicators
+    ):
         raise ValidationError(_("Choose the indicators this evidence supports."))
     for ind in indicators:
         if ind.unit_id != evidence.unit_id:
@@ -329,26 +457,39 @@ def evidence_judge(*, assessor, evidence: EvidenceRecord, result: str, indicator
         evidence=evidence, assessor=assessor, result=result, verification=verification, notes=notes
     )
     judgement.indicators.set(indicators)
-    audit_record(actor=assessor, action="evidence.judged", obj=judgement, trainee=evidence.trainee,
-                 summary=f"{evidence} → {judgement.get_result_display()}",
-                 data={"evidence": evidence.pk, "verification": verification, "indicators": [i.code for i in indicators]})
+    audit_record(
+        actor=assessor,
+        action="evidence.judged",
+        obj=judgement,
+        trainee=evidence.trainee,
+        summary=f"{evidence} → {judgement.get_result_display()}",
+        data={
+            "evidence": evidence.pk,
+            "verification": verification,
+            "indicators": [i.code for i in indicators],
+        },
+    )
     return judgement
 
 
 @transaction.atomic
-def evidence_correct(*, assessor, original: EvidenceRecord, reason: str, summary: str,
-                     line_results: dict[int, str]) -> EvidenceRecord:
+def evidence_correct(
+    *, assessor, original: EvidenceRecord, reason: str, summary: str, line_results: dict[int, str]
+) -> EvidenceRecord:
     """A correction is a new record copying the original with the corrected results; the
     original stays and is no longer counted."""
     _check_assessor_for(assessor, original.trainee)
     if not reason.strip():
         raise ValidationError(_("Say why the record is corrected."))
     if original.corrections.exists():
-        raise ValidationError(_("This record has already been corrected; correct the latest version."))
+        raise ValidationError(
+            _("This record has already been corrected; correct the latest version.")
+        )
     fields = {
         f.name: getattr(original, f.name)
         for f in EvidenceRecord._meta.concrete_fields
-        if f.name not in ("id", "recorded_at", "recorded_by", "corrects", "correction_reason", "summary")
+        if f.name
+        not in ("id", "recorded_at", "recorded_by", "corrects", "correction_reason", "summary")
     }
     record = EvidenceRecord.objects.create(
         **fields, summary=summary, recorded_by=assessor, corrects=original, correction_reason=reason
@@ -356,13 +497,25 @@ def evidence_correct(*, assessor, original: EvidenceRecord, reason: str, summary
     EvidenceLine.objects.bulk_create(
         [
             EvidenceLine(
-                evidence=record, indicator_id=line.indicator_id, observation_item_id=line.observation_item_id,
-                oral_question_id=line.oral_question_id, label=line.label, item_ids=line.item_ids,
-                result=line_results.get(line.pk, line.result), answer=line.answer, comment=line.comment,
+                evidence=record,
+                indicator_id=line.indicator_id,
+                observation_item_id=line.observation_item_id,
+                oral_question_id=line.oral_question_id,
+                label=line.label,
+                item_ids=line.item_ids,
+                result=line_results.get(line.pk, line.result),
+                answer=line.answer,
+                comment=line.comment,
             )
             for line in original.lines.all()
         ]
     )
-    audit_record(actor=assessor, action="evidence.corrected", obj=record, trainee=original.trainee,
-                 summary=reason, data={"corrects": original.pk})
+    audit_record(
+        actor=assessor,
+        action="evidence.corrected",
+        obj=record,
+        trainee=original.trainee,
+        summary=reason,
+        data={"corrects": original.pk},
+    )
     return record

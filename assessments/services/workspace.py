@@ -22,13 +22,19 @@ def assessor_assignment_create(*, admin, assessor, cohort=None, store=None) -> A
         assessor=assessor, cohort=cohort, store=store, defaults={"assigned_by": admin}
     )
     if created:
-        audit_record(actor=admin, action="assignment.created", obj=assignment,
-                     summary=f"{assessor.printed_name} → {cohort or store}")
+        audit_record(
+            actor=admin,
+            action="assignment.created",
+            obj=assignment,
+            summary=f"{assessor.printed_name} → {cohort or store}",
+        )
     return assignment
 
 
 @transaction.atomic
-def oral_question_create(*, author, unit, indicator, text: str, model_answer: str, competency_items=()) -> OralQuestion:
+def oral_question_create(
+    *, author, unit, indicator, text: str, model_answer: str, competency_items=()
+) -> OralQuestion:
     if not roles.is_assessor(author):
         raise PermissionDenied
     if indicator.unit_id != unit.pk or any(i.unit_id != unit.pk for i in competency_items):

@@ -17,9 +17,9 @@ from people.permissions import assessor_required
 
 
 def _appeals_for(user):
-    qs = Appeal.objects.select_related("decision__assessor__profile", "trainee__profile").prefetch_related(
-        "assignments__reviewer__profile", "outcomes"
-    )
+    qs = Appeal.objects.select_related(
+        "decision__assessor__profile", "trainee__profile"
+    ).prefetch_related("assignments__reviewer__profile", "outcomes")
     if roles.is_admin(user):
         return qs
     return qs.filter(assignments__reviewer=user).distinct()
@@ -29,7 +29,8 @@ def _reviewers_for(appeal):
     return (
         User.objects.filter(groups__name=roles.ASSESSOR, is_active=True)
         .exclude(pk__in=[appeal.decision.assessor_id, appeal.trainee_id])
-        .select_related("profile").order_by("profile__full_name")
+        .select_related("profile")
+        .order_by("profile__full_name")
     )
 
 
@@ -42,8 +43,11 @@ def appeals_list(request):
         assignments = sorted(a.assignments.all(), key=lambda x: (x.assigned_at, x.pk))
         a.reviewer = assignments[-1].reviewer if assignments else None
         a.outcome = next(iter(a.outcomes.all()), None)
-    return render(request, "assessments/workspace/appeals.html",
-                  {"appeals": appeals, "is_admin": roles.is_admin(request.user)})
+    return render(
+        request,
+        "assessments/workspace/appeals.html",
+        {"appeals": appeals, "is_admin": roles.is_admin(request.user)},
+    )
 
 
 @never_cache
@@ -52,18 +56,39 @@ def appeal_detail(request, appeal_id: int):
     appeal = get_object_or_404(_appeals_for(request.user), pk=appeal_id)
     is_admin = roles.is_admin(request.user)
     is_reviewer = current_reviewer_id(appeal) == request.user.pk
-    assign_form = AppealAssignForm(
-        request.POST if request.POST.get("action") == "assign" else None, reviewers=_reviewers_for(appeal)
-    ) if is_admin else None
-    outcome_form = AppealOutcomeForm(request.POST if request.POST.get("action") == "outcome" else None) if is_reviewer else None
+    assign_form = (
+        AppealAssignForm(
+            request.POST if request.POST.get("action") == "assign" else None,
+            reviewers=_reviewers_for(appeal),
+        )
+        if is_admin
+        else None
+    )
+    outcome_form = (
+        AppealOutcomeForm(request.POST if request.POST.get("action") == "outcome" else None)
+        if is_reviewer
+        else None
+    )
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "assign" and assign_form is not None and assign_form.is_valid():
-                appeal_assign(admin=request.user, appeal=appeal, reviewer=assign_form.cleaned_data["reviewer"])
+            if (
+                request.POST.get("action") == "assign"
+                and assign_form is not None
+                and assign_form.is_valid()
+            ):
+                appeal_assign(
+                    admin=request.user, appeal=appeal, reviewer=assign_form.cleaned_data["reviewer"]
+                )
                 messages.success(request, _("Reviewer assigned."))
                 return redirect("assessments:appeal", appeal_id=appeal.pk)
-            if request.POST.get("action") == "outcome" and outcome_form is not None and outcome_form.is_valid():
-                appeal_outcome_record(reviewer=request.user, appeal=appeal, **outcome_form.cleaned_data)
+            if (
+                request.POST.get("action") == "outcome"
+                and outcome_form is not None
+                and outcome_form.is_valid()
+            ):
+                appeal_outcome_record(
+                    reviewer=request.user, appeal=appeal, **outcome_form.cleaned_data
+                )
                 messages.success(request, _("Outcome recorded."))
                 return redirect("assessments:appeal", appeal_id=appeal.pk)
             if request.POST.get("action") not in ("assign", "outcome") or (
@@ -73,10 +98,15 @@ def appeal_detail(request, appeal_id: int):
                 raise PermissionDenied
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    return render(request, "assessments/workspace/appeal.html", {
-        "appeal": appeal, "status": appeal_status(appeal), "assign_form": assign_form,
-        "outcome_form": outcome_form, "assignments": list(appeal.assignments.all()),
-        "outcomes": list(appeal.outcomes.all()),
-    })
-
-
+    return render(
+        request,
+        "assessments/workspace/appeal.html",
+        {
+            "appeal": appeal,
+            "status": appeal_status(appeal),
+            "assign_form": assign_form,
+            "outcome_form": outcome_form,
+            "assignments": list(appeal.assignments.all()),
+            "outcomes": list(appeal.outcomes.all()),
+        },
+    )

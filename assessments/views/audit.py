@@ -30,11 +30,26 @@ def audit_list(request):
 
 
 def _table():
-    header = [_("Time"), _("Who"), _("Action"), _("Record"), _("Record id"), _("Trainee"), _("Summary")]
+    header = [
+        _("Time"),
+        _("Who"),
+        _("Action"),
+        _("Record"),
+        _("Record id"),
+        _("Trainee"),
+        _("Summary"),
+    ]
     entries = AuditEntry.objects.select_related("trainee__profile").order_by("at", "pk")
     body = (
-        [timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label, e.action, e.object_type,
-         e.object_id or "", e.trainee.printed_name if e.trainee else "", e.summary]
+        [
+            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor_label,
+            e.action,
+            e.object_type,
+            e.object_id or "",
+            e.trainee.printed_name if e.trainee else "",
+            e.summary,
+        ]
         for e in entries
     )
     return header, body
@@ -69,7 +84,8 @@ def audit_xlsx(request):
     out = io.BytesIO()
     workbook.save(out)
     response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="audit-log.xlsx"'
     return response

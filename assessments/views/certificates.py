@@ -36,7 +36,9 @@ def _attachment_headers(response, filename: str):
 @never_cache
 @login_required
 def certificate_list(request):
-    certificates = selectors.certificates_visible_to(request.user).order_by("-issued_at", "-pk")[:200]
+    certificates = selectors.certificates_visible_to(request.user).order_by("-issued_at", "-pk")[
+        :200
+    ]
     return render(
         request,
         "assessments/certificates/list.html",
@@ -132,7 +134,9 @@ def certificate_revoke(request, pk: int):
     except services.CertificateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Certificate %(number)s revoked.") % {"number": certificate.number})
+        messages.success(
+            request, _("Certificate %(number)s revoked.") % {"number": certificate.number}
+        )
     return redirect("assessments:certificate_detail", pk=pk)
 
 
@@ -154,7 +158,8 @@ def certificate_reissue(request, pk: int):
         return redirect("assessments:certificate_detail", pk=pk)
     messages.success(
         request,
-        _("Certificate %(old)s replaced by %(new)s.") % {"old": certificate.number, "new": new.number},
+        _("Certificate %(old)s replaced by %(new)s.")
+        % {"old": certificate.number, "new": new.number},
     )
     return redirect("assessments:certificate_detail", pk=new.pk)
 
@@ -176,7 +181,9 @@ def bulk_issue(request):
             except ValueError:
                 ids = []
             try:
-                job = services.bulk_issue_job_create(by=request.user, decision_ids=ids, **form.cleaned_data)
+                job = services.bulk_issue_job_create(
+                    by=request.user, decision_ids=ids, **form.cleaned_data
+                )
             except services.CertificateError as error:
                 messages.error(request, str(error))
             else:
@@ -286,7 +293,11 @@ def verify_certificate(request, code: str):
     if not services.verify_rate_hit(client_address=_client_address(request)):
         return _too_many(request)
     certificate = selectors.certificate_by_code(code)
-    context = {"form": CertificateNumberForm(), "searched": True, **_verify_context(certificate, by_code=True)}
+    context = {
+        "form": CertificateNumberForm(),
+        "searched": True,
+        **_verify_context(certificate, by_code=True),
+    }
     return render(
         request,
         "assessments/certificates/verify.html",

@@ -21,7 +21,9 @@ def dashboard(request):
     if not (roles.is_assessor(user) or roles.is_trainer(user)):
         raise PermissionDenied
     scope = trainees_visible_to(user)
-    cohorts = list(Cohort.objects.filter(members__user__in=scope.values("pk")).distinct().order_by("code"))
+    cohorts = list(
+        Cohort.objects.filter(members__user__in=scope.values("pk")).distinct().order_by("code")
+    )
     cohort = next((c for c in cohorts if c.code == request.GET.get("cohort")), None)
     trainees = scope.filter(profile__cohorts=cohort) if cohort else scope
     unit, course = assessment_context(None)

@@ -19,7 +19,7 @@ from assessments.selectors.scope import (
 )
 from assessments.services.decisions import DecisionRefused, decision_record
 from people.models import User
-from people.permissions import assessor_required, decider_required
+from people.permissions import decider_required
 
 
 @never_cache
@@ -44,20 +44,43 @@ def decision_new(request, trainee_id: int):
         corrects = current if data["correction_reason"].strip() and current else None
         try:
             decision_record(
-                assessor=request.user, trainee=trainee, unit=unit, course=course,
-                outcome=data["outcome"], reasons=data["reasons"], assessed_on=data["assessed_on"],
-                feedback=data["feedback"], reassessment_on=data["reassessment_on"],
-                corrects=corrects, correction_reason=data["correction_reason"] if corrects else "",
+                assessor=request.user,
+                trainee=trainee,
+                unit=unit,
+                course=course,
+                outcome=data["outcome"],
+                reasons=data["reasons"],
+                assessed_on=data["assessed_on"],
+                feedback=data["feedback"],
+                reassessment_on=data["reassessment_on"],
+                corrects=corrects,
+                correction_reason=data["correction_reason"] if corrects else "",
             )
         except DecisionRefused as exc:
             gaps = exc.gaps
-            form.add_error(None, exc.messages[0] if not gaps else _("Competent cannot be recorded while the profile has gaps."))
+            form.add_error(
+                None,
+                exc.messages[0]
+                if not gaps
+                else _("Competent cannot be recorded while the profile has gaps."),
+            )
         except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("Only an assessor assigned to this trainee may decide."))
+            form.add_error(
+                None, str(exc) or _("Only an assessor assigned to this trainee may decide.")
+            )
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("assessments:trainee", trainee_id=trainee.pk)
     profile = competency_profile(trainee=trainee, unit=unit, course=course)
-    return render(request, "assessments/workspace/decide.html", {
-        "form": form, "trainee": trainee, "unit": unit, "profile": profile, "gaps": gaps, "current": current,
-    })
+    return render(
+        request,
+        "assessments/workspace/decide.html",
+        {
+            "form": form,
+            "trainee": trainee,
+            "unit": unit,
+            "profile": profile,
+            "gaps": gaps,
+            "current": current,
+        },
+    )

@@ -56,18 +56,30 @@ def customer_feedback_new(request, trainee_id: int):
         data = form.cleaned_data
         try:
             record = customer_feedback_record(
-                assessor=request.user, trainee=trainee, unit=unit, source=data["source"],
-                occurred_on=data["occurred_on"], summary=data["summary"],
-                indicators=list(data["indicators"]), upload=data.get("attachment"),
+                assessor=request.user,
+                trainee=trainee,
+                unit=unit,
+                source=data["source"],
+                occurred_on=data["occurred_on"],
+                summary=data["summary"],
+                indicators=list(data["indicators"]),
+                upload=data.get("attachment"),
             )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, _("Customer feedback recorded."))
             return redirect("assessments:evidence", evidence_id=record.pk)
-    return render(request, "assessments/workspace/form.html", {
-        "form": form, "trainee": trainee, "title": _("Record customer feedback"), "multipart": True,
-    })
+    return render(
+        request,
+        "assessments/workspace/form.html",
+        {
+            "form": form,
+            "trainee": trainee,
+            "title": _("Record customer feedback"),
+            "multipart": True,
+        },
+    )
 
 
 @never_cache
@@ -75,28 +87,51 @@ def customer_feedback_new(request, trainee_id: int):
 def questioning_new(request, trainee_id: int):
     trainee = trainee_for_assessor_or_404(request.user, trainee_id)
     unit, _course = _unit_or_404(trainee)
-    questions = list(OralQuestion.objects.filter(unit=unit, active=True).select_related("indicator")
-                     .prefetch_related("competency_items"))
-    form = QuestioningHeaderForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
+    questions = list(
+        OralQuestion.objects.filter(unit=unit, active=True)
+        .select_related("indicator")
+        .prefetch_related("competency_items")
+    )
+    form = QuestioningHeaderForm(
+        request.POST or None, initial={"occurred_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         answers = []
         for q in questions:
             result = request.POST.get(f"r_{q.pk}", ItemResult.NOT_OBSERVED)
             if result not in ItemResult.values:
                 result = ItemResult.NOT_OBSERVED
-            answers.append(OralAnswer(q, request.POST.get(f"a_{q.pk}", "")[:4000], result,
-                                      request.POST.get(f"c_{q.pk}", "")[:2000]))
+            answers.append(
+                OralAnswer(
+                    q,
+                    request.POST.get(f"a_{q.pk}", "")[:4000],
+                    result,
+                    request.POST.get(f"c_{q.pk}", "")[:2000],
+                )
+            )
         try:
-            record = questioning_record(assessor=request.user, trainee=trainee, unit=unit, answers=answers,
-                                        **form.cleaned_data)
+            record = questioning_record(
+                assessor=request.user,
+                trainee=trainee,
+                unit=unit,
+                answers=answers,
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Oral questioning recorded."))
             return redirect("assessments:evidence", evidence_id=record.pk)
-    return render(request, "assessments/workspace/questioning.html", {
-        "form": form, "trainee": trainee, "questions": questions, "results": ItemResult.choices,
-    })
+    return render(
+        request,
+        "assessments/workspace/questioning.html",
+        {
+            "form": form,
+            "trainee": trainee,
+            "questions": questions,
+            "results": ItemResult.choices,
+        },
+    )
 
 
 @never_cache
@@ -106,13 +141,25 @@ def assessor_upload(request, trainee_id: int):
     unit, _course = _unit_or_404(trainee)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        record = portfolio_upload(uploader=request.user, trainee=trainee, unit=unit,
-                                  upload=form.cleaned_data["file"], summary=form.cleaned_data["summary"])
+        record = portfolio_upload(
+            uploader=request.user,
+            trainee=trainee,
+            unit=unit,
+            upload=form.cleaned_data["file"],
+            summary=form.cleaned_data["summary"],
+        )
         messages.success(request, _("File uploaded. Another assessor must judge it."))
         return redirect("assessments:evidence", evidence_id=record.pk)
-    return render(request, "assessments/workspace/form.html", {
-        "form": form, "trainee": trainee, "title": _("Upload a portfolio document"), "multipart": True,
-    })
+    return render(
+        request,
+        "assessments/workspace/form.html",
+        {
+            "form": form,
+            "trainee": trainee,
+            "title": _("Upload a portfolio document"),
+            "multipart": True,
+        },
+    )
 
 
 def _evidence_or_404(user, evidence_id: int):
@@ -126,52 +173,94 @@ def evidence_detail(request, evidence_id: int):
 
         return redirect_to_login(request.get_full_path())
     record = _evidence_or_404(request.user, evidence_id)
-    record = next(r for r in evidence_for_trainee(trainee=record.trainee, unit=record.unit) if r.pk == record.pk)
+    record = next(
+        r
+        for r in evidence_for_trainee(trainee=record.trainee, unit=record.unit)
+        if r.pk == record.pk
+    )
     may_act = (
-        can_decide(request.user) and request.user.pk != record.trainee_id
+        can_decide(request.user)
+        and request.user.pk != record.trainee_id
         and trainees_for_assessor(request.user).filter(pk=record.trainee_id).exists()
     )
-    may_judge = may_act and record.needs_judgement and not record.superseded and not (
-        record.kind == EvidenceKind.PORTFOLIO and record.recorded_by_id == request.user.pk
+    may_judge = (
+        may_act
+        and record.needs_judgement
+        and not record.superseded
+        and not (record.kind == EvidenceKind.PORTFOLIO and record.recorded_by_id == request.user.pk)
     )
-    judge_form = JudgementForm(unit=record.unit, initial={
-        "indicators": [line.indicator_id for line in record.lines.all() if line.result == ItemResult.SATISFACTORY]
-    }) if may_judge else None
-    return render(request, "assessments/workspace/evidence.html", {
-        "record": record, "may_act": may_act, "judge_form": judge_form,
-        "judgements": list(record.judgements.all()),
-        "submitted_draft": request.GET.get("submitted", "")[:12],
-        "own_page": request.user.pk == record.trainee_id,
-    })
+    judge_form = (
+        JudgementForm(
+            unit=record.unit,
+            initial={
+                "indicators": [
+                    line.indicator_id
+                    for line in record.lines.all()
+                    if line.result == ItemResult.SATISFACTORY
+                ]
+            },
+        )
+        if may_judge
+        else None
+    )
+    return render(
+        request,
+        "assessments/workspace/evidence.html",
+        {
+            "record": record,
+            "may_act": may_act,
+            "judge_form": judge_form,
+            "judgements": list(record.judgements.all()),
+            "submitted_draft": request.GET.get("submitted", "")[:12],
+            "own_page": request.user.pk == record.trainee_id,
+        },
+    )
 
 
 @never_cache
 @decider_required
 def evidence_judge_view(request, evidence_id: int):
     record = _evidence_or_404(request.user, evidence_id)
-    if request.user.pk == record.trainee_id or not trainees_for_assessor(request.user).filter(pk=record.trainee_id).exists():
+    if (
+        request.user.pk == record.trainee_id
+        or not trainees_for_assessor(request.user).filter(pk=record.trainee_id).exists()
+    ):
         raise Http404
     form = JudgementForm(request.POST or None, unit=record.unit)
     if request.method == "POST" and form.is_valid():
         try:
-            evidence_judge(assessor=request.user, evidence=record, result=form.cleaned_data["result"],
-                           indicators=list(form.cleaned_data["indicators"]),
-                           verification=form.cleaned_data["verification"], notes=form.cleaned_data["notes"])
+            evidence_judge(
+                assessor=request.user,
+                evidence=record,
+                result=form.cleaned_data["result"],
+                indicators=list(form.cleaned_data["indicators"]),
+                verification=form.cleaned_data["verification"],
+                notes=form.cleaned_data["notes"],
+            )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, _("Judgement recorded."))
             return redirect("assessments:evidence", evidence_id=record.pk)
-    return render(request, "assessments/workspace/form.html", {
-        "form": form, "trainee": record.trainee, "title": _("Judge evidence: %(record)s") % {"record": record},
-    })
+    return render(
+        request,
+        "assessments/workspace/form.html",
+        {
+            "form": form,
+            "trainee": record.trainee,
+            "title": _("Judge evidence: %(record)s") % {"record": record},
+        },
+    )
 
 
 @never_cache
 @decider_required
 def evidence_correct_view(request, evidence_id: int):
     record = _evidence_or_404(request.user, evidence_id)
-    if request.user.pk == record.trainee_id or not trainees_for_assessor(request.user).filter(pk=record.trainee_id).exists():
+    if (
+        request.user.pk == record.trainee_id
+        or not trainees_for_assessor(request.user).filter(pk=record.trainee_id).exists()
+    ):
         raise Http404
     lines = list(record.lines.select_related("indicator"))
     form = CorrectionForm(request.POST or None, initial={"summary": record.summary})
@@ -182,16 +271,28 @@ def evidence_correct_view(request, evidence_id: int):
             if value in ItemResult.values:
                 results[line.pk] = value
         try:
-            new = evidence_correct(assessor=request.user, original=record, reason=form.cleaned_data["reason"],
-                                   summary=form.cleaned_data["summary"], line_results=results)
+            new = evidence_correct(
+                assessor=request.user,
+                original=record,
+                reason=form.cleaned_data["reason"],
+                summary=form.cleaned_data["summary"],
+                line_results=results,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Correction recorded; the original is kept."))
             return redirect("assessments:evidence", evidence_id=new.pk)
-    return render(request, "assessments/workspace/correct.html", {
-        "form": form, "record": record, "lines": lines, "results": ItemResult.choices,
-    })
+    return render(
+        request,
+        "assessments/workspace/correct.html",
+        {
+            "form": form,
+            "record": record,
+            "lines": lines,
+            "results": ItemResult.choices,
+        },
+    )
 
 
 @never_cache
@@ -215,7 +316,9 @@ def evidence_file(request, evidence_id: int):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
-        handle, as_attachment=True, filename=record.file_original_name or "evidence",
+        handle,
+        as_attachment=True,
+        filename=record.file_original_name or "evidence",
         content_type=record.file_content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -24,19 +24,28 @@ def my_assessment(request):
     trainee = request.user
     unit, course = assessment_context(trainee)
     decisions = list(
-        Decision.objects.filter(trainee=trainee).select_related("assessor__profile", "unit")
+        Decision.objects.filter(trainee=trainee)
+        .select_related("assessor__profile", "unit")
         .prefetch_related("appeals__outcomes", "appeals__assignments", "corrections")
     )
     for d in decisions:
         d.open_appeal = any(not list(a.outcomes.all()) for a in d.appeals.all())
         d.is_current = not list(d.corrections.all())
-    return render(request, "assessments/workspace/me.html", {
-        "trainee": trainee, "unit": unit,
-        "profile": competency_profile(trainee=trainee, unit=unit, course=course) if unit else None,
-        "evidence": evidence_for_trainee(trainee=trainee, unit=unit) if unit else [],
-        "decisions": decisions,
-        "upload_form": UploadForm(), "appeal_form": AppealForm(),
-    })
+    return render(
+        request,
+        "assessments/workspace/me.html",
+        {
+            "trainee": trainee,
+            "unit": unit,
+            "profile": competency_profile(trainee=trainee, unit=unit, course=course)
+            if unit
+            else None,
+            "evidence": evidence_for_trainee(trainee=trainee, unit=unit) if unit else [],
+            "decisions": decisions,
+            "upload_form": UploadForm(),
+            "appeal_form": AppealForm(),
+        },
+    )
 
 
 @never_cache
@@ -47,13 +56,24 @@ def my_upload(request):
         raise Http404
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        portfolio_upload(uploader=request.user, trainee=request.user, unit=unit,
-                         upload=form.cleaned_data["file"], summary=form.cleaned_data["summary"])
+        portfolio_upload(
+            uploader=request.user,
+            trainee=request.user,
+            unit=unit,
+            upload=form.cleaned_data["file"],
+            summary=form.cleaned_data["summary"],
+        )
         messages.success(request, _("File uploaded. An assessor will judge it."))
         return redirect("assessments:me")
-    return render(request, "assessments/workspace/form.html", {
-        "form": form, "title": _("Upload a document for your portfolio"), "multipart": True,
-    })
+    return render(
+        request,
+        "assessments/workspace/form.html",
+        {
+            "form": form,
+            "title": _("Upload a document for your portfolio"),
+            "multipart": True,
+        },
+    )
 
 
 @require_POST
@@ -63,13 +83,15 @@ def my_appeal(request, decision_id: int):
     form = AppealForm(request.POST)
     if form.is_valid():
         try:
-            appeal_lodge(trainee=request.user, decision=decision, reason=form.cleaned_data["reason"])
+            appeal_lodge(
+                trainee=request.user, decision=decision, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Your appeal has been lodged. An independent assessor will review it."))
+            messages.success(
+                request, _("Your appeal has been lodged. An independent assessor will review it.")
+            )
     else:
         messages.error(request, _("Give a reason for the appeal."))
     return redirect("assessments:me")
-
-

@@ -68,22 +68,36 @@ def observation_edit(request, draft_id: int):
             result = request.POST.get(f"r_{entry.key}", ItemResult.NOT_OBSERVED)
             if result not in ItemResult.values:
                 result = ItemResult.NOT_OBSERVED
-            items.append(ItemJudgement(entry, result, request.POST.get(f"c_{entry.key}", "")[:2000]))
+            items.append(
+                ItemJudgement(entry, result, request.POST.get(f"c_{entry.key}", "")[:2000])
+            )
         if form.is_valid():
             try:
-                record = observation_submit(draft=draft, assessor=request.user, items=items, **form.cleaned_data)
+                record = observation_submit(
+                    draft=draft, assessor=request.user, items=items, **form.cleaned_data
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Observation submitted. It is now locked."))
-                return redirect(f"{reverse('assessments:evidence', args=[record.pk])}?submitted={draft.pk}")
+                return redirect(
+                    f"{reverse('assessments:evidence', args=[record.pk])}?submitted={draft.pk}"
+                )
         data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     else:
-        initial = {k: data.get(k) for k in ("occurred_on", "place", "environment", "summary") if data.get(k)}
+        initial = {
+            k: data.get(k)
+            for k in ("occurred_on", "place", "environment", "summary")
+            if data.get(k)
+        }
         initial.setdefault("occurred_on", timezone.localdate())
         form = ObservationHeaderForm(initial=initial)
     rows = [
-        {"entry": e, "result": data.get(f"r_{e.key}", ItemResult.NOT_OBSERVED), "comment": data.get(f"c_{e.key}", "")}
+        {
+            "entry": e,
+            "result": data.get(f"r_{e.key}", ItemResult.NOT_OBSERVED),
+            "comment": data.get(f"c_{e.key}", ""),
+        }
         for e in checklist
     ]
     return render(
@@ -106,9 +120,13 @@ def observation_autosave(request, draft_id: int):
     except (ValueError, TypeError, AttributeError):
         return JsonResponse({"ok": False, "error": _("The draft could not be read.")}, status=400)
     try:
-        draft = observation_draft_autosave(draft=draft, assessor=request.user, data=data, revision=revision)
+        draft = observation_draft_autosave(
+            draft=draft, assessor=request.user, data=data, revision=revision
+        )
     except ValidationError as exc:
-        return JsonResponse({"ok": False, "error": " ".join(exc.messages), "code": exc.code}, status=409)
+        return JsonResponse(
+            {"ok": False, "error": " ".join(exc.messages), "code": exc.code}, status=409
+        )
     except PermissionDenied:
         raise Http404 from None
     return JsonResponse({"ok": True, "revision": draft.revision})

@@ -22,8 +22,11 @@ from people.permissions import admin_required, assessor_required
 def assignments(request):
     form = AssignmentForm(
         request.POST or None,
-        assessors=User.objects.filter(groups__name=roles.ASSESSOR, is_active=True).select_related("profile"),
-        cohorts=Cohort.objects.all(), stores=Store.objects.all(),
+        assessors=User.objects.filter(groups__name=roles.ASSESSOR, is_active=True).select_related(
+            "profile"
+        ),
+        cohorts=Cohort.objects.all(),
+        stores=Store.objects.all(),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -33,10 +36,16 @@ def assignments(request):
         else:
             messages.success(request, _("Assignment saved."))
             return redirect("assessments:assignments")
-    return render(request, "assessments/workspace/assignments.html", {
-        "form": form,
-        "assignments": AssessorAssignment.objects.select_related("assessor__profile", "cohort", "store"),
-    })
+    return render(
+        request,
+        "assessments/workspace/assignments.html",
+        {
+            "form": form,
+            "assignments": AssessorAssignment.objects.select_related(
+                "assessor__profile", "cohort", "store"
+            ),
+        },
+    )
 
 
 @never_cache
@@ -50,7 +59,14 @@ def oral_questions(request):
         oral_question_create(author=request.user, unit=unit, **form.cleaned_data)
         messages.success(request, _("Question added."))
         return redirect("assessments:oral_questions")
-    return render(request, "assessments/workspace/oral_questions.html", {
-        "form": form, "unit": unit,
-        "questions": OralQuestion.objects.filter(unit=unit).select_related("indicator").prefetch_related("competency_items"),
-    })
+    return render(
+        request,
+        "assessments/workspace/oral_questions.html",
+        {
+            "form": form,
+            "unit": unit,
+            "questions": OralQuestion.objects.filter(unit=unit)
+            .select_related("indicator")
+            .prefetch_related("competency_items"),
+        },
+    )

@@ -44,17 +44,24 @@ def third_party_new(request, trainee_id: int):
             message=_(
                 "Dear %(supervisor)s,\n\n%(assessor)s asks you for a short report on %(name)s's work "
                 "(unit %(unit)s). The link works once, until %(expires)s, and needs no account:\n\n%(link)s\n"
-            ) % {
-                "supervisor": tp_request.supervisor_name, "assessor": request.user.printed_name,
-                "name": trainee.printed_name, "unit": unit.code,
-                "expires": tp_request.expires_at.strftime("%Y-%m-%d"), "link": link,
+            )
+            % {
+                "supervisor": tp_request.supervisor_name,
+                "assessor": request.user.printed_name,
+                "name": trainee.printed_name,
+                "unit": unit.code,
+                "expires": tp_request.expires_at.strftime("%Y-%m-%d"),
+                "link": link,
             },
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[tp_request.supervisor_email],
         )
         messages.success(request, _("The link has been e-mailed to the supervisor."))
-    return render(request, "assessments/workspace/third_party_new.html",
-                  {"form": form, "trainee": trainee, "link": link})
+    return render(
+        request,
+        "assessments/workspace/third_party_new.html",
+        {"form": form, "trainee": trainee, "link": link},
+    )
 
 
 def _same_origin_referrer(response):
@@ -74,10 +81,16 @@ def _third_party_form(request, token: str):
     try:
         tp_request = third_party_request_for_token(token)
     except LinkRefused as refused:
-        return render(request, "assessments/workspace/third_party_refused.html",
-                      {"reason": refused.reason}, status=410 if refused.reason != "unknown" else 404)
+        return render(
+            request,
+            "assessments/workspace/third_party_refused.html",
+            {"reason": refused.reason},
+            status=410 if refused.reason != "unknown" else 404,
+        )
     indicators = unit_indicators(tp_request.unit)
-    form = ThirdPartyHeaderForm(request.POST or None, initial={"supervisor_name": tp_request.supervisor_name})
+    form = ThirdPartyHeaderForm(
+        request.POST or None, initial={"supervisor_name": tp_request.supervisor_name}
+    )
     if request.method == "POST" and form.is_valid():
         reports = []
         for ind in indicators:
@@ -88,20 +101,44 @@ def _third_party_form(request, token: str):
         data = form.cleaned_data
         try:
             third_party_report_submit(
-                token=token, supervisor_name=data["supervisor_name"], supervisor_role=data["supervisor_role"],
-                declared=data["declaration"], observed_from=data["observed_from"], summary=data["summary"],
+                token=token,
+                supervisor_name=data["supervisor_name"],
+                supervisor_role=data["supervisor_role"],
+                declared=data["declaration"],
+                observed_from=data["observed_from"],
+                summary=data["summary"],
                 reports=reports,
             )
         except LinkRefused as refused:
-            return render(request, "assessments/workspace/third_party_refused.html",
-                          {"reason": refused.reason}, status=410)
+            return render(
+                request,
+                "assessments/workspace/third_party_refused.html",
+                {"reason": refused.reason},
+                status=410,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return render(request, "assessments/workspace/third_party_thanks.html",
-                          {"trainee_name": tp_request.trainee.printed_name})
-    rows = [{"indicator": ind, "result": request.POST.get(f"r_{ind.pk}", ItemResult.NOT_OBSERVED),
-             "comment": request.POST.get(f"c_{ind.pk}", "")} for ind in indicators]
-    return render(request, "assessments/workspace/third_party_form.html", {
-        "form": form, "rows": rows, "results": ItemResult.choices, "tp_request": tp_request,
-    })
+            return render(
+                request,
+                "assessments/workspace/third_party_thanks.html",
+                {"trainee_name": tp_request.trainee.printed_name},
+            )
+    rows = [
+        {
+            "indicator": ind,
+            "result": request.POST.get(f"r_{ind.pk}", ItemResult.NOT_OBSERVED),
+            "comment": request.POST.get(f"c_{ind.pk}", ""),
+        }
+        for ind in indicators
+    ]
+    return render(
+        request,
+        "assessments/workspace/third_party_form.html",
+        {
+            "form": form,
+            "rows": rows,
+            "results": ItemResult.choices,
+            "tp_request": tp_request,
+        },
+    )

@@ -40,10 +40,16 @@ def trainee_detail(request, trainee_id: int):
             "course": course,
             "profile": profile,
             "evidence": evidence_for_trainee(trainee=trainee, unit=unit) if unit else [],
-            "decisions": Decision.objects.filter(trainee=trainee).select_related("assessor__profile"),
-            "requests": third_party_requests_for(trainee=trainee, unit=unit) if may_act and unit else [],
+            "decisions": Decision.objects.filter(trainee=trainee).select_related(
+                "assessor__profile"
+            ),
+            "requests": third_party_requests_for(trainee=trainee, unit=unit)
+            if may_act and unit
+            else [],
             "may_act": may_act,
-            "observation_kinds": [(EvidenceKind.OBSERVATION, EvidenceKind.OBSERVATION.label),
-                                  (EvidenceKind.ROLE_PLAY, EvidenceKind.ROLE_PLAY.label)],
+            "observation_kinds": [
+                (EvidenceKind.OBSERVATION, EvidenceKind.OBSERVATION.label),
+                (EvidenceKind.ROLE_PLAY, EvidenceKind.ROLE_PLAY.label),
+            ],
         },
     )

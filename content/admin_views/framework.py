@@ -85,7 +85,9 @@ class UnitPermissionPolicy(ModelPermissionPolicy):
 
         if set(actions) & {"add", "change", "delete"}:
             return User.objects.filter(is_active=True, is_superuser=True)
-        return User.objects.filter(Q(is_superuser=True) | Q(groups__name=TRAINER), is_active=True).distinct()
+        return User.objects.filter(
+            Q(is_superuser=True) | Q(groups__name=TRAINER), is_active=True
+        ).distinct()
 
     def users_with_permission(self, action):
         return self.users_with_any_permission([action])
@@ -122,7 +124,9 @@ class CompetencyUnitForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         unit = self.instance
-        tasks = list(WorkTask.objects.filter(unit=unit).order_by("sort_order", "pk")) if unit.pk else []
+        tasks = (
+            list(WorkTask.objects.filter(unit=unit).order_by("sort_order", "pk")) if unit.pk else []
+        )
         parents = (
             list(CompetencyItem.objects.filter(unit=unit, parent=None).order_by("sort_order", "pk"))
             if unit.pk
@@ -130,12 +134,17 @@ class CompetencyUnitForm(WagtailAdminModelForm):
         )
         _limit_choices(self.formsets.get("indicators"), "task", tasks)
         _limit_choices(self.formsets.get("items"), "parent", parents)
-        others = CompetencyUnit.objects.exclude(pk=unit.pk) if unit.pk else CompetencyUnit.objects.all()
+        others = (
+            CompetencyUnit.objects.exclude(pk=unit.pk) if unit.pk else CompetencyUnit.objects.all()
+        )
         for name in ("supersedes", "derived_from"):
             if name in self.fields:
                 units = list(others.only("pk", "code", "title"))
                 self.fields[name].queryset = others
-                self.fields[name].widget.choices = [("", "---------"), *[(u.pk, str(u)) for u in units]]
+                self.fields[name].widget.choices = [
+                    ("", "---------"),
+                    *[(u.pk, str(u)) for u in units],
+                ]
 
 
 # --------------------------------------------------------------------------- snippet viewsets
@@ -204,10 +213,14 @@ class CompetencyUnitViewSet(SnippetViewSet):
         [
             ObjectList(
                 [
-                    FieldRowPanel([FieldPanel("code"), FieldPanel("base_code"), FieldPanel("version")]),
+                    FieldRowPanel(
+                        [FieldPanel("code"), FieldPanel("base_code"), FieldPanel("version")]
+                    ),
                     FieldPanel("title"),
                     FieldPanel("title_en"),
-                    FieldRowPanel([FieldPanel("domain"), FieldPanel("level"), FieldPanel("status")]),
+                    FieldRowPanel(
+                        [FieldPanel("domain"), FieldPanel("level"), FieldPanel("status")]
+                    ),
                     FieldRowPanel([FieldPanel("supersedes"), FieldPanel("derived_from")]),
                     MultiFieldPanel(
                         [
@@ -295,17 +308,29 @@ class ObservationItemViewSet(SnippetViewSet):
     add_to_admin_menu = True
     search_backend_name = None
     search_fields = ["text"]
-    list_filter = {"indicator__unit": ["exact"], "indicator": ["exact"], "assessment_method": ["exact"]}
+    list_filter = {
+        "indicator__unit": ["exact"],
+        "indicator": ["exact"],
+        "assessment_method": ["exact"],
+    }
     list_per_page = 50
     copy_view_enabled = False
 
     @property
     def list_display(self):
         return [
-            Column("indicator", label=gettext_lazy("behaviour indicator"), accessor=lambda o: o.indicator.code),
+            Column(
+                "indicator",
+                label=gettext_lazy("behaviour indicator"),
+                accessor=lambda o: o.indicator.code,
+            ),
             "text",
             "assessment_method",
-            Column("unit", label=gettext_lazy("competency unit"), accessor=lambda o: o.indicator.unit.code),
+            Column(
+                "unit",
+                label=gettext_lazy("competency unit"),
+                accessor=lambda o: o.indicator.unit.code,
+            ),
         ]
 
     def get_queryset(self, request):
@@ -379,7 +404,9 @@ class CompetencyItemChooserViewSet(ChooserViewSet):
     per_page = 30
 
 
-indicator_chooser_viewset = IndicatorChooserViewSet("indicator_chooser", url_prefix="content/indicator-chooser")
+indicator_chooser_viewset = IndicatorChooserViewSet(
+    "indicator_chooser", url_prefix="content/indicator-chooser"
+)
 competency_item_chooser_viewset = CompetencyItemChooserViewSet(
     "competency_item_chooser", url_prefix="content/competency-item-chooser"
 )
@@ -435,12 +462,18 @@ def unit_import_view(request):
             result = unit_import(data=data, filename=payload["name"], user=request.user)
         except ParseError as exc:
             context.update(form=UnitUploadForm(), errors=exc.errors)
-            return TemplateResponse(request, "content/framework/admin/import.html", context, status=400)
+            return TemplateResponse(
+                request, "content/framework/admin/import.html", context, status=400
+            )
         except ValidationError as exc:
             context.update(form=UnitUploadForm(), rejection=" ".join(exc.messages))
-            return TemplateResponse(request, "content/framework/admin/import.html", context, status=400)
+            return TemplateResponse(
+                request, "content/framework/admin/import.html", context, status=400
+            )
         (messages.success if result.changed else messages.info)(request, result.message)
-        return redirect(CompetencyUnitViewSet.model.snippet_viewset.get_url_name("inspect"), result.unit.pk)
+        return redirect(
+            CompetencyUnitViewSet.model.snippet_viewset.get_url_name("inspect"), result.unit.pk
+        )
 
     form = UnitUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -450,16 +483,22 @@ def unit_import_view(request):
             plan = unit_import_plan(data=data, filename=upload.name)
         except ParseError as exc:
             context.update(form=form, errors=exc.errors)
-            return TemplateResponse(request, "content/framework/admin/import.html", context, status=400)
+            return TemplateResponse(
+                request, "content/framework/admin/import.html", context, status=400
+            )
         except ValidationError as exc:
             context.update(form=form, rejection=" ".join(exc.messages))
-            return TemplateResponse(request, "content/framework/admin/import.html", context, status=400)
+            return TemplateResponse(
+                request, "content/framework/admin/import.html", context, status=400
+            )
         token = signing.dumps(
             {"name": upload.name[:200], "data": base64.b64encode(data).decode("ascii")},
             salt=IMPORT_SALT,
             compress=True,
         )
-        context.update(plan=plan, token=token, filename=upload.name, sha=hashlib.sha256(data).hexdigest())
+        context.update(
+            plan=plan, token=token, filename=upload.name, sha=hashlib.sha256(data).hexdigest()
+        )
         return TemplateResponse(request, "content/framework/admin/import_preview.html", context)
     status = 400 if request.method == "POST" else 200
     context["form"] = form
@@ -493,7 +532,11 @@ def _export(matrix, fmt: str, stem: str) -> HttpResponse:
 
 def _matrix_response(request, matrix, export_name: str, export_args: list, fmt: str | None):
     if fmt:
-        stem = "".join(ch for ch in (matrix.unit.code if matrix.course is None else f"course-{matrix.course.pk}") if ch.isalnum() or ch in "-_")
+        stem = "".join(
+            ch
+            for ch in (matrix.unit.code if matrix.course is None else f"course-{matrix.course.pk}")
+            if ch.isalnum() or ch in "-_"
+        )
         return _export(matrix, fmt, stem)
     context = {
         "page_title": matrix_title(matrix),
@@ -515,7 +558,12 @@ def mapping_index_view(request):
     return TemplateResponse(
         request,
         "content/framework/admin/mapping_index.html",
-        {"page_title": _("Mapping matrix"), "header_icon": "table", "units": units, "courses": courses},
+        {
+            "page_title": _("Mapping matrix"),
+            "header_icon": "table",
+            "units": units,
+            "courses": courses,
+        },
     )
 
 
@@ -523,7 +571,9 @@ def mapping_index_view(request):
 def unit_matrix_view(request, pk: int, fmt: str | None = None):
     _require(is_trainer, request)
     unit = get_object_or_404(CompetencyUnit, pk=pk)
-    return _matrix_response(request, mapping_matrix(unit), "content_framework:unit_matrix_export", [pk], fmt)
+    return _matrix_response(
+        request, mapping_matrix(unit), "content_framework:unit_matrix_export", [pk], fmt
+    )
 
 
 @never_cache
@@ -533,7 +583,11 @@ def course_matrix_view(request, pk: int, fmt: str | None = None):
     if not course.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
     return _matrix_response(
-        request, mapping_matrix(course.unit, course=course), "content_framework:course_matrix_export", [pk], fmt
+        request,
+        mapping_matrix(course.unit, course=course),
+        "content_framework:course_matrix_export",
+        [pk],
+        fmt,
     )
 
 
@@ -555,7 +609,10 @@ def course_publish_confirm_view(request, pk: int):
     if revision is None:
         revision = course.save_revision(user=request.user)
     PublishPageRevisionAction(revision, user=request.user).execute()
-    messages.success(request, _("Course “%(title)s” published despite its mapping gaps.") % {"title": course.title})
+    messages.success(
+        request,
+        _("Course “%(title)s” published despite its mapping gaps.") % {"title": course.title},
+    )
     return redirect("wagtailadmin_pages:edit", course.pk)
 
 
@@ -568,10 +625,12 @@ def warn_course_gaps(request, page):
     if gaps:
         wagtail_messages.warning(
             request,
-            _("This course's mapping has %(count)s gap(s): %(gaps)s") % {"count": len(gaps), "gaps": " ".join(gaps)},
+            _("This course's mapping has %(count)s gap(s): %(gaps)s")
+            % {"count": len(gaps), "gaps": " ".join(gaps)},
             buttons=[
                 wagtail_messages.button(
-                    reverse("content_framework:course_matrix", args=[course.pk]), _("Mapping matrix")
+                    reverse("content_framework:course_matrix", args=[course.pk]),
+                    _("Mapping matrix"),
                 )
             ],
         )
@@ -596,7 +655,9 @@ def confirm_course_gaps(request, page):
             "course": page,
             "gaps": gaps,
             "confirm_param": CONFIRM_GAPS_PARAM,
-            "matrix_url": reverse("content_framework:course_matrix", args=[page.pk]) if page.pk else None,
+            "matrix_url": reverse("content_framework:course_matrix", args=[page.pk])
+            if page.pk
+            else None,
         },
     )
 
@@ -653,10 +714,20 @@ def framework_admin_urls():
         path("import/", unit_import_view, name="unit_import"),
         path("mapping/", mapping_index_view, name="mapping_index"),
         path("mapping/unit/<int:pk>/", unit_matrix_view, name="unit_matrix"),
-        path("mapping/unit/<int:pk>/export/<str:fmt>/", unit_matrix_view, name="unit_matrix_export"),
+        path(
+            "mapping/unit/<int:pk>/export/<str:fmt>/", unit_matrix_view, name="unit_matrix_export"
+        ),
         path("mapping/course/<int:pk>/", course_matrix_view, name="course_matrix"),
-        path("mapping/course/<int:pk>/export/<str:fmt>/", course_matrix_view, name="course_matrix_export"),
-        path("course/<int:pk>/publish-with-gaps/", course_publish_confirm_view, name="course_publish_confirm"),
+        path(
+            "mapping/course/<int:pk>/export/<str:fmt>/",
+            course_matrix_view,
+            name="course_matrix_export",
+        ),
+        path(
+            "course/<int:pk>/publish-with-gaps/",
+            course_publish_confirm_view,
+            name="course_publish_confirm",
+        ),
     ]
     return [path("framework/", include((urls, "content_framework"), namespace="content_framework"))]
 
@@ -674,14 +745,20 @@ class _TrainerMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def import_menu_item():
     return _AdminOnlyMenuItem(
-        gettext_lazy("Import a unit"), reverse("content_framework:unit_import"), icon_name="upload", order=251
+        gettext_lazy("Import a unit"),
+        reverse("content_framework:unit_import"),
+        icon_name="upload",
+        order=251,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def mapping_menu_item():
     return _TrainerMenuItem(
-        gettext_lazy("Mapping matrix"), reverse("content_framework:mapping_index"), icon_name="table", order=252
+        gettext_lazy("Mapping matrix"),
+        reverse("content_framework:mapping_index"),
+        icon_name="table",
+        order=252,
     )
 
 

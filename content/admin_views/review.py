@@ -26,7 +26,9 @@ def refuse_direct_publish(request, page):
             type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
         messages.error(
             request,
-            _("This page is published through review: submit it, and another trainer or an admin approves it."),
+            _(
+                "This page is published through review: submit it, and another trainer or an admin approves it."
+            ),
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
@@ -34,7 +36,11 @@ def refuse_direct_publish(request, page):
 
 @hooks.register("construct_page_action_menu")
 def hide_publish_button(menu_items, request, context):
-    page = context.get("page") if context.get("page") and context["page"].pk else context.get("parent_page")
+    page = (
+        context.get("page")
+        if context.get("page") and context["page"].pk
+        else context.get("parent_page")
+    )
     if must_use_workflow(request.user, page):
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
 

@@ -44,7 +44,10 @@ def load_questions(path: Path | str | None = None) -> list[QuizPage]:
     module = ModulePage.objects.child_of(course).filter(slug=module_spec["slug"]).first()
     if module is None:
         module = ModulePage(
-            slug=module_spec["slug"], title=module_spec["title"], intro=module_spec["intro"], live=False
+            slug=module_spec["slug"],
+            title=module_spec["title"],
+            intro=module_spec["intro"],
+            live=False,
         )
         course.add_child(instance=module)
         module.save_revision().publish()
@@ -72,7 +75,9 @@ def _upsert_question(spec: dict, indicators: dict, items: dict) -> Question:
         "points": _decimal(spec.get("points", 1)),
         "partial_credit": spec.get("partial_credit", "all_or_nothing"),
         "penalty": _decimal(spec.get("penalty", 1)),
-        "true_false_answer": bool(spec.get("answer", True)) if qtype == QuestionType.TRUE_FALSE else True,
+        "true_false_answer": bool(spec.get("answer", True))
+        if qtype == QuestionType.TRUE_FALSE
+        else True,
         "numeric_answer": _decimal(spec.get("answer")) if qtype == QuestionType.NUMERIC else None,
         "numeric_tolerance": _decimal(spec.get("tolerance", 0)),
         "numeric_unit": spec.get("unit", "") or "",
@@ -104,7 +109,12 @@ def _option_fields(qtype: str, spec) -> dict:
     if qtype == QuestionType.ORDERING:
         return {"text": str(spec), "is_correct": False, "match_text": "", "feedback": ""}
     if qtype == QuestionType.MATCHING:
-        return {"text": spec["text"], "is_correct": False, "match_text": spec["match"], "feedback": ""}
+        return {
+            "text": spec["text"],
+            "is_correct": False,
+            "match_text": spec["match"],
+            "feedback": "",
+        }
     return {
         "text": spec["text"],
         "is_correct": bool(spec.get("correct", False)),
@@ -121,14 +131,17 @@ def _sync_options(question: Question, qtype: str, specs: list) -> None:
         fields = _option_fields(qtype, spec)
         if index < len(existing):
             option = existing[index]
-            if any(getattr(option, k) != v for k, v in fields.items()) or option.sort_order != index:
+            if (
+                any(getattr(option, k) != v for k, v in fields.items())
+                or option.sort_order != index
+            ):
                 for name, value in fields.items():
                     setattr(option, name, value)
                 option.sort_order = index
                 option.save()
         else:
             QuestionOption.objects.create(question=question, sort_order=index, **fields)
-    for option in existing[len(specs):]:
+    for option in existing[len(specs) :]:
         option.delete()
 
 
@@ -159,11 +172,15 @@ def _upsert_quiz(module: ModulePage, spec: dict, questions: dict[str, Question])
     page = QuizPage.objects.child_of(module).filter(slug=spec["slug"]).first()
     if page is None:
         page = QuizPage(slug=spec["slug"], live=False, **fields)
-        page.fixed_questions = [QuizQuestion(question_id=pk, sort_order=i) for i, pk in enumerate(wanted)]
+        page.fixed_questions = [
+            QuizQuestion(question_id=pk, sort_order=i) for i, pk in enumerate(wanted)
+        ]
         module.add_child(instance=page)
         changed = True
     else:
-        current = list(page.fixed_questions.order_by("sort_order").values_list("question_id", flat=True))
+        current = list(
+            page.fixed_questions.order_by("sort_order").values_list("question_id", flat=True)
+        )
         changed = any(getattr(page, k) != v for k, v in fields.items()) or current != wanted
         for name, value in fields.items():
             setattr(page, name, value)

@@ -7,7 +7,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from content.models.framework import AssessmentMethod, Indicator
+from content.models.framework import Indicator
 from content.models.mapping import CompetencyMapped
 
 

@@ -169,7 +169,9 @@ class Question(PreviewableMixin, index.Indexed, CompetencyMapped, ClusterableMod
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("points"), FieldPanel("partial_credit"), FieldPanel("penalty")]),
+                FieldRowPanel(
+                    [FieldPanel("points"), FieldPanel("partial_credit"), FieldPanel("penalty")]
+                ),
                 FieldPanel("true_false_answer"),
                 FieldRowPanel(
                     [
@@ -234,9 +236,7 @@ class QuestionOption(Orderable):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
     text = models.CharField(_("text"), max_length=500)
     is_correct = models.BooleanField(_("correct"), default=False)
-    match_text = models.CharField(
-        _("match (matching questions)"), max_length=500, blank=True
-    )
+    match_text = models.CharField(_("match (matching questions)"), max_length=500, blank=True)
     feedback = models.CharField(_("feedback for this option"), max_length=500, blank=True)
 
     panels = [

@@ -177,7 +177,9 @@ def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingM
     for item in items:
         if item.parent_id:
             children[item.parent_id].append(item)
-    for item in sorted((i for i in items if not i.parent_id), key=lambda i: kind_order.get(i.kind, 9)):
+    for item in sorted(
+        (i for i in items if not i.parent_id), key=lambda i: kind_order.get(i.kind, 9)
+    ):
         for each, depth in [(item, 0), *[(c, 1) for c in children.get(item.pk, [])]]:
             row = MatrixRow(kind=each.kind, code=each.code, text=each.text, depth=depth)
             rows_by_item[each.pk] = row
@@ -198,7 +200,10 @@ def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingM
                 parent = _page_parent_field(model)
                 if parent:
                     qs = qs.filter(
-                        **{f"{parent}__path__startswith": course.path, f"{parent}__depth__gt": course.depth}
+                        **{
+                            f"{parent}__path__startswith": course.path,
+                            f"{parent}__depth__gt": course.depth,
+                        }
                     )
         related = _select_related_for(model)
         if related:
@@ -208,7 +213,9 @@ def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingM
             method = obj.assessment_method or NO_METHOD
             if method not in known_methods:
                 method = NO_METHOD
-            entry = MatrixEntry(label=obj.mapping_label(), url=_edit_url(obj), kind=verbose, method=method)
+            entry = MatrixEntry(
+                label=obj.mapping_label(), url=_edit_url(obj), kind=verbose, method=method
+            )
             total += 1
             for ind_id in by_indicator.get(obj.pk, ()):
                 rows_by_indicator[ind_id].cells.setdefault(method, []).append(entry)
@@ -224,7 +231,9 @@ def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingM
         if row.kind != "indicator":
             continue
         if need_knowledge and not any(row.cells.get(m) for m in knowledge):
-            row.gaps.append(_("%(code)s has no knowledge check (questioning).") % {"code": row.code})
+            row.gaps.append(
+                _("%(code)s has no knowledge check (questioning).") % {"code": row.code}
+            )
         if need_performance and not any(row.cells.get(m) for m in performance):
             row.gaps.append(
                 _(

@@ -95,9 +95,7 @@ def scenario_page_create(*, parent, data: dict):
     page.steps = steps
     page.choices = choices
     page.indicators = [by_code[c] for c in data.get("indicators", [])]
-    problems = scenario_graph.validate(
-        scenario_graph_of(page), known_codes=list(by_code)
-    )
+    problems = scenario_graph.validate(scenario_graph_of(page), known_codes=list(by_code))
     if problems:
         raise ScenarioDataError(
             f"scenario {data['slug']}: " + "; ".join(p.message for p in problems)
@@ -106,4 +104,3 @@ def scenario_page_create(*, parent, data: dict):
     page.save_revision(log_action=False).publish(log_action=False)
     # Publishing maps the choices (the page_published receiver calls scenario_choices_map).
     return ScenarioPage.objects.get(pk=page.pk)
-

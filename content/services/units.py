@@ -75,9 +75,9 @@ class ImportResult:
     @property
     def message(self) -> str:
         if self.status == UNCHANGED:
-            return _("Unit %(code)s is already imported with this content; nothing was changed.") % {
-                "code": self.unit.code
-            }
+            return _(
+                "Unit %(code)s is already imported with this content; nothing was changed."
+            ) % {"code": self.unit.code}
         if self.status == NEW_VERSION and self.superseded is not None:
             return _("Unit %(code)s imported as a new version; %(old)s is now superseded.") % {
                 "code": self.unit.code,
@@ -107,7 +107,9 @@ def _parsed_signature(p: ParsedUnit) -> dict:
             for top in [*p.knowledge, *p.skills, *p.attitudes]
             for i, parent in [(top, None), *[(c, top) for c in top.children]]
         ),
-        "guidance": [(s.section, line.code, line.text, line.method) for s in p.guidance for line in s.lines],
+        "guidance": [
+            (s.section, line.code, line.text, line.method) for s in p.guidance for line in s.lines
+        ],
         "notes": [(n.label, n.heading, list(n.items)) for n in p.notes],
     }
 
@@ -129,9 +131,12 @@ def _unit_signature(unit: CompetencyUnit) -> dict:
         ],
         "items": sorted((i.kind, i.code, i.text, item_code.get(i.parent_id, "")) for i in items),
         "guidance": [
-            (g.section, g.code, g.text, g.method) for g in unit.guidance.order_by("sort_order", "pk")
+            (g.section, g.code, g.text, g.method)
+            for g in unit.guidance.order_by("sort_order", "pk")
         ],
-        "notes": [(n.label, n.heading, list(n.items)) for n in unit.notes.order_by("sort_order", "pk")],
+        "notes": [
+            (n.label, n.heading, list(n.items)) for n in unit.notes.order_by("sort_order", "pk")
+        ],
     }
 
 
@@ -202,7 +207,9 @@ def _create_unit(parsed: ParsedUnit, sha: str, supersedes: CompetencyUnit | None
     )
     Indicator.objects.bulk_create(
         Indicator(unit=unit, task=task, code=i.code, text=i.text, sort_order=n)
-        for n, (task, i) in enumerate((task, i) for task, pt in zip(tasks, parsed.tasks, strict=True) for i in pt.indicators)
+        for n, (task, i) in enumerate(
+            (task, i) for task, pt in zip(tasks, parsed.tasks, strict=True) for i in pt.indicators
+        )
     )
     tops = [*parsed.knowledge, *parsed.skills, *parsed.attitudes]
     order = {id(item): n for n, item in enumerate(parsed.items)}
@@ -218,11 +225,15 @@ def _create_unit(parsed: ParsedUnit, sha: str, supersedes: CompetencyUnit | None
         for c in top.children
     )
     UnitGuidance.objects.bulk_create(
-        UnitGuidance(unit=unit, section=s.section, code=g.code, text=g.text, method=g.method, sort_order=n)
+        UnitGuidance(
+            unit=unit, section=s.section, code=g.code, text=g.text, method=g.method, sort_order=n
+        )
         for n, (s, g) in enumerate((s, g) for s in parsed.guidance for g in s.lines)
     )
     UnitNote.objects.bulk_create(
-        UnitNote(unit=unit, label=note.label, heading=note.heading, items=list(note.items), sort_order=n)
+        UnitNote(
+            unit=unit, label=note.label, heading=note.heading, items=list(note.items), sort_order=n
+        )
         for n, note in enumerate(parsed.notes)
     )
     return unit
@@ -259,11 +270,12 @@ def unit_supersede(*, unit: CompetencyUnit, by: CompetencyUnit, user=None) -> Co
     if unit.pk == by.pk:
         raise ValidationError(_("A unit cannot supersede itself."))
     if by.supersedes_id not in (None, unit.pk):
-        raise ValidationError(
-            _("%(code)s already supersedes another unit.") % {"code": by.code}
-        )
+        raise ValidationError(_("%(code)s already supersedes another unit.") % {"code": by.code})
     if unit.supersedes_id == by.pk:
-        raise ValidationError(_("%(old)s supersedes %(new)s; the link cannot go both ways.") % {"old": unit.code, "new": by.code})
+        raise ValidationError(
+            _("%(old)s supersedes %(new)s; the link cannot go both ways.")
+            % {"old": unit.code, "new": by.code}
+        )
     CompetencyUnit.objects.filter(pk=unit.pk).update(status=CompetencyUnit.Status.SUPERSEDED)
     CompetencyUnit.objects.filter(pk=by.pk).update(
         status=CompetencyUnit.Status.CURRENT, supersedes=unit
@@ -276,7 +288,11 @@ def unit_supersede(*, unit: CompetencyUnit, by: CompetencyUnit, user=None) -> Co
 
 def _reverse_relations(model):
     for rel in model._meta.get_fields(include_hidden=True):
-        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one or rel.many_to_many):
+        if (
+            rel.auto_created
+            and not rel.concrete
+            and (rel.one_to_many or rel.one_to_one or rel.many_to_many)
+        ):
             yield rel
 
 
@@ -308,7 +324,11 @@ def unit_deletion_blockers(unit: CompetencyUnit) -> list[str]:
             if other._meta.app_label == "content" or other._meta.auto_created:
                 continue
             if rel.many_to_many:
-                count = other._default_manager.filter(**{f"{rel.field.name}__in": ids}).distinct().count()
+                count = (
+                    other._default_manager.filter(**{f"{rel.field.name}__in": ids})
+                    .distinct()
+                    .count()
+                )
             else:
                 if rel.on_delete is models.PROTECT:
                     continue  # already counted by the collector

@@ -127,16 +127,24 @@ def test_longest_inputs_stay_on_one_page(tmp_path):
     from assessments.selectors.certificates import PrintTask, print_context
 
     design = CertificateDesign(
-        organisation_name_zh="機" * 40, organisation_name_en="O" * 80,
-        footer_text_zh="長" * 100, footer_text_en="L" * 160,
+        organisation_name_zh="機" * 40,
+        organisation_name_en="O" * 80,
+        footer_text_zh="長" * 100,
+        footer_text_en="L" * 160,
     )
     unit = SimpleNamespace(code="KPS5R0821v2", title="職" * 200, title_en="title " * 40, level=4)
     today = datetime.date(2026, 11, 23)
     context = print_context(
-        design=design, holder_name="陳" * 100, unit=unit,
+        design=design,
+        holder_name="陳" * 100,
+        unit=unit,
         tasks=[PrintTask(f"T{i}", "任" * 300) for i in range(8)],
-        assessed_on=today, issued_on=today, expires_on=today, assessor_name="評" * 100,
-        signature_image=None, number="LA-2026-000001",
+        assessed_on=today,
+        issued_on=today,
+        expires_on=today,
+        assessor_name="評" * 100,
+        signature_image=None,
+        number="LA-2026-000001",
         verification_url="https://academy.example/verify/" + "a" * 32 + "/",
     )
     path = tmp_path / "long.pdf"

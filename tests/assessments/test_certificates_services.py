@@ -78,7 +78,10 @@ def test_expiry_from_course(trainee, assessor, unit):
     certificate = services.certificate_issue(decision=decision, issued_by=assessor)
     issued = certificate.issued_at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).date()
     assert certificate.expires_on.year == issued.year + 2
-    assert certificate_state(certificate, today=certificate.expires_on + datetime.timedelta(days=1)) == "expired"
+    assert (
+        certificate_state(certificate, today=certificate.expires_on + datetime.timedelta(days=1))
+        == "expired"
+    )
 
 
 def test_only_once_per_decision(decision, assessor):
@@ -93,23 +96,34 @@ def test_database_refuses_a_second_original(decision, assessor):
     first = services.certificate_issue(decision=decision, issued_by=assessor)
     with pytest.raises(IntegrityError), transaction.atomic():
         Certificate.objects.create(
-            number="LA-2026-999999", verification_code="x" * 32, decision=decision,
-            trainee=first.trainee, unit=first.unit, holder_name="x", assessor_name="y",
+            number="LA-2026-999999",
+            verification_code="x" * 32,
+            decision=decision,
+            trainee=first.trainee,
+            unit=first.unit,
+            holder_name="x",
+            assessor_name="y",
             issued_at=first.issued_at,
         )
 
 
 def test_not_yet_competent_is_refused(trainee, assessor, unit):
-    decision = make_decision(trainee=trainee, assessor=assessor, unit=unit,
-                             outcome=Decision.Outcome.NOT_YET_COMPETENT)
+    decision = make_decision(
+        trainee=trainee, assessor=assessor, unit=unit, outcome=Decision.Outcome.NOT_YET_COMPETENT
+    )
     with pytest.raises(services.CertificateError):
         services.certificate_issue(decision=decision, issued_by=assessor)
     assert not Certificate.objects.exists()
 
 
 def test_corrected_decision_is_refused(decision, trainee, assessor, unit):
-    make_decision(trainee=trainee, assessor=assessor, unit=unit,
-                  outcome=Decision.Outcome.NOT_YET_COMPETENT, corrects=decision)
+    make_decision(
+        trainee=trainee,
+        assessor=assessor,
+        unit=unit,
+        outcome=Decision.Outcome.NOT_YET_COMPETENT,
+        corrects=decision,
+    )
     with pytest.raises(services.CertificateError):
         services.certificate_issue(decision=decision, issued_by=assessor)
 
@@ -120,7 +134,9 @@ def test_only_deciding_assessor_or_admin_issues(decision, trainer, trainee, admi
         with pytest.raises(PermissionDenied):
             services.certificate_issue(decision=decision, issued_by=user)
     assert not Certificate.objects.exists()
-    assert services.certificate_issue(decision=decision, issued_by=admin_user).issued_by == admin_user
+    assert (
+        services.certificate_issue(decision=decision, issued_by=admin_user).issued_by == admin_user
+    )
 
 
 def test_revoke_keeps_record(decision, assessor, admin_user):
@@ -129,8 +145,9 @@ def test_revoke_keeps_record(decision, assessor, admin_user):
         services.certificate_revoke(certificate=certificate, by=assessor, reason="x")
     with pytest.raises(services.CertificateError):
         services.certificate_revoke(certificate=certificate, by=admin_user, reason="  ")
-    services.certificate_revoke(certificate=certificate, by=admin_user, reason="評量紀錄有誤",
-                                show_reason_publicly=True)
+    services.certificate_revoke(
+        certificate=certificate, by=admin_user, reason="評量紀錄有誤", show_reason_publicly=True
+    )
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.REVOKED
     assert certificate.status_changed_by == admin_user
@@ -154,15 +171,22 @@ def test_reissue_supersedes_with_new_number(decision, assessor, admin_user, trai
         services.certificate_reissue(certificate=old, by=admin_user, reason="again")
 
 
-def test_auto_issue_only_when_course_says_so(trainee, assessor, unit, django_capture_on_commit_callbacks):
+def test_auto_issue_only_when_course_says_so(
+    trainee, assessor, unit, django_capture_on_commit_callbacks
+):
     manual = make_decision(trainee=trainee, assessor=assessor, unit=unit, course=make_course(unit))
     with django_capture_on_commit_callbacks(execute=True):
         services.certificate_issue_on_decision(decision=manual)
     assert not Certificate.objects.exists()
 
     auto_course = make_course(unit, auto_issue=True)
-    failed = make_decision(trainee=trainee, assessor=assessor, unit=unit, course=auto_course,
-                           outcome=Decision.Outcome.NOT_YET_COMPETENT)
+    failed = make_decision(
+        trainee=trainee,
+        assessor=assessor,
+        unit=unit,
+        course=auto_course,
+        outcome=Decision.Outcome.NOT_YET_COMPETENT,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.certificate_issue_on_decision(decision=failed)
     assert not Certificate.objects.exists()
@@ -190,12 +214,14 @@ def cohort_decisions(assessor, unit):
     return cohort, decisions
 
 
-def test_bulk_job_issues_each_once_even_when_run_twice(cohort_decisions, admin_user, unit,
-                                                       django_capture_on_commit_callbacks):
+def test_bulk_job_issues_each_once_even_when_run_twice(
+    cohort_decisions, admin_user, unit, django_capture_on_commit_callbacks
+):
     cohort, decisions = cohort_decisions
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.bulk_issue_job_create(by=admin_user, cohort=cohort, unit=unit,
-                                             decision_ids=[d.pk for d in decisions])
+        job = services.bulk_issue_job_create(
+            by=admin_user, cohort=cohort, unit=unit, decision_ids=[d.pk for d in decisions]
+        )
     job.refresh_from_db()
     assert job.status == BulkIssueJob.Status.DONE
     assert services.bulk_issue_job_counts(job)["issued"] == 4
@@ -204,8 +230,9 @@ def test_bulk_job_issues_each_once_even_when_run_twice(cohort_decisions, admin_u
     assert Certificate.objects.count() == 4
     # a second job over the same decisions is refused up front...
     with pytest.raises(services.CertificateError):
-        services.bulk_issue_job_create(by=admin_user, cohort=cohort, unit=unit,
-                                       decision_ids=[decisions[0].pk])
+        services.bulk_issue_job_create(
+            by=admin_user, cohort=cohort, unit=unit, decision_ids=[decisions[0].pk]
+        )
     # ...and a stale job created before the first ran skips them
     stale = BulkIssueJob.objects.create(created_by=admin_user, cohort=cohort, unit=unit)
     BulkIssueItem.objects.bulk_create([BulkIssueItem(job=stale, decision=d) for d in decisions])
@@ -214,20 +241,25 @@ def test_bulk_job_issues_each_once_even_when_run_twice(cohort_decisions, admin_u
     assert Certificate.objects.count() == 4
 
 
-def test_bulk_job_refuses_foreign_decisions_and_non_admins(cohort_decisions, admin_user, assessor, unit):
+def test_bulk_job_refuses_foreign_decisions_and_non_admins(
+    cohort_decisions, admin_user, assessor, unit
+):
     cohort, decisions = cohort_decisions
     outsider = make_decision(trainee=make_trainee(), assessor=assessor, unit=unit)
     with pytest.raises(services.CertificateError):
-        services.bulk_issue_job_create(by=admin_user, cohort=cohort, unit=unit,
-                                       decision_ids=[decisions[0].pk, outsider.pk])
+        services.bulk_issue_job_create(
+            by=admin_user, cohort=cohort, unit=unit, decision_ids=[decisions[0].pk, outsider.pk]
+        )
     with pytest.raises(PermissionDenied):
-        services.bulk_issue_job_create(by=assessor, cohort=cohort, unit=unit,
-                                       decision_ids=[decisions[0].pk])
+        services.bulk_issue_job_create(
+            by=assessor, cohort=cohort, unit=unit, decision_ids=[decisions[0].pk]
+        )
     assert not BulkIssueJob.objects.exists()
 
 
-def test_bulk_failures_are_listed_and_retryable(cohort_decisions, admin_user, unit, monkeypatch,
-                                                django_capture_on_commit_callbacks):
+def test_bulk_failures_are_listed_and_retryable(
+    cohort_decisions, admin_user, unit, monkeypatch, django_capture_on_commit_callbacks
+):
     cohort, decisions = cohort_decisions
     real = services._render_and_store
     broken = {decisions[1].pk}
@@ -239,8 +271,9 @@ def test_bulk_failures_are_listed_and_retryable(cohort_decisions, admin_user, un
 
     monkeypatch.setattr(services, "_render_and_store", flaky)
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.bulk_issue_job_create(by=admin_user, cohort=cohort, unit=unit,
-                                             decision_ids=[d.pk for d in decisions])
+        job = services.bulk_issue_job_create(
+            by=admin_user, cohort=cohort, unit=unit, decision_ids=[d.pk for d in decisions]
+        )
     counts = services.bulk_issue_job_counts(job)
     assert (counts["issued"], counts["failed"]) == (3, 1)
     failed = job.items.get(status=BulkIssueItem.Status.FAILED)
@@ -257,7 +290,12 @@ def test_expiry_reminder_sent_once(trainee, assessor, unit):
     course = make_course(unit, valid_months=12)
     decision = make_decision(trainee=trainee, assessor=assessor, unit=unit, course=course)
     certificate = services.certificate_issue(decision=decision, issued_by=assessor)
-    assert services.certificates_send_expiry_reminders(today=certificate.expires_on - datetime.timedelta(days=60)) == 0
+    assert (
+        services.certificates_send_expiry_reminders(
+            today=certificate.expires_on - datetime.timedelta(days=60)
+        )
+        == 0
+    )
     day = certificate.expires_on - datetime.timedelta(days=10)
     assert services.certificates_send_expiry_reminders(today=day) == 1
     assert services.certificates_send_expiry_reminders(today=day) == 0
@@ -281,8 +319,14 @@ def test_key_command_creates_and_rotates():
 
 @pytest.mark.parametrize(
     ("name", "masked"),
-    [("陳大文", "陳*文"), ("王明", "王*"), ("歐陽小美", "歐**美"), ("𠮷", "𠮷"),
-     ("Alice Chen", "A***e C**n"), (unicodedata.normalize("NFD", "Éva"), unicodedata.normalize("NFD", "É*a"))],
+    [
+        ("陳大文", "陳*文"),
+        ("王明", "王*"),
+        ("歐陽小美", "歐**美"),
+        ("𠮷", "𠮷"),
+        ("Alice Chen", "A***e C**n"),
+        (unicodedata.normalize("NFD", "Éva"), unicodedata.normalize("NFD", "É*a")),
+    ],
 )
 def test_mask_name(name, masked):
     assert mask_name(name) == masked
@@ -305,10 +349,15 @@ def test_printed_verification_url_and_text(decision, assessor, settings, tmp_pat
     settings.SITE_BASE_URL = "https://academy.example.test"
     certificate = services.certificate_issue(decision=decision, issued_by=assessor)
     context = certificate_print_context(certificate)
-    assert context["verify_url"] == f"https://academy.example.test/verify/{certificate.verification_code}/"
+    assert (
+        context["verify_url"]
+        == f"https://academy.example.test/verify/{certificate.verification_code}/"
+    )
     path = tmp_path / "c.pdf"
     path.write_bytes(certificate.pdf.open("rb").read())
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
     assert certificate.number in text and "林小美" in text and certificate.unit.code in text
     assert "陳評審" in text  # the assessor's printed name
 
@@ -337,23 +386,37 @@ def test_design_logo_signature_and_colours_are_printed(decision, assessor, tmp_p
     design.logo = _wagtail_image("red")
     design.organisation_name_zh = "示範顧客學院"
     design.save()
-    CertificateSignature.objects.create(design=design, assessor=assessor, image=_wagtail_image("blue"))
+    CertificateSignature.objects.create(
+        design=design, assessor=assessor, image=_wagtail_image("blue")
+    )
     certificate = services.certificate_issue(decision=decision, issued_by=assessor)
     path = tmp_path / "c.pdf"
     path.write_bytes(certificate.pdf.open("rb").read())
-    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, check=True).stdout.decode()
+    images = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, check=True
+    ).stdout.decode()
     assert len(images.strip().splitlines()) - 2 == 2  # logo + signature (the QR code is vector)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
     assert "示範顧客學院" in text
 
 
-def test_correction_revokes_certificates_of_the_corrected_decision(decision, assessor, trainee, unit):
+def test_correction_revokes_certificates_of_the_corrected_decision(
+    decision, assessor, trainee, unit
+):
     certificate = services.certificate_issue(decision=decision, issued_by=assessor)
     unrelated = services.certificate_issue(
-        decision=make_decision(trainee=make_trainee(), assessor=assessor, unit=unit), issued_by=assessor
+        decision=make_decision(trainee=make_trainee(), assessor=assessor, unit=unit),
+        issued_by=assessor,
     )
-    correction = make_decision(trainee=trainee, assessor=assessor, unit=unit,
-                               outcome=Decision.Outcome.NOT_YET_COMPETENT, corrects=decision)
+    correction = make_decision(
+        trainee=trainee,
+        assessor=assessor,
+        unit=unit,
+        outcome=Decision.Outcome.NOT_YET_COMPETENT,
+        corrects=decision,
+    )
     assert services.certificates_on_decision_corrected(decision=correction) == 1
     certificate.refresh_from_db()
     unrelated.refresh_from_db()

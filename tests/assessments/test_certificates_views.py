@@ -41,12 +41,22 @@ def _status(client_as, role, method, url, data=None):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 302), ("trainee", 200), ("other_trainee", 404), ("trainer", 404),
-     ("assessor", 200), ("admin", 200)],
+    [
+        ("anonymous", 302),
+        ("trainee", 200),
+        ("other_trainee", 404),
+        ("trainer", 404),
+        ("assessor", 200),
+        ("admin", 200),
+    ],
 )
-@pytest.mark.parametrize("name", ["certificate_detail", "certificate_download", "certificate_credential"])
+@pytest.mark.parametrize(
+    "name", ["certificate_detail", "certificate_download", "certificate_credential"]
+)
 def test_certificate_pages_per_role(client_as, certificate, role, expected, name):
-    response = _status(client_as, role, "get", reverse(f"assessments:{name}", args=[certificate.pk]))
+    response = _status(
+        client_as, role, "get", reverse(f"assessments:{name}", args=[certificate.pk])
+    )
     assert response.status_code == expected
     if expected == 302:
         assert "/accounts/login/" in response["Location"]
@@ -100,18 +110,28 @@ def test_download_serves_the_stored_file(client_as, certificate, monkeypatch):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 302), ("trainee", 403), ("other_trainee", 403), ("trainer", 403),
-     ("assessor", 302), ("admin", 302)],
+    [
+        ("anonymous", 302),
+        ("trainee", 403),
+        ("other_trainee", 403),
+        ("trainer", 403),
+        ("assessor", 302),
+        ("admin", 302),
+    ],
 )
 def test_issue_per_role(client_as, trainee, assessor, unit, role, expected):
     decision = make_decision(trainee=trainee, assessor=assessor, unit=unit)
-    response = _status(client_as, role, "post", reverse("assessments:certificate_issue", args=[decision.pk]))
+    response = _status(
+        client_as, role, "post", reverse("assessments:certificate_issue", args=[decision.pk])
+    )
     assert response.status_code == expected
     issued = Certificate.objects.filter(decision=decision).exists()
     assert issued == (role in ("assessor", "admin"))
     if issued:
         certificate = Certificate.objects.get(decision=decision)
-        assert response["Location"] == reverse("assessments:certificate_detail", args=[certificate.pk])
+        assert response["Location"] == reverse(
+            "assessments:certificate_detail", args=[certificate.pk]
+        )
 
 
 def test_issue_get_not_allowed_and_foreign_decision_404(client_as, trainee, unit):
@@ -127,20 +147,36 @@ def test_issue_get_not_allowed_and_foreign_decision_404(client_as, trainee, unit
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 302), ("trainee", 403), ("other_trainee", 403), ("trainer", 403),
-     ("assessor", 403), ("admin", 302)],
+    [
+        ("anonymous", 302),
+        ("trainee", 403),
+        ("other_trainee", 403),
+        ("trainer", 403),
+        ("assessor", 403),
+        ("admin", 302),
+    ],
 )
 def test_revoke_and_reissue_per_role(client_as, certificate, role, expected):
-    response = _status(client_as, role, "post", reverse("assessments:certificate_revoke", args=[certificate.pk]),
-                       {"reason": "資料有誤", "show_reason_publicly": "on"})
+    response = _status(
+        client_as,
+        role,
+        "post",
+        reverse("assessments:certificate_revoke", args=[certificate.pk]),
+        {"reason": "資料有誤", "show_reason_publicly": "on"},
+    )
     assert response.status_code == expected
     certificate.refresh_from_db()
     assert (certificate.status == "revoked") == (role == "admin")
 
     other = Certificate.objects.exclude(pk=certificate.pk).first()
     assert other is None
-    response = _status(client_as, role, "post", reverse("assessments:certificate_reissue", args=[certificate.pk]),
-                       {"reason": "姓名更正"})
+    response = _status(
+        client_as,
+        role,
+        "post",
+        reverse("assessments:certificate_reissue", args=[certificate.pk]),
+        {"reason": "姓名更正"},
+    )
     assert response.status_code == expected
     assert Certificate.objects.count() == 1  # a revoked certificate is not reissued
 
@@ -170,8 +206,14 @@ def cohort_with_decisions(trainee, assessor, unit):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 302), ("trainee", 403), ("other_trainee", 403), ("trainer", 403),
-     ("assessor", 403), ("admin", 200)],
+    [
+        ("anonymous", 302),
+        ("trainee", 403),
+        ("other_trainee", 403),
+        ("trainer", 403),
+        ("assessor", 403),
+        ("admin", 200),
+    ],
 )
 def test_bulk_pages_per_role(client_as, cohort_with_decisions, unit, role, expected, admin_user):
     cohort, decisions = cohort_with_decisions
@@ -183,35 +225,48 @@ def test_bulk_pages_per_role(client_as, cohort_with_decisions, unit, role, expec
     ]
     for url in urls:
         assert _status(client_as, role, "get", url).status_code == expected, url
-    response = _status(client_as, role, "post", reverse("assessments:certificate_bulk_retry", args=[job.pk]))
+    response = _status(
+        client_as, role, "post", reverse("assessments:certificate_bulk_retry", args=[job.pk])
+    )
     assert response.status_code == (302 if role in ("anonymous", "admin") else 403)
 
 
-def test_bulk_issue_flow(client_as, cohort_with_decisions, unit, django_capture_on_commit_callbacks):
+def test_bulk_issue_flow(
+    client_as, cohort_with_decisions, unit, django_capture_on_commit_callbacks
+):
     cohort, decisions = cohort_with_decisions
     client, _ = client_as("admin")
-    page = client.get(reverse("assessments:certificate_bulk"), {"cohort": cohort.pk, "unit": unit.pk})
+    page = client.get(
+        reverse("assessments:certificate_bulk"), {"cohort": cohort.pk, "unit": unit.pk}
+    )
     assert page.content.decode().count('name="decisions"') == 3
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("assessments:certificate_bulk"),
-                               {"cohort": cohort.pk, "unit": unit.pk,
-                                "decisions": [d.pk for d in decisions]})
+        response = client.post(
+            reverse("assessments:certificate_bulk"),
+            {"cohort": cohort.pk, "unit": unit.pk, "decisions": [d.pk for d in decisions]},
+        )
     job = BulkIssueJob.objects.get()
     assert response["Location"] == reverse("assessments:certificate_bulk_job", args=[job.pk])
     progress = client.get(reverse("assessments:certificate_bulk_progress", args=[job.pk])).json()
     assert progress["status"] == "done" and progress["issued"] == 3 and progress["percent"] == 100
     # posting the same selection again writes nothing and says why
-    response = client.post(reverse("assessments:certificate_bulk"),
-                           {"cohort": cohort.pk, "unit": unit.pk, "decisions": [d.pk for d in decisions]})
+    response = client.post(
+        reverse("assessments:certificate_bulk"),
+        {"cohort": cohort.pk, "unit": unit.pk, "decisions": [d.pk for d in decisions]},
+    )
     assert response.status_code == 400
     assert BulkIssueJob.objects.count() == 1 and Certificate.objects.count() == 3
     # garbage ids: clear error, nothing written
-    response = client.post(reverse("assessments:certificate_bulk"),
-                           {"cohort": cohort.pk, "unit": unit.pk, "decisions": ["x"]})
+    response = client.post(
+        reverse("assessments:certificate_bulk"),
+        {"cohort": cohort.pk, "unit": unit.pk, "decisions": ["x"]},
+    )
     assert response.status_code == 400 and BulkIssueJob.objects.count() == 1
 
 
-def test_list_query_count_does_not_grow(client_as, trainee, assessor, unit, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow(
+    client_as, trainee, assessor, unit, django_assert_max_num_queries
+):
     client, _ = client_as("admin")
     url = reverse("assessments:certificate_list")
     for size in (1, 5):
@@ -227,8 +282,14 @@ def test_list_query_count_does_not_grow(client_as, trainee, assessor, unit, djan
 
 @pytest.mark.parametrize(
     ("role", "ok"),
-    [("anonymous", False), ("trainee", False), ("other_trainee", False), ("trainer", False),
-     ("assessor", False), ("admin", True)],
+    [
+        ("anonymous", False),
+        ("trainee", False),
+        ("other_trainee", False),
+        ("trainer", False),
+        ("assessor", False),
+        ("admin", True),
+    ],
 )
 def test_admin_preview_and_design_setting_per_role(client_as, role, ok):
     client, _ = client_as(role)
@@ -236,7 +297,9 @@ def test_admin_preview_and_design_setting_per_role(client_as, role, ok):
     assert (response.status_code == 200) == ok
     if ok:
         assert response.content.startswith(b"%PDF")
-    response = client.get(reverse("wagtailsettings:edit", args=["assessments", "certificatedesign"]), follow=True)
+    response = client.get(
+        reverse("wagtailsettings:edit", args=["assessments", "certificatedesign"]), follow=True
+    )
     assert (response.status_code == 200 and b"organisation_name_zh" in response.content) == ok
 
 
@@ -244,13 +307,21 @@ def test_admin_edits_design_colour_validated(client_as):
     from assessments.models.certificates import CertificateDesign
 
     client, _ = client_as("admin")
-    url = client.get(reverse("wagtailsettings:edit", args=["assessments", "certificatedesign"]))["Location"]
+    url = client.get(reverse("wagtailsettings:edit", args=["assessments", "certificatedesign"]))[
+        "Location"
+    ]
     data = {
-        "organisation_name_zh": "忠誠學院", "organisation_name_en": "Academy",
-        "primary_colour": "red;}body{display:none", "accent_colour": "#123456",
-        "footer_text_zh": "", "footer_text_en": "", "reminder_days_before_expiry": "30",
-        "signatures-TOTAL_FORMS": "0", "signatures-INITIAL_FORMS": "0",
-        "signatures-MIN_NUM_FORMS": "0", "signatures-MAX_NUM_FORMS": "1000",
+        "organisation_name_zh": "忠誠學院",
+        "organisation_name_en": "Academy",
+        "primary_colour": "red;}body{display:none",
+        "accent_colour": "#123456",
+        "footer_text_zh": "",
+        "footer_text_en": "",
+        "reminder_days_before_expiry": "30",
+        "signatures-TOTAL_FORMS": "0",
+        "signatures-INITIAL_FORMS": "0",
+        "signatures-MIN_NUM_FORMS": "0",
+        "signatures-MAX_NUM_FORMS": "1000",
     }
     client.post(url, data)
     assert CertificateDesign.load().primary_colour == "#1f3a5f"
@@ -264,7 +335,9 @@ def test_admin_edits_design_colour_validated(client_as):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_verify_by_code_per_role(client_as, certificate, role):
-    response = _status(client_as, role, "get", reverse("verify:certificate", args=[certificate.verification_code]))
+    response = _status(
+        client_as, role, "get", reverse("verify:certificate", args=[certificate.verification_code])
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-state="valid"' in html
@@ -277,7 +350,9 @@ def test_verify_by_code_per_role(client_as, certificate, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_verify_by_number_per_role(client_as, certificate, role):
-    response = _status(client_as, role, "get", reverse("verify:index"), {"number": certificate.number.lower()})
+    response = _status(
+        client_as, role, "get", reverse("verify:index"), {"number": certificate.number.lower()}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert certificate.number in html and 'data-state="valid"' in html
@@ -290,9 +365,17 @@ def test_verify_public_json_per_role(client_as, certificate, role):
     client, _ = client_as(role)
     assert client.get(reverse("verify:keys")).json()["keys"][0]["kty"] == "RSA"
     assert client.get(reverse("verify:issuer")).json()["type"] == ["Profile"]
-    assert client.get(reverse("verify:status", args=[certificate.verification_code])).json()["status"] == "valid"
-    assert client.get(reverse("verify:achievement", args=[certificate.unit.code])).status_code == 200
-    assert client.get(reverse("verify:credential", args=[certificate.verification_code])).status_code == 200
+    assert (
+        client.get(reverse("verify:status", args=[certificate.verification_code])).json()["status"]
+        == "valid"
+    )
+    assert (
+        client.get(reverse("verify:achievement", args=[certificate.unit.code])).status_code == 200
+    )
+    assert (
+        client.get(reverse("verify:credential", args=[certificate.verification_code])).status_code
+        == 200
+    )
 
 
 def test_verify_not_found_and_bad_input(client):
@@ -302,7 +385,10 @@ def test_verify_not_found_and_bad_input(client):
     response = client.get(reverse("verify:index"), {"number": "LA-2026-999999"})
     assert response.status_code == 404
     response = client.get(reverse("verify:index"), {"number": "<script>"})
-    assert response.status_code == 404 and "<script>" not in response.content.decode().split("<main")[1]
+    assert (
+        response.status_code == 404
+        and "<script>" not in response.content.decode().split("<main")[1]
+    )
     assert client.get(reverse("verify:index")).status_code == 200
 
 
@@ -312,7 +398,9 @@ def test_verify_revoked_superseded_expired(client, certificate, admin_user):
     html = client.get(url).content.decode()
     assert 'data-state="superseded"' in html
     assert reverse("verify:certificate", args=[new.verification_code]) in html
-    services.certificate_revoke(certificate=new, by=admin_user, reason="舞弊", show_reason_publicly=False)
+    services.certificate_revoke(
+        certificate=new, by=admin_user, reason="舞弊", show_reason_publicly=False
+    )
     html = client.get(reverse("verify:certificate", args=[new.verification_code])).content.decode()
     assert 'data-state="revoked"' in html and "舞弊" not in html
     Certificate.objects.filter(pk=new.pk).update(status_reason_public=True)
@@ -335,7 +423,10 @@ def test_verify_is_rate_limited(settings, certificate):
     response = client.get("/en" + reverse("verify:index"), {"number": "LA-2026-000001"})
     assert response.status_code == 429
     assert "Too many certificate lookups" in response.content.decode()
-    assert client.get(reverse("verify:status", args=[certificate.verification_code])).status_code == 429
+    assert (
+        client.get(reverse("verify:status", args=[certificate.verification_code])).status_code
+        == 429
+    )
     # another client is not affected
     assert Client(REMOTE_ADDR="198.51.100.7").get(url).status_code == 200
 
@@ -344,28 +435,37 @@ def test_verify_is_rate_limited(settings, certificate):
 
 
 def test_credential_verifies_with_published_key_and_status_flips(client, certificate, admin_user):
-    token = client.get(reverse("verify:credential", args=[certificate.verification_code])).content.decode()
+    token = client.get(
+        reverse("verify:credential", args=[certificate.verification_code])
+    ).content.decode()
     key_set = client.get(reverse("verify:keys")).json()
     claims = badges.credential_verify(token, key_set)
     vc = claims["vc"]
     assert vc["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert vc["@context"][0] == "https://www.w3.org/ns/credentials/v2"
     assert "ob/v3p0" in vc["@context"][1]
-    assert vc["credentialSubject"]["achievement"]["alignment"][0]["targetCode"] == certificate.unit.code
+    assert (
+        vc["credentialSubject"]["achievement"]["alignment"][0]["targetCode"]
+        == certificate.unit.code
+    )
     assert vc["issuer"]["id"].endswith(reverse("verify:issuer"))
     status_url = vc["credentialStatus"]["id"]
     assert status_url.endswith(reverse("verify:status", args=[certificate.verification_code]))
     status_path = reverse("verify:status", args=[certificate.verification_code])
     assert client.get(status_path).json()["revoked"] is False
 
-    services.certificate_revoke(certificate=certificate, by=admin_user, reason="舞弊", show_reason_publicly=True)
+    services.certificate_revoke(
+        certificate=certificate, by=admin_user, reason="舞弊", show_reason_publicly=True
+    )
     status = client.get(status_path).json()
     assert status["revoked"] is True and status["status"] == "revoked"
     assert status["revocationReason"] == "舞弊"
 
     # a tampered token fails; after key rotation the old token still verifies
     header, payload, signature = token.split(".")
-    tampered = ".".join([header, payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB"), signature])
+    tampered = ".".join(
+        [header, payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB"), signature]
+    )
     with pytest.raises((BadSignatureError, ValueError)):
         badges.credential_verify(tampered, key_set)
     services.certificate_signing_key_create(rotate=True)
@@ -386,5 +486,7 @@ def test_verify_query_count_is_constant(client, assessor, unit, django_assert_ma
             services.certificate_issue(decision=decision, issued_by=assessor)
         certificate = Certificate.objects.last()
         with django_assert_max_num_queries(14):
-            response = client.get(reverse("verify:certificate", args=[certificate.verification_code]))
+            response = client.get(
+                reverse("verify:certificate", args=[certificate.verification_code])
+            )
         assert response.status_code == 200

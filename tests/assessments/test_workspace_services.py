@@ -42,13 +42,22 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ws(trainee, other_trainee, assessor):
     return workspace_build(assessor=assessor, trainees=[trainee, other_trainee])
+
+
 TODAY = timezone.localdate
 
 
 def decide(assessor, trainee, ws, outcome=Decision.Outcome.COMPETENT, **kw):
     kw.setdefault("reasons", "證據充分")
-    return decision_record(assessor=assessor, trainee=trainee, unit=ws.unit, course=ws.course,
-                           outcome=outcome, assessed_on=TODAY(), **kw)
+    return decision_record(
+        assessor=assessor,
+        trainee=trainee,
+        unit=ws.unit,
+        course=ws.course,
+        outcome=outcome,
+        assessed_on=TODAY(),
+        **kw,
+    )
 
 
 def test_scope_assessor_sees_assigned_cohort_only(ws, assessor, trainee, other_trainee, trainer):
@@ -90,7 +99,9 @@ def test_course_rule_without_knowledge_check(trainee, assessor):
 
 
 def test_not_yet_satisfactory_does_not_count(ws, assessor, trainee):
-    record_observation(assessor=assessor, trainee=trainee, ws=ws, result=ItemResult.NOT_SATISFACTORY)
+    record_observation(
+        assessor=assessor, trainee=trainee, ws=ws, result=ItemResult.NOT_SATISFACTORY
+    )
     profile = competency_profile(trainee=trainee, unit=ws.unit, course=ws.course)
     assert not any(row.performance_ok for row in profile.rows)
 
@@ -110,8 +121,14 @@ def test_competent_refused_with_gaps_then_accepted(ws, assessor, trainee):
 def test_not_yet_competent_records_gaps_and_new_round(ws, assessor, trainee):
     with pytest.raises(DecisionRefused):
         decide(assessor, trainee, ws, Decision.Outcome.NOT_YET_COMPETENT, feedback="")
-    first = decide(assessor, trainee, ws, Decision.Outcome.NOT_YET_COMPETENT, feedback="多練習",
-                   reassessment_on=TODAY() + datetime.timedelta(days=14))
+    first = decide(
+        assessor,
+        trainee,
+        ws,
+        Decision.Outcome.NOT_YET_COMPETENT,
+        feedback="多練習",
+        reassessment_on=TODAY() + datetime.timedelta(days=14),
+    )
     assert first.gaps and first.reassessment_on
     give_complete_evidence(assessor=assessor, trainee=trainee, ws=ws)
     second = decide(assessor, trainee, ws)
@@ -124,9 +141,23 @@ def test_not_yet_competent_records_gaps_and_new_round(ws, assessor, trainee):
 def test_only_assigned_assessors_decide(ws, trainee, trainer):
     stranger = make_assessor(name="別組評審")
     with pytest.raises(PermissionDenied):
-        decide(stranger, trainee, ws, Decision.Outcome.NOT_YET_COMPETENT, feedback="x", reassessment_on=TODAY())
+        decide(
+            stranger,
+            trainee,
+            ws,
+            Decision.Outcome.NOT_YET_COMPETENT,
+            feedback="x",
+            reassessment_on=TODAY(),
+        )
     with pytest.raises(PermissionDenied):
-        decide(trainer, trainee, ws, Decision.Outcome.NOT_YET_COMPETENT, feedback="x", reassessment_on=TODAY())
+        decide(
+            trainer,
+            trainee,
+            ws,
+            Decision.Outcome.NOT_YET_COMPETENT,
+            feedback="x",
+            reassessment_on=TODAY(),
+        )
 
 
 def test_assessor_cannot_assess_self(assessor, trainee):
@@ -167,9 +198,16 @@ def test_correction_is_new_record_and_replaces_original_in_profile(ws, assessor,
     assert competency_profile(trainee=trainee, unit=ws.unit, course=ws.course).complete
     line = record.lines.filter(indicator=ws.indicators[1]).first()
     with pytest.raises(ValidationError):
-        evidence_correct(assessor=assessor, original=record, reason=" ", summary="", line_results={})
-    correction = evidence_correct(assessor=assessor, original=record, reason="記錯指標", summary="更正",
-                                  line_results={line.pk: ItemResult.NOT_SATISFACTORY})
+        evidence_correct(
+            assessor=assessor, original=record, reason=" ", summary="", line_results={}
+        )
+    correction = evidence_correct(
+        assessor=assessor,
+        original=record,
+        reason="記錯指標",
+        summary="更正",
+        line_results={line.pk: ItemResult.NOT_SATISFACTORY},
+    )
     assert correction.corrects == record and EvidenceRecord.objects.filter(pk=record.pk).exists()
     profile = competency_profile(trainee=trainee, unit=ws.unit, course=ws.course)
     assert [g for g in profile.gaps if ws.indicators[1].code in g]
@@ -177,59 +215,122 @@ def test_correction_is_new_record_and_replaces_original_in_profile(ws, assessor,
 
 
 def test_third_party_link_once_then_counted_after_verification(ws, assessor, trainee):
-    request, token = third_party_request_create(assessor=assessor, trainee=trainee, unit=ws.unit,
-                                                supervisor_name="王店長", supervisor_email="boss@example.test")
+    request, token = third_party_request_create(
+        assessor=assessor,
+        trainee=trainee,
+        unit=ws.unit,
+        supervisor_name="王店長",
+        supervisor_email="boss@example.test",
+    )
     assert len(token) >= 43 and request.token_hash != token
     reports = [IndicatorReport(i, ItemResult.SATISFACTORY) for i in ws.indicators]
     with pytest.raises(ValidationError):
-        third_party_report_submit(token=token, supervisor_name="王店長", supervisor_role="店長", declared=False,
-                                  observed_from=TODAY(), summary="", reports=reports)
-    record = third_party_report_submit(token=token, supervisor_name="王店長", supervisor_role="店長",
-                                       declared=True, observed_from=TODAY(), summary="共事三個月", reports=reports)
+        third_party_report_submit(
+            token=token,
+            supervisor_name="王店長",
+            supervisor_role="店長",
+            declared=False,
+            observed_from=TODAY(),
+            summary="",
+            reports=reports,
+        )
+    record = third_party_report_submit(
+        token=token,
+        supervisor_name="王店長",
+        supervisor_role="店長",
+        declared=True,
+        observed_from=TODAY(),
+        summary="共事三個月",
+        reports=reports,
+    )
     assert record.kind == EvidenceKind.THIRD_PARTY and record.method == "portfolio"
     with pytest.raises(LinkRefused) as refused:
-        third_party_report_submit(token=token, supervisor_name="x", supervisor_role="x", declared=True,
-                                  observed_from=TODAY(), summary="", reports=reports)
+        third_party_report_submit(
+            token=token,
+            supervisor_name="x",
+            supervisor_role="x",
+            declared=True,
+            observed_from=TODAY(),
+            summary="",
+            reports=reports,
+        )
     assert refused.value.reason == "used"
     profile = competency_profile(trainee=trainee, unit=ws.unit, course=ws.course)
     assert not any(r.performance_ok for r in profile.rows)  # pending verification
     with pytest.raises(ValidationError):
         evidence_judge(assessor=assessor, evidence=record, result="satisfactory", indicators=[])
-    evidence_judge(assessor=assessor, evidence=record, result="satisfactory", indicators=[], verification="phone")
+    evidence_judge(
+        assessor=assessor,
+        evidence=record,
+        result="satisfactory",
+        indicators=[],
+        verification="phone",
+    )
     profile = competency_profile(trainee=trainee, unit=ws.unit, course=ws.course)
     assert all(r.performance_ok for r in profile.rows)
 
 
 def test_expired_link_refused(ws, assessor, trainee):
-    request, token = third_party_request_create(assessor=assessor, trainee=trainee, unit=ws.unit,
-                                                supervisor_name="王店長", supervisor_email="boss@example.test")
+    request, token = third_party_request_create(
+        assessor=assessor,
+        trainee=trainee,
+        unit=ws.unit,
+        supervisor_name="王店長",
+        supervisor_email="boss@example.test",
+    )
     request.expires_at = timezone.now() - datetime.timedelta(minutes=1)
     request.save()
     with pytest.raises(LinkRefused) as refused:
-        third_party_report_submit(token=token, supervisor_name="x", supervisor_role="x", declared=True,
-                                  observed_from=TODAY(), summary="", reports=[])
+        third_party_report_submit(
+            token=token,
+            supervisor_name="x",
+            supervisor_role="x",
+            declared=True,
+            observed_from=TODAY(),
+            summary="",
+            reports=[],
+        )
     assert refused.value.reason == "expired"
 
 
 def test_trainee_upload_needs_judgement_by_another_person(ws, assessor, trainee):
     checked = check_upload(upload("report.pdf", PDF))
-    record = portfolio_upload(uploader=trainee, trainee=trainee, unit=ws.unit, upload=checked, summary="報告")
+    record = portfolio_upload(
+        uploader=trainee, trainee=trainee, unit=ws.unit, upload=checked, summary="報告"
+    )
     assert record.file_sha256 == checked.sha256 and record.file_name.startswith("evidence/")
     assert "report" not in record.file_name
     with pytest.raises(PermissionDenied):
-        evidence_judge(assessor=trainee, evidence=record, result="satisfactory", indicators=ws.indicators[:1])
-    own = portfolio_upload(uploader=assessor, trainee=trainee, unit=ws.unit,
-                           upload=check_upload(upload("a.pdf", PDF)), summary="評審上傳")
+        evidence_judge(
+            assessor=trainee, evidence=record, result="satisfactory", indicators=ws.indicators[:1]
+        )
+    own = portfolio_upload(
+        uploader=assessor,
+        trainee=trainee,
+        unit=ws.unit,
+        upload=check_upload(upload("a.pdf", PDF)),
+        summary="評審上傳",
+    )
     with pytest.raises(PermissionDenied):
-        evidence_judge(assessor=assessor, evidence=own, result="satisfactory", indicators=ws.indicators[:1])
-    evidence_judge(assessor=assessor, evidence=record, result="satisfactory", indicators=ws.indicators[:1])
+        evidence_judge(
+            assessor=assessor, evidence=own, result="satisfactory", indicators=ws.indicators[:1]
+        )
+    evidence_judge(
+        assessor=assessor, evidence=record, result="satisfactory", indicators=ws.indicators[:1]
+    )
     profile = competency_profile(trainee=trainee, unit=ws.unit, course=ws.course)
     assert profile.rows[0].performance_ok and not profile.rows[1].performance_ok
 
 
 def test_appeal_reviewed_by_a_different_assessor(ws, assessor, trainee, admin_user):
-    decision = decide(assessor, trainee, ws, Decision.Outcome.NOT_YET_COMPETENT, feedback="補強",
-                      reassessment_on=TODAY())
+    decision = decide(
+        assessor,
+        trainee,
+        ws,
+        Decision.Outcome.NOT_YET_COMPETENT,
+        feedback="補強",
+        reassessment_on=TODAY(),
+    )
     appeal = appeal_lodge(trainee=trainee, decision=decision, reason="觀察當天系統當機")
     with pytest.raises(ValidationError):
         appeal_lodge(trainee=trainee, decision=decision, reason="再一次")
@@ -241,13 +342,17 @@ def test_appeal_reviewed_by_a_different_assessor(ws, assessor, trainee, admin_us
     appeal_assign(admin=admin_user, appeal=appeal, reviewer=reviewer)
     with pytest.raises(PermissionDenied):
         appeal_outcome_record(reviewer=assessor, appeal=appeal, outcome="upheld", reasons="x")
-    outcome = appeal_outcome_record(reviewer=reviewer, appeal=appeal, outcome="reassess", reasons="重新評量")
+    outcome = appeal_outcome_record(
+        reviewer=reviewer, appeal=appeal, outcome="reassess", reasons="重新評量"
+    )
     assert outcome.outcome == "reassess"
     actions = set(AuditEntry.objects.filter(trainee=trainee).values_list("action", flat=True))
     assert {"appeal.lodged", "appeal.assigned", "appeal.decided", "decision.recorded"} <= actions
 
 
-def test_certificate_hook_runs_after_commit_when_module_present(ws, assessor, trainee, django_capture_on_commit_callbacks, monkeypatch):
+def test_certificate_hook_runs_after_commit_when_module_present(
+    ws, assessor, trainee, django_capture_on_commit_callbacks, monkeypatch
+):
     import sys
     import types
 
@@ -261,7 +366,9 @@ def test_certificate_hook_runs_after_commit_when_module_present(ws, assessor, tr
     assert calls == [decision]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="database triggers exist on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="database triggers exist on PostgreSQL only"
+)
 def test_postgresql_trigger_refuses_update_and_delete(ws, assessor, trainee):
     from django.db import DatabaseError, transaction
 
@@ -269,8 +376,10 @@ def test_postgresql_trigger_refuses_update_and_delete(ws, assessor, trainee):
 
     assert install_append_only_triggers(connection)
     record = record_observation(assessor=assessor, trainee=trainee, ws=ws)
-    for sql in ("UPDATE assessments_evidencerecord SET summary = 'x' WHERE id = %s",
-                "DELETE FROM assessments_evidenceline WHERE evidence_id = %s"):
+    for sql in (
+        "UPDATE assessments_evidencerecord SET summary = 'x' WHERE id = %s",
+        "DELETE FROM assessments_evidenceline WHERE evidence_id = %s",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [record.pk])
 
@@ -284,8 +393,13 @@ def test_db_guards_do_nothing_on_sqlite():
 
 
 def test_judgement_rows_are_append_only(ws, assessor, trainee):
-    record = portfolio_upload(uploader=trainee, trainee=trainee, unit=ws.unit,
-                              upload=check_upload(upload("r.pdf", PDF)), summary="x")
+    record = portfolio_upload(
+        uploader=trainee,
+        trainee=trainee,
+        unit=ws.unit,
+        upload=check_upload(upload("r.pdf", PDF)),
+        summary="x",
+    )
     j = evidence_judge(assessor=assessor, evidence=record, result="not_satisfactory", indicators=[])
     with pytest.raises(AppendOnlyError):
         Judgement.objects.filter(pk=j.pk).update(result="satisfactory")
@@ -307,14 +421,24 @@ def test_demo_loader_is_idempotent_and_trainee1_can_be_competent(role_groups):
     from people.models import User
 
     assessor = User.objects.get(username="assessor")
-    trainee1, trainee2 = User.objects.get(username="trainee1"), User.objects.get(username="trainee2")
+    trainee1, trainee2 = (
+        User.objects.get(username="trainee1"),
+        User.objects.get(username="trainee2"),
+    )
     assert trainee1 in trainees_for_assessor(assessor)
     unit, course = assessment_context(trainee1)
     assert unit.code == "KPS5R0821v2"
     assert competency_profile(trainee=trainee1, unit=unit, course=course).complete
     assert competency_profile(trainee=trainee2, unit=unit, course=course).gaps
-    decision = decision_record(assessor=assessor, trainee=trainee1, unit=unit, course=course,
-                               outcome="competent", reasons="證據充分", assessed_on=TODAY())
+    decision = decision_record(
+        assessor=assessor,
+        trainee=trainee1,
+        unit=unit,
+        course=course,
+        outcome="competent",
+        reasons="證據充分",
+        assessed_on=TODAY(),
+    )
     assert decision.outcome == "competent"
 
 
@@ -324,10 +448,21 @@ def test_training_evidence_counts_as_knowledge_check(ws, assessor, trainee, monk
     record_observation(assessor=assessor, trainee=trainee, ws=ws)
 
     def fake_quiz_source(*, trainee_ids, unit_id):
-        return [training.TrainingEvidence(trainee_id=trainee.pk, indicator_id=i.pk, method="questioning",
-                                          passed=True, score=90.0, occurred_at=timezone.now(), label="測驗",
-                                          source="quiz_attempt", source_id=1)
-                for i in ws.indicators if unit_id == ws.unit.pk and trainee.pk in trainee_ids]
+        return [
+            training.TrainingEvidence(
+                trainee_id=trainee.pk,
+                indicator_id=i.pk,
+                method="questioning",
+                passed=True,
+                score=90.0,
+                occurred_at=timezone.now(),
+                label="測驗",
+                source="quiz_attempt",
+                source_id=1,
+            )
+            for i in ws.indicators
+            if unit_id == ws.unit.pk and trainee.pk in trainee_ids
+        ]
 
     training.training_evidence(trainee_ids=[], unit_id=0)  # make sure the real sources are loaded
     monkeypatch.setattr(training, "_SOURCES", [*training._SOURCES, fake_quiz_source])

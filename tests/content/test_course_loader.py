@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def unit(db):
-    return make_framework_unit(code="FIXTURE1v1", tasks=2, indicators_per_task=2, knowledge=1, skills=1)
+    return make_framework_unit(
+        code="FIXTURE1v1", tasks=2, indicators_per_task=2, knowledge=1, skills=1
+    )
 
 
 def test_loader_builds_published_tree_with_mapping(unit):
@@ -44,7 +46,10 @@ def test_loader_is_idempotent(unit):
     pages = LessonPage.objects.count() + ModulePage.objects.count() + CoursePage.objects.count()
     revisions = Revision.objects.count()
     load_course(FIXTURE)
-    assert LessonPage.objects.count() + ModulePage.objects.count() + CoursePage.objects.count() == pages
+    assert (
+        LessonPage.objects.count() + ModulePage.objects.count() + CoursePage.objects.count()
+        == pages
+    )
     assert Revision.objects.count() == revisions
 
 
@@ -64,8 +69,21 @@ def test_loader_updates_changed_lesson(unit, tmp_path):
     [
         ([{"type": "carousel", "value": {}}], "unknown block type"),
         ([{"type": "callout", "value": {"kind": "shout", "body": "<p>x</p>"}}], "lesson x"),
-        ([{"type": "self_check", "value": {"question": "q", "options": [
-            {"text": "a", "correct": False}, {"text": "b", "correct": False}]}}], "lesson x"),
+        (
+            [
+                {
+                    "type": "self_check",
+                    "value": {
+                        "question": "q",
+                        "options": [
+                            {"text": "a", "correct": False},
+                            {"text": "b", "correct": False},
+                        ],
+                    },
+                }
+            ],
+            "lesson x",
+        ),
         ([{"type": "video", "value": {"url": "https://example.com/v.mp4"}}], "lesson x"),
     ],
 )
@@ -94,8 +112,8 @@ def test_every_block_renders_with_its_template(unit, client_as):
     lesson = LessonPage.objects.get(slug="first-lesson")
     client, _user = client_as("trainer")  # staff may preview without enrolling
     html = client.get(lesson.url).content.decode()
-    assert "<h2 class=\"lesson-heading\">小標題</h2>" in html
-    assert "<h3 class=\"lesson-heading\">次標題</h3>" in html
+    assert '<h2 class="lesson-heading">小標題</h2>' in html
+    assert '<h3 class="lesson-heading">次標題</h3>' in html
     assert "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" in html
     assert "callout callout-warning" in html
     assert "<dt>點數卡</dt>" in html

@@ -194,7 +194,9 @@ def test_lesson_fields(data):
     for lesson in lessons(data):
         slug = lesson["slug"]
         assert set(lesson) == LESSON_KEYS, slug
-        assert isinstance(lesson["estimated_minutes"], int) and 5 <= lesson["estimated_minutes"] <= 30
+        assert (
+            isinstance(lesson["estimated_minutes"], int) and 5 <= lesson["estimated_minutes"] <= 30
+        )
         assert lesson["indicators"] and set(lesson["indicators"]) <= INDICATORS, slug
         assert lesson["competency_items"] and set(lesson["competency_items"]) <= COMPETENCY_ITEMS
         assert lesson["method"] in METHODS, slug
@@ -300,7 +302,12 @@ def test_written_in_traditional_chinese(data):
     # A handful of characters that only appear in Simplified Chinese.
     for simplified in "这说们为产会员过时对买网络话题还发":
         assert simplified not in text, simplified
-    for mainland, taiwan in (("信息", "資訊"), ("视频", "影片"), ("渠道", "管道"), ("质量", "品質")):
+    for mainland, taiwan in (
+        ("信息", "資訊"),
+        ("视频", "影片"),
+        ("渠道", "管道"),
+        ("质量", "品質"),
+    ):
         assert mainland not in text, f"use {taiwan}"
 
 

@@ -27,11 +27,23 @@ def test_bank_size_types_and_coverage():
     assert len(QUESTIONS) >= 40
     assert len({q["code"] for q in QUESTIONS}) == len(QUESTIONS)
     types = Counter(q["type"] for q in QUESTIONS)
-    assert set(types) == {"single", "multiple", "true_false", "numeric", "matching", "ordering", "written"}
+    assert set(types) == {
+        "single",
+        "multiple",
+        "true_false",
+        "numeric",
+        "matching",
+        "ordering",
+        "written",
+    }
     assert types["numeric"] >= 8
     assert {code for q in QUESTIONS for code in q.get("indicators", [])} == INDICATORS
-    assert {f"K{i}" for i in range(1, 6)} <= {code for q in QUESTIONS for code in q.get("items", [])}
-    assert any(q.get("partial_credit") == "proportional" for q in QUESTIONS if q["type"] == "multiple")
+    assert {f"K{i}" for i in range(1, 6)} <= {
+        code for q in QUESTIONS for code in q.get("items", [])
+    }
+    assert any(
+        q.get("partial_credit") == "proportional" for q in QUESTIONS if q["type"] == "multiple"
+    )
 
 
 def test_numeric_questions_cover_every_formula_with_fresh_numbers():
@@ -79,8 +91,12 @@ def test_every_question_is_well_formed():
 def demo_course(db):
     unit = import_seed()
     home = HomePage.objects.first()
-    index = CourseIndexPage.objects.first() or home.add_child(instance=CourseIndexPage(title="課程", slug="courses"))
-    return index.add_child(instance=CoursePage(title="示範課程", slug="loyalty-programs", unit=unit))
+    index = CourseIndexPage.objects.first() or home.add_child(
+        instance=CourseIndexPage(title="課程", slug="courses")
+    )
+    return index.add_child(
+        instance=CoursePage(title="示範課程", slug="loyalty-programs", unit=unit)
+    )
 
 
 def test_loader_is_idempotent_and_builds_two_quizzes(demo_course):
@@ -89,7 +105,11 @@ def test_loader_is_idempotent_and_builds_two_quizzes(demo_course):
     option_ids = set(QuestionOption.objects.values_list("pk", flat=True))
     revisions = [p.latest_revision_id for p in QuizPage.objects.all()]
     demo.load()
-    assert (Question.objects.count(), QuestionOption.objects.count(), QuizPage.objects.count()) == counts
+    assert (
+        Question.objects.count(),
+        QuestionOption.objects.count(),
+        QuizPage.objects.count(),
+    ) == counts
     assert set(QuestionOption.objects.values_list("pk", flat=True)) == option_ids
     assert [p.latest_revision_id for p in QuizPage.objects.all()] == revisions
     assert counts[0] == len(QUESTIONS)
@@ -108,7 +128,9 @@ def test_trainee_can_take_both_demo_quizzes(demo_course, trainee):
     module_check = QuizPage.objects.get(slug="module-check")
     attempt = services.quiz_attempt_start(quiz=module_check, trainee=trainee, rng=random.Random(5))
     data = FormData(answer_data(attempt))
-    done = services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=trainee, data=data, sequence=1)
+    done = services.quiz_attempt_submit(
+        attempt_id=attempt.pk, trainee=trainee, data=data, sequence=1
+    )
     assert done.state == QuizAttempt.State.GRADED and done.score == 100 and done.passed
 
     final = QuizPage.objects.get(slug="final-knowledge-test")
@@ -118,5 +140,7 @@ def test_trainee_can_take_both_demo_quizzes(demo_course, trainee):
     covered = {i.code for r in drawn for i in r.question.indicators.all()}
     assert covered == INDICATORS
     data = FormData(answer_data(attempt))
-    done = services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=trainee, data=data, sequence=1)
+    done = services.quiz_attempt_submit(
+        attempt_id=attempt.pk, trainee=trainee, data=data, sequence=1
+    )
     assert done.is_finished

@@ -81,7 +81,9 @@ def test_unit_list_search_and_filters(admin_client_):
 def test_edit_page_offers_only_the_units_own_tasks(admin_client_):
     unit = import_seed()
     other = make_framework_unit()
-    body = admin_client_.get(_url("wagtailsnippets_content_competencyunit:edit", unit.pk)).content.decode()
+    body = admin_client_.get(
+        _url("wagtailsnippets_content_competencyunit:edit", unit.pk)
+    ).content.decode()
     assert "確認客戶忠誠度方案的細節" in body  # T1 offered as a task choice
     assert other.tasks.first().title not in body
     assert "T4.3" in body and "VIP 會員卡" in body
@@ -101,15 +103,42 @@ def test_admin_pages_have_a_fixed_query_count(size, admin_client_, django_assert
         unit = make_framework_unit(tasks=1 + size // 3, indicators_per_task=3, knowledge=size)
         for indicator in unit.indicators.all():
             make_observation(indicator, method=AssessmentMethod.ROLE_PLAY)
-    for indicator in seed.indicators.all()[: size]:
+    for indicator in seed.indicators.all()[:size]:
         make_observation(indicator)
     big = CompetencyUnit.objects.exclude(pk=seed.pk).last()
-    _count_queries(admin_client_, _url("wagtailsnippets_content_competencyunit:list"), django_assert_max_num_queries, 14)
-    _count_queries(admin_client_, _url("wagtailsnippets_content_competencyunit:edit", big.pk), django_assert_max_num_queries, 24)
-    _count_queries(admin_client_, _url("wagtailsnippets_content_competencyunit:inspect", big.pk), django_assert_max_num_queries, 14)
-    _count_queries(admin_client_, _url("content_framework:unit_matrix", seed.pk), django_assert_max_num_queries, 26)
-    _count_queries(admin_client_, _url("wagtailsnippets_content_observationitem:list"), django_assert_max_num_queries, 16)
-    _count_queries(admin_client_, _url("content_framework:mapping_index"), django_assert_max_num_queries, 14)
+    _count_queries(
+        admin_client_,
+        _url("wagtailsnippets_content_competencyunit:list"),
+        django_assert_max_num_queries,
+        14,
+    )
+    _count_queries(
+        admin_client_,
+        _url("wagtailsnippets_content_competencyunit:edit", big.pk),
+        django_assert_max_num_queries,
+        24,
+    )
+    _count_queries(
+        admin_client_,
+        _url("wagtailsnippets_content_competencyunit:inspect", big.pk),
+        django_assert_max_num_queries,
+        14,
+    )
+    _count_queries(
+        admin_client_,
+        _url("content_framework:unit_matrix", seed.pk),
+        django_assert_max_num_queries,
+        26,
+    )
+    _count_queries(
+        admin_client_,
+        _url("wagtailsnippets_content_observationitem:list"),
+        django_assert_max_num_queries,
+        16,
+    )
+    _count_queries(
+        admin_client_, _url("content_framework:mapping_index"), django_assert_max_num_queries, 14
+    )
 
 
 def test_observation_items_for_trainer(trainer_client):
@@ -122,7 +151,9 @@ def test_observation_items_for_trainer(trainer_client):
     assert "主動說明入會資格" in body and "以開放式問題了解需求" not in body
     add = trainer_client.get(_url("wagtailsnippets_content_observationitem:add"))
     assert add.status_code == 200
-    assert "indicator_chooser" in add.content.decode() or "indicator-chooser" in add.content.decode()
+    assert (
+        "indicator_chooser" in add.content.decode() or "indicator-chooser" in add.content.decode()
+    )
 
 
 @pytest.mark.parametrize("role", ["trainer", "admin"])
@@ -160,14 +191,20 @@ def test_import_preview_then_confirm(admin_client_):
 
 
 def test_import_tampered_token_is_refused(admin_client_):
-    response = admin_client_.post(_url("content_framework:unit_import"), {"token": "forged"}, follow=True)
+    response = admin_client_.post(
+        _url("content_framework:unit_import"), {"token": "forged"}, follow=True
+    )
     assert CompetencyUnit.objects.count() == 0
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize(
     ("name", "where"),
-    [("task-no-indicators.txt", "Line 7"), ("big5.txt", "Line 1"), ("missing-tasks.yaml", "Line 1")],
+    [
+        ("task-no-indicators.txt", "Line 7"),
+        ("big5.txt", "Line 1"),
+        ("missing-tasks.yaml", "Line 1"),
+    ],
 )
 def test_import_bad_file_shows_field_and_line(admin_client_, name, where):
     with translation.override("en"), (FIXTURES / name).open("rb") as fh:
@@ -192,9 +229,17 @@ def test_protected_unit_cannot_be_deleted_in_admin(admin_client_, trainee, asses
     from assessments.models.decisions import Decision
 
     unit = import_seed()
-    Decision.objects.create(trainee=trainee, unit=unit, assessor=assessor, outcome="competent",
-                            reasons="符合", assessed_on="2026-11-01")
-    response = admin_client_.post(_url("wagtailsnippets_content_competencyunit:delete", unit.pk), follow=True)
+    Decision.objects.create(
+        trainee=trainee,
+        unit=unit,
+        assessor=assessor,
+        outcome="competent",
+        reasons="符合",
+        assessed_on="2026-11-01",
+    )
+    response = admin_client_.post(
+        _url("wagtailsnippets_content_competencyunit:delete", unit.pk), follow=True
+    )
     assert CompetencyUnit.objects.filter(pk=unit.pk).exists()
     messages = [str(m) for m in response.context["messages"]]
     assert any("KPS5R0821v2" in m for m in messages)
@@ -270,7 +315,10 @@ def test_trainer_cannot_use_publish_confirm_for_other_roles(client_as):
     course, _module = make_course(unit)
     for role in ("anonymous", "trainee", "assessor"):
         client, _user = client_as(role)
-        response = client.post(_url("content_framework:course_publish_confirm", course.pk), {"confirm_mapping_gaps": "1"})
+        response = client.post(
+            _url("content_framework:course_publish_confirm", course.pk),
+            {"confirm_mapping_gaps": "1"},
+        )
         assert response.status_code in (302, 403)
     assert ObservationItem.objects.count() == 0
 
@@ -288,9 +336,17 @@ def test_trainer_can_choose_a_unit_for_a_course_and_sees_gap_warning(trainer_cli
 
 def test_trainer_reads_the_whole_unit_on_its_inspect_page(trainer_client):
     unit = import_seed()
-    body = trainer_client.get(_url("wagtailsnippets_content_competencyunit:inspect", unit.pk)).content.decode()
-    for text in ("依改進建議，向相關工作人員報告客戶忠誠度運作狀況", "使用商店設備的技能", "K5.1",
-                 "回答有關具體的技能和知識的問題", "VIP 會員卡", "憑證"):
+    body = trainer_client.get(
+        _url("wagtailsnippets_content_competencyunit:inspect", unit.pk)
+    ).content.decode()
+    for text in (
+        "依改進建議，向相關工作人員報告客戶忠誠度運作狀況",
+        "使用商店設備的技能",
+        "K5.1",
+        "回答有關具體的技能和知識的問題",
+        "VIP 會員卡",
+        "憑證",
+    ):
         assert text in body
 
 
@@ -350,7 +406,9 @@ def _form_data(form) -> dict:
 
     add(form)
     for formset in form.formsets.values():
-        data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+        data.update(
+            {f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()}
+        )
         for child in formset.forms:
             add(child)
     return data
@@ -367,9 +425,15 @@ def test_admin_edits_a_unit_indicator(admin_client_):
     data[t23.replace("-code", "-text")] = "協助客戶完成入會"
     for key, value in list(data.items()):
         if key.startswith("notes-") and key.endswith("-items"):
-            data[key] = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-    response = admin_client_.post(_url("wagtailsnippets_content_competencyunit:edit", unit.pk), data)
-    assert response.status_code == 302, response.context["form"].errors if response.context else response
+            data[key] = (
+                json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+            )
+    response = admin_client_.post(
+        _url("wagtailsnippets_content_competencyunit:edit", unit.pk), data
+    )
+    assert response.status_code == 302, (
+        response.context["form"].errors if response.context else response
+    )
     indicator = unit.indicators.get(code="T2.3")
     assert indicator.text == "協助客戶完成入會" and indicator.task.code == "T2"
     assert unit.indicators.count() == 13 and unit.items.count() == 10
@@ -380,7 +444,9 @@ def test_bulk_publish_of_a_course_with_gaps_is_refused(admin_client_):
     course, _module = make_course(unit)
     course.title = "新版課程"
     course.save_revision()
-    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={course.pk}"
+    url = (
+        reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={course.pk}"
+    )
     response = admin_client_.post(url, {"include_descendants": ""})
     assert response.status_code == 302
     course.refresh_from_db()

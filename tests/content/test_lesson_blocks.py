@@ -9,9 +9,15 @@ from content.reading_time import plain_text, reading_minutes
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        (
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        ),
         ("https://youtu.be/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
-        ("https://www.youtube.com/embed/dQw4w9WgXcQ", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        (
+            "https://www.youtube.com/embed/dQw4w9WgXcQ",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        ),
         ("https://vimeo.com/76979871", "https://player.vimeo.com/video/76979871"),
         ("https://example.com/video.mp4", None),
         ("javascript:alert(1)", None),
@@ -33,12 +39,19 @@ def test_reading_time_counts_chinese_characters_not_words():
 
 def test_plain_text_reads_nested_blocks():
     block = LessonBodyBlock()
-    value = block.to_python([
-        {"type": "rich_text", "value": "<p>甲<strong>乙</strong></p>"},
-        {"type": "key_terms", "value": {"terms": [{"term": "丙", "definition": "丁"}]}},
-        {"type": "self_check", "value": {"question": "戊", "options": [
-            {"text": "己", "correct": True, "feedback": "庚"}]}},
-    ])
+    value = block.to_python(
+        [
+            {"type": "rich_text", "value": "<p>甲<strong>乙</strong></p>"},
+            {"type": "key_terms", "value": {"terms": [{"term": "丙", "definition": "丁"}]}},
+            {
+                "type": "self_check",
+                "value": {
+                    "question": "戊",
+                    "options": [{"text": "己", "correct": True, "feedback": "庚"}],
+                },
+            },
+        ]
+    )
     text = plain_text(value)
     for char in "甲乙丙丁戊己庚":
         assert char in text
@@ -47,8 +60,19 @@ def test_plain_text_reads_nested_blocks():
 
 def test_every_block_has_icon_description_preview_and_template():
     block = LessonBodyBlock()
-    expected = {"rich_text", "heading", "image", "video", "callout", "key_terms",
-                "worked_example", "case_study", "self_check", "document", "procedure"}
+    expected = {
+        "rich_text",
+        "heading",
+        "image",
+        "video",
+        "callout",
+        "key_terms",
+        "worked_example",
+        "case_study",
+        "self_check",
+        "document",
+        "procedure",
+    }
     assert set(block.child_blocks) == expected
     for name, child in block.child_blocks.items():
         assert child.meta.icon and child.meta.icon != "placeholder", name

@@ -76,7 +76,9 @@ def test_course_rule_and_scope(unit):
     course_a, module_a = make_course(unit)
     course_b, _module_b = make_course(unit, require_knowledge_check=False)
     t11 = unit.indicators.get(code="T1.1")
-    make_lesson(module_a, indicators=[t11], method=AssessmentMethod.QUESTIONING, title="方案條件小測")
+    make_lesson(
+        module_a, indicators=[t11], method=AssessmentMethod.QUESTIONING, title="方案條件小測"
+    )
     make_observation(t11, method=AssessmentMethod.OBSERVATION)
 
     matrix_a = mapping_matrix(unit, course=course_a)
@@ -90,7 +92,9 @@ def test_course_rule_and_scope(unit):
     assert not _row(matrix_b, "T1.1").gaps
     assert len(matrix_b.gaps) == 12
     gaps = course_mapping_gaps(course_a)
-    assert len(gaps) == 24 and any("T1.2" in g for g in gaps) and not any("T1.1 " in g for g in gaps)
+    assert (
+        len(gaps) == 24 and any("T1.2" in g for g in gaps) and not any("T1.1 " in g for g in gaps)
+    )
 
 
 def _populate(unit, modules, n):
@@ -102,7 +106,9 @@ def _populate(unit, modules, n):
         make_observation(ind, method=methods[i % len(methods)], items=[items[i % len(items)]])
     for module in modules:
         for i in range(n // 3):
-            make_lesson(module, indicators=indicators[i : i + 2], items=items[:2], method=methods[i % 5])
+            make_lesson(
+                module, indicators=indicators[i : i + 2], items=items[:2], method=methods[i % 5]
+            )
 
 
 @pytest.mark.parametrize("size", [2, 30])
@@ -121,20 +127,24 @@ def test_query_count_does_not_grow(size, django_assert_max_num_queries):
 
 
 def test_csv_export_neutralises_formulas(unit):
-    Indicator.objects.filter(unit=unit, code="T1.1").update(text="=HYPERLINK(\"http://evil\")")
+    Indicator.objects.filter(unit=unit, code="T1.1").update(text='=HYPERLINK("http://evil")')
     make_observation(unit.indicators.get(code="T1.2"), text="+SUM(A1:A2)")
     with translation.override("en"):
         rows = list(csv.reader(io.StringIO(matrix_csv(mapping_matrix(unit)).decode("utf-8-sig"))))
     assert rows[0][:3] == ["Code", "Kind", "Text"]
     t11 = next(r for r in rows if r[0] == "T1.1")
-    assert t11[2] == "'=HYPERLINK(\"http://evil\")"
+    assert t11[2] == '\'=HYPERLINK("http://evil")'
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
-    assert neutralise("@cmd") == "'@cmd" and neutralise("-1") == "'-1" and neutralise("安全") == "安全"
+    assert (
+        neutralise("@cmd") == "'@cmd" and neutralise("-1") == "'-1" and neutralise("安全") == "安全"
+    )
 
 
 def test_xlsx_export_opens(unit):
     Indicator.objects.filter(unit=unit, code="T1.1").update(text="=1+1")
-    make_observation(unit.indicators.get(code="T2.3"), method=AssessmentMethod.ROLE_PLAY, text="協助填寫入會表")
+    make_observation(
+        unit.indicators.get(code="T2.3"), method=AssessmentMethod.ROLE_PLAY, text="協助填寫入會表"
+    )
     book = openpyxl.load_workbook(io.BytesIO(matrix_xlsx(mapping_matrix(unit))))
     sheet = book.active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -153,11 +163,15 @@ def test_pdf_embeds_cjk_font_and_text(unit, tmp_path):
     assert pdf.startswith(b"%PDF")
     path = tmp_path / "matrix.pdf"
     path.write_bytes(pdf)
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
     assert cjk, fonts
     assert all(" yes " in line for line in cjk)  # embedded (emb column)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "KPS5R0821v2" in text
     flat = "".join(text.split())  # table cells wrap
     assert "確定和審查關於組織的客戶忠誠度方案" in flat

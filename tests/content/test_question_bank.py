@@ -37,7 +37,10 @@ def form(qtype="single", options=(("甲", True), ("乙", False)), **fields):
         "tags": "",
         "assessment_method": "questioning",
         "options": inline_formset(
-            [{"text": t, "is_correct": "on" if c else "", "match_text": "", "feedback": ""} for t, c in options]
+            [
+                {"text": t, "is_correct": "on" if c else "", "match_text": "", "feedback": ""}
+                for t, c in options
+            ]
         ),
     }
     data.update(fields)
@@ -111,7 +114,9 @@ def test_question_is_a_mapped_model_with_its_own_edit_link():
     question = make_question("single", code="mapped-q")
     assert Question in mapped_models()
     assert question.mapping_label().endswith("mapped-q")
-    assert question.mapping_edit_url() == reverse("wagtailsnippets_content_question:edit", args=[question.pk])
+    assert question.mapping_edit_url() == reverse(
+        "wagtailsnippets_content_question:edit", args=[question.pk]
+    )
 
 
 def test_a_question_used_in_attempts_cannot_be_deleted(client_as):

@@ -64,7 +64,9 @@ def test_trainer_submits_second_trainer_approves_author_cannot(module):
     author_client, reviewer_client = _client(author), _client(reviewer)
 
     create_url = reverse("wagtailadmin_pages:add", args=["content", "lessonpage", module.pk])
-    response = author_client.post(create_url, _lesson_form("待審課程", "under-review", "action-submit"))
+    response = author_client.post(
+        create_url, _lesson_form("待審課程", "under-review", "action-submit")
+    )
     assert response.status_code == 302, response.content[:2000]
     lesson = LessonPage.objects.get(slug="under-review")
     assert not lesson.live  # submitted, not published

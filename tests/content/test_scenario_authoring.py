@@ -14,13 +14,26 @@ pytestmark = pytest.mark.django_db
 
 
 def step(key, text, kind="line", start=False, rating="", speaker=""):
-    return {"key": key, "kind": kind, "is_start": start, "speaker": speaker, "text": text,
-            "image": "", "outcome": "", "rating": rating}
+    return {
+        "key": key,
+        "kind": kind,
+        "is_start": start,
+        "speaker": speaker,
+        "text": text,
+        "image": "",
+        "outcome": "",
+        "rating": rating,
+    }
 
 
 def choice_row(from_key, to_key, text, feedback, scores):
-    return {"from_key": from_key, "to_key": to_key, "text": text, "feedback": feedback,
-            "scores": scores}
+    return {
+        "from_key": from_key,
+        "to_key": to_key,
+        "text": text,
+        "feedback": feedback,
+        "scores": scores,
+    }
 
 
 def page_post(module, *, steps, choices, publish, slug="new-scenario", codes=("T2.1",)):
@@ -131,7 +144,9 @@ def test_bad_score_text_is_a_field_error(trainer_client):
     url = reverse("wagtailadmin_pages:add", args=["content", "scenariopage", module.pk])
     choices = [choice_row("start", "end", "好", "好", "T2.1 很多")]
     steps = [step("start", "你好", start=True), step("end", "完", kind="ending", rating="poor")]
-    response = trainer_client.post(url, page_post(module, steps=steps, choices=choices, publish=False))
+    response = trainer_client.post(
+        url, page_post(module, steps=steps, choices=choices, publish=False)
+    )
     assert response.status_code == 200
     assert "is not a score" in response.content.decode()
     assert not ScenarioPage.objects.filter(slug="new-scenario").exists()
@@ -156,8 +171,14 @@ def test_before_publish_hook_refuses_invalid_graph(rf, trainer):
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("anonymous", 302), ("trainee", 302), ("other_trainee", 302), ("trainer", 200),
-     ("assessor", 302), ("admin", 200)],
+    [
+        ("anonymous", 302),
+        ("trainee", 302),
+        ("other_trainee", 302),
+        ("trainer", 200),
+        ("assessor", 302),
+        ("admin", 200),
+    ],
 )
 def test_graph_view_per_role(client_as, role, status):
     page = make_scenario()

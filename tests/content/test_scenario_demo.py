@@ -15,20 +15,28 @@ def _graph_of_data(item) -> scenario_graph.Graph:
     for row in item["steps"]:
         steps.append(
             scenario_graph.Step(
-                key=row["key"], kind=row.get("kind", "line"), text=row["text"],
-                speaker=row.get("speaker", ""), rating=row.get("rating", ""),
+                key=row["key"],
+                kind=row.get("kind", "line"),
+                text=row["text"],
+                speaker=row.get("speaker", ""),
+                rating=row.get("rating", ""),
                 is_start=bool(row.get("start")),
             )
         )
         for i, c in enumerate(row.get("choices", [])):
             choices.append(
                 scenario_graph.Choice(
-                    id=f"{row['key']}-{i}", from_key=row["key"], to_key=c["to"], text=c["text"],
+                    id=f"{row['key']}-{i}",
+                    from_key=row["key"],
+                    to_key=c["to"],
+                    text=c["text"],
                     feedback=c.get("feedback", ""),
                     scores=scenario_graph.scores_tuple(scenario_graph.parse_scores(c["scores"])),
                 )
             )
-    return scenario_graph.Graph(steps=steps, choices=choices, claimed_codes=tuple(item["indicators"]))
+    return scenario_graph.Graph(
+        steps=steps, choices=choices, claimed_codes=tuple(item["indicators"])
+    )
 
 
 def _good_paths(graph: scenario_graph.Graph) -> int:
@@ -83,7 +91,9 @@ def test_demo_loader_places_three_scenarios_idempotently():
         assert problems == []
         mapped = ScenarioChoice.objects.filter(page=page, indicators__isnull=False).distinct()
         assert mapped.exists()  # choices count in the mapping matrix
-        assert set(ScenarioChoice.objects.filter(page=page).values_list("assessment_method", flat=True)) == {"role_play"}
+        assert set(
+            ScenarioChoice.objects.filter(page=page).values_list("assessment_method", flat=True)
+        ) == {"role_play"}
 
 
 @pytest.mark.django_db

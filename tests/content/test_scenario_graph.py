@@ -101,7 +101,9 @@ def test_claimed_indicator_never_scored():
 def test_scored_indicator_not_in_unit_or_not_claimed():
     g = valid_graph()
     g.choices[0] = Choice(1, "start", "check", "先道歉", "好", (("T2.1", 2), ("T9.9", 1)))
-    assert any("T9.9" in m and "not an indicator" in m for m in messages(g, known_codes=["T2.1", "T3.1"]))
+    assert any(
+        "T9.9" in m and "not an indicator" in m for m in messages(g, known_codes=["T2.1", "T3.1"])
+    )
     g.choices[0] = Choice(1, "start", "check", "先道歉", "好", (("T2.1", 2), ("T1.1", 1)))
     assert any("T1.1" in m and "does not list" in m for m in messages(g))
 
@@ -138,7 +140,10 @@ def test_parse_and_format_scores():
         {"indicator": "T4.3", "points": 1},
     ]
     assert sg.parse_scores("") == []
-    assert sg.format_scores([{"indicator": "T2.1", "points": 2}, {"indicator": "T3.1", "points": -1}]) == "T2.1:+2, T3.1:-1"
+    assert (
+        sg.format_scores([{"indicator": "T2.1", "points": 2}, {"indicator": "T3.1", "points": -1}])
+        == "T2.1:+2, T3.1:-1"
+    )
     with pytest.raises(sg.ScoreSyntaxError, match="not a score"):
         sg.parse_scores("T2.1 很多")
     with pytest.raises(sg.ScoreSyntaxError, match="twice"):
@@ -157,7 +162,9 @@ def test_scoring_best_choice_per_step_and_ties():
     # Having taken one of the tied best choices, its own indicators are the measure.
     per, total = sg.score_summary([({"T3.1": 2}, sg.step_max_points([a, b, c], chosen=b))])
     assert total == 100.0 and per["T3.1"]["percent"] == 100.0 and per["T2.1"]["percent"] is None
-    per, total = sg.score_summary([({"T2.1": -1, "T4.3": -1}, sg.step_max_points([a, b, c], chosen=c))])
+    per, total = sg.score_summary(
+        [({"T2.1": -1, "T4.3": -1}, sg.step_max_points([a, b, c], chosen=c))]
+    )
     assert total == 0.0 and per["T4.3"]["percent"] is None
 
 

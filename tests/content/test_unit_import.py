@@ -49,7 +49,9 @@ def test_seed_tasks_and_indicators(seed):
     by_code = {i.code: i.text for i in seed.indicators}
     assert by_code["T2.2"] == "向符合資格條件的客戶解釋忠誠度方案好處、條款和內容"
     assert by_code["T3.3"] == "依據商店政策發展，定期為新的或回頭客提供適當獎勵方案"
-    assert by_code["T4.2"] == "評估忠誠度獎勵內原有客戶及新客戶優惠成果，並與相關人員討論可能改進方向"
+    assert (
+        by_code["T4.2"] == "評估忠誠度獎勵內原有客戶及新客戶優惠成果，並與相關人員討論可能改進方向"
+    )
     # Byte-for-byte: the UTF-8 bytes of each indicator occur verbatim in the file.
     raw = SEED.read_bytes()
     for indicator in seed.indicators:
@@ -98,7 +100,14 @@ def test_seed_guidance_and_methods(seed):
 def test_seed_notes_keep_the_stray_item(seed):
     assert [n.label for n in seed.notes] == ["註1", "註2", "註3"]
     assert seed.notes[0].heading == "忠誠度方案可能包括："
-    assert seed.notes[0].items == ["現金返還卡", "獨家活動或服務", "即時獎勵卡", "忠誠度積分卡", "VIP 會員卡", "憑證"]
+    assert seed.notes[0].items == [
+        "現金返還卡",
+        "獨家活動或服務",
+        "即時獎勵卡",
+        "忠誠度積分卡",
+        "VIP 會員卡",
+        "憑證",
+    ]
     assert len(seed.notes[1].items) == 8
     assert seed.notes[2].items == ["優惠價格", "免費禮品", "特殊活動的邀請"]
 
@@ -112,7 +121,8 @@ def test_text_is_nfc():
 
 
 @pytest.mark.parametrize(
-    ("text", "number"), [("一", 1), ("三", 3), ("五", 5), ("十", 10), ("十二", 12), ("二十", 20), ("x", None)]
+    ("text", "number"),
+    [("一", 1), ("三", 3), ("五", 5), ("十", 10), ("十二", 12), ("二十", 20), ("x", None)],
 )
 def test_chinese_numerals(text, number):
     assert chinese_number(text) == number
@@ -156,7 +166,12 @@ BAD_FILES = [
     ("bad.yaml", "—", 6, "Invalid YAML"),
     ("bad.json", "—", 6, "Invalid JSON"),
     ("missing-tasks.yaml", "tasks", 1, "no tasks"),
-    ("yaml-task-no-indicators.yaml", "tasks[2].indicators", 7, "Task T2 has no behaviour indicators"),
+    (
+        "yaml-task-no-indicators.yaml",
+        "tasks[2].indicators",
+        7,
+        "Task T2 has no behaviour indicators",
+    ),
     ("yaml-level-text.yaml", "level", 3, "whole number"),
     ("yaml-duplicate-codes.yaml", "tasks[2].code", 6, "Duplicate task code T1"),
     ("yaml-not-a-unit.yaml", "code", 1, "not a competency unit"),
@@ -186,4 +201,8 @@ def test_bad_file_messages_are_distinct():
 def test_duplicate_codes_are_all_reported():
     with translation.override("en"), pytest.raises(ParseError) as caught:
         parse_unit((FIXTURES / "yaml-duplicate-codes.yaml").read_bytes(), "x.yaml")
-    assert [e.field for e in caught.value.errors] == ["tasks[2].code", "tasks[2].indicators[1]", "knowledge[2]"]
+    assert [e.field for e in caught.value.errors] == [
+        "tasks[2].code",
+        "tasks[2].indicators[1]",
+        "knowledge[2]",
+    ]

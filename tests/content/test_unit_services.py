@@ -105,8 +105,10 @@ def test_changed_file_with_same_code_is_rejected_and_writes_nothing():
 def test_new_version_supersedes_and_keeps_old_rows():
     old = import_seed()
     old_indicator_ids = set(old.indicators.values_list("pk", flat=True))
-    v3 = SEED.read_bytes().replace(b"KPS5R0821v2", b"KPS5R0821v3").replace(
-        "溝通技能".encode(), "溝通與協調技能".encode()
+    v3 = (
+        SEED.read_bytes()
+        .replace(b"KPS5R0821v2", b"KPS5R0821v3")
+        .replace("溝通技能".encode(), "溝通與協調技能".encode())
     )
     result = unit_import(data=v3, filename="KPS5R0821v3.txt")
     assert result.status == NEW_VERSION and result.superseded.pk == old.pk
@@ -118,7 +120,9 @@ def test_new_version_supersedes_and_keeps_old_rows():
     assert new.indicators.count() == 13 and new.items.get(code="S1").text == "溝通與協調技能"
     # An older version after a newer one is refused.
     with pytest.raises(UnitImportRejected):
-        unit_import(data=SEED.read_bytes().replace(b"KPS5R0821v2", b"KPS5R0821v1"), filename="v1.txt")
+        unit_import(
+            data=SEED.read_bytes().replace(b"KPS5R0821v2", b"KPS5R0821v1"), filename="v1.txt"
+        )
 
 
 @pytest.mark.parametrize(("name", "field", "line", "message"), BAD_FILES)
@@ -155,7 +159,9 @@ def test_plan_writes_nothing():
 
 def test_supersede_service():
     old = import_seed()
-    other = CompetencyUnit.objects.create(code="SIRXCEG003", base_code="SIRXCEG003", title="建立顧客關係")
+    other = CompetencyUnit.objects.create(
+        code="SIRXCEG003", base_code="SIRXCEG003", title="建立顧客關係"
+    )
     unit_supersede(unit=old, by=other)
     old.refresh_from_db()
     other.refresh_from_db()
@@ -173,7 +179,11 @@ def test_delete_free_unit_and_refuse_protected_one(trainee, assessor):
 
     unit = import_seed()
     Decision.objects.create(
-        trainee=trainee, unit=unit, assessor=assessor, outcome="competent", reasons="全部符合",
+        trainee=trainee,
+        unit=unit,
+        assessor=assessor,
+        outcome="competent",
+        reasons="全部符合",
         assessed_on="2026-11-01",
     )
     assert unit_deletion_blockers(unit)
@@ -207,10 +217,23 @@ def test_management_command_exit_code(tmp_path):
 
     root = Path(__file__).resolve().parents[2]
     proc = subprocess.run(
-        [sys.executable, "manage.py", "import_unit", str(FIXTURES / "empty.txt"), "--settings=config.settings.test"],
-        cwd=root, capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings.test", "LANG": "C.UTF-8",
-             "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"},
+        [
+            sys.executable,
+            "manage.py",
+            "import_unit",
+            str(FIXTURES / "empty.txt"),
+            "--settings=config.settings.test",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "LANG": "C.UTF-8",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        },
     )
     assert proc.returncode != 0
     assert "empty" in proc.stderr or "空" in proc.stderr

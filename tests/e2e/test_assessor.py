@@ -53,8 +53,13 @@ def test_assessor_records_observation_on_phone(phone_page, live_server, assessor
 
 def test_supervisor_fills_third_party_report_without_login(page, live_server, assessor, trainee):
     ws = workspace_build(assessor=assessor, trainees=[trainee])
-    _req, token = third_party_request_create(assessor=assessor, trainee=trainee, unit=ws.unit,
-                                             supervisor_name="王店長", supervisor_email="boss@example.test")
+    _req, token = third_party_request_create(
+        assessor=assessor,
+        trainee=trainee,
+        unit=ws.unit,
+        supervisor_name="王店長",
+        supervisor_email="boss@example.test",
+    )
     url = f"{live_server.url}/assess/report/{token}/"
     page.goto(url)
     form = page.get_by_test_id("third-party-form")
@@ -67,7 +72,10 @@ def test_supervisor_fills_third_party_report_without_login(page, live_server, as
     form.locator("button[type=submit]").click()
     page.get_by_test_id("third-party-thanks").wait_for()
     record = EvidenceRecord.objects.get(kind="third_party")
-    assert record.third_party_name == "王店長" and record.lines.filter(result="satisfactory").count() == 4
+    assert (
+        record.third_party_name == "王店長"
+        and record.lines.filter(result="satisfactory").count() == 4
+    )
     page.goto(url)
     assert page.get_by_test_id("link-refused").is_visible()
 

@@ -14,7 +14,9 @@ from tests.factories.certificates import make_decision, make_unit
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_assessor_issues_and_trainee_downloads(browser, page, live_server, trainee, assessor, tmp_path):
+def test_assessor_issues_and_trainee_downloads(
+    browser, page, live_server, trainee, assessor, tmp_path
+):
     make_decision(trainee=trainee, assessor=assessor, unit=make_unit())
     login(page, live_server, assessor)
     page.goto(f"{live_server.url}/assess/certificates/")
@@ -39,7 +41,9 @@ def test_assessor_issues_and_trainee_downloads(browser, page, live_server, train
         trainee_context.close()
 
 
-def test_verify_by_qr_url_and_number_and_detect_altered_file(page, live_server, trainee, assessor, tmp_path):
+def test_verify_by_qr_url_and_number_and_detect_altered_file(
+    page, live_server, trainee, assessor, tmp_path
+):
     decision = make_decision(trainee=trainee, assessor=assessor, unit=make_unit())
     certificate = certificate_issue(decision=decision, issued_by=assessor)
     original = tmp_path / "certificate.pdf"

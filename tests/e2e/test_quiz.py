@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def make_quiz(trainee, **fields):
-    quiz, questions = quiz_setup(trainee, types=("single", "numeric", "true_false"),
-                                 shuffle_options=False, pass_mark=60, **fields)
+    quiz, questions = quiz_setup(
+        trainee,
+        types=("single", "numeric", "true_false"),
+        shuffle_options=False,
+        pass_mark=60,
+        **fields,
+    )
     numeric = questions[1]
     numeric.numeric_answer = Decimal("32.5")
     numeric.numeric_tolerance = Decimal("0.1")

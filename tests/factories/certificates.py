@@ -10,7 +10,12 @@ from content.pages.home import HomePage
 
 _seq = itertools.count(1)
 
-TASK_TITLES = ("確認客戶忠誠度方案的細節", "提升客戶參與忠誠度方案", "提供客戶忠誠度方案獎勵", "查看客戶響應忠誠度方案")
+TASK_TITLES = (
+    "確認客戶忠誠度方案的細節",
+    "提升客戶參與忠誠度方案",
+    "提供客戶忠誠度方案獎勵",
+    "查看客戶響應忠誠度方案",
+)
 
 
 def make_unit(code: str | None = None) -> CompetencyUnit:
@@ -30,7 +35,9 @@ def make_unit(code: str | None = None) -> CompetencyUnit:
     return unit
 
 
-def make_course(unit: CompetencyUnit, *, auto_issue: bool = False, valid_months: int | None = None) -> CoursePage:
+def make_course(
+    unit: CompetencyUnit, *, auto_issue: bool = False, valid_months: int | None = None
+) -> CoursePage:
     home = HomePage.objects.first()
     index = CourseIndexPage.objects.first()
     if index is None:
@@ -47,8 +54,9 @@ def make_course(unit: CompetencyUnit, *, auto_issue: bool = False, valid_months:
     )
 
 
-def make_decision(*, trainee, assessor, unit, course=None, outcome=Decision.Outcome.COMPETENT,
-                  corrects=None) -> Decision:
+def make_decision(
+    *, trainee, assessor, unit, course=None, outcome=Decision.Outcome.COMPETENT, corrects=None
+) -> Decision:
     return Decision.objects.create(
         trainee=trainee,
         unit=unit,

@@ -22,8 +22,14 @@ def import_seed() -> CompetencyUnit:
     return unit_import(data=SEED.read_bytes(), filename=SEED.name).unit
 
 
-def make_framework_unit(*, tasks: int = 2, indicators_per_task: int = 2, knowledge: int = 2,
-                        skills: int = 1, code: str | None = None) -> CompetencyUnit:
+def make_framework_unit(
+    *,
+    tasks: int = 2,
+    indicators_per_task: int = 2,
+    knowledge: int = 2,
+    skills: int = 1,
+    code: str | None = None,
+) -> CompetencyUnit:
     n = next(_seq)
     code = code or f"FW{n:03d}v1"
     unit = CompetencyUnit.objects.create(
@@ -37,16 +43,23 @@ def make_framework_unit(*, tasks: int = 2, indicators_per_task: int = 2, knowled
                 unit=unit, task=task, code=f"T{t}.{i}", text=f"指標 {t}.{i}", sort_order=next(order)
             )
     for k in range(1, knowledge + 1):
-        CompetencyItem.objects.create(unit=unit, kind="knowledge", code=f"K{k}", text=f"知識 {k}",
-                                      sort_order=next(order))
+        CompetencyItem.objects.create(
+            unit=unit, kind="knowledge", code=f"K{k}", text=f"知識 {k}", sort_order=next(order)
+        )
     for s in range(1, skills + 1):
-        CompetencyItem.objects.create(unit=unit, kind="skill", code=f"S{s}", text=f"技能 {s}",
-                                      sort_order=next(order))
+        CompetencyItem.objects.create(
+            unit=unit, kind="skill", code=f"S{s}", text=f"技能 {s}", sort_order=next(order)
+        )
     return unit
 
 
-def make_observation(indicator: Indicator, *, method: str = AssessmentMethod.OBSERVATION,
-                     text: str | None = None, items=()) -> ObservationItem:
+def make_observation(
+    indicator: Indicator,
+    *,
+    method: str = AssessmentMethod.OBSERVATION,
+    text: str | None = None,
+    items=(),
+) -> ObservationItem:
     obs = ObservationItem.objects.create(
         indicator=indicator, text=text or f"觀察 {indicator.code}", assessment_method=method
     )
@@ -65,8 +78,12 @@ def make_course(unit: CompetencyUnit, *, slug: str | None = None, **kw):
     n = next(_seq)
     index = CourseIndexPage.objects.first()
     if index is None:
-        index = HomePage.objects.first().add_child(instance=CourseIndexPage(title="課程", slug="courses"))
-    course = index.add_child(instance=CoursePage(title=f"課程 {n}", slug=slug or f"fw-course-{n}", unit=unit, **kw))
+        index = HomePage.objects.first().add_child(
+            instance=CourseIndexPage(title="課程", slug="courses")
+        )
+    course = index.add_child(
+        instance=CoursePage(title=f"課程 {n}", slug=slug or f"fw-course-{n}", unit=unit, **kw)
+    )
     module = course.add_child(instance=ModulePage(title="模組一", slug="module-1"))
     return course, module
 
@@ -75,7 +92,9 @@ def make_lesson(module, *, indicators=(), items=(), method: str = "", title: str
     from content.pages.lesson import LessonPage
 
     n = next(_seq)
-    lesson = LessonPage(title=title or f"課程單元 {n}", slug=f"lesson-{n}", assessment_method=method)
+    lesson = LessonPage(
+        title=title or f"課程單元 {n}", slug=f"lesson-{n}", assessment_method=method
+    )
     module.add_child(instance=lesson)
     lesson.indicators.set(indicators)
     lesson.competency_items.set(items)

@@ -42,13 +42,18 @@ def make_learning_course(
             instance=ModulePage(title=f"單元 {m}", slug=f"module-{m}", intro="<p>介紹</p>")
         )
         for i in range(1, lessons_per_module + 1):
-            add_lesson(module, title=f"課 {m}.{i}", slug=f"lesson-{m}-{i}",
-                       indicators=[indicators[next(counter) % len(indicators)]] if indicators else [])
+            add_lesson(
+                module,
+                title=f"課 {m}.{i}",
+                slug=f"lesson-{m}-{i}",
+                indicators=[indicators[next(counter) % len(indicators)]] if indicators else [],
+            )
     return course
 
 
-def add_lesson(module: ModulePage, *, title: str, slug: str, indicators=(), body=None,
-               live: bool = True) -> LessonPage:
+def add_lesson(
+    module: ModulePage, *, title: str, slug: str, indicators=(), body=None, live: bool = True
+) -> LessonPage:
     lesson = LessonPage(title=title, slug=slug, summary="摘要", body=body or BODY, live=live)
     lesson.indicators = list(indicators)
     module.add_child(instance=lesson)

@@ -28,7 +28,9 @@ _counter = iter(range(1, 10**9))
 PASSWORD = "Pass-word-123"
 
 
-def make_user(role: str | None = None, *, superuser: bool = False, name: str | None = None, **kw) -> User:
+def make_user(
+    role: str | None = None, *, superuser: bool = False, name: str | None = None, **kw
+) -> User:
     """Create a user through the real service, with a role group and a profile."""
     n = next(_counter)
     return user_create(

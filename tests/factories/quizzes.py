@@ -19,7 +19,9 @@ _seq = itertools.count(1)
 def make_unit(indicators=("T1.1", "T1.2", "T2.1")) -> CompetencyUnit:
     n = next(_seq)
     code = f"QZ{n}v1"
-    unit = CompetencyUnit.objects.create(code=code, base_code=f"QZ{n}", version="v1", title=f"單元 {n}")
+    unit = CompetencyUnit.objects.create(
+        code=code, base_code=f"QZ{n}", version="v1", title=f"單元 {n}"
+    )
     for i, c in enumerate(indicators):
         Indicator.objects.create(unit=unit, code=c, text=f"指標 {c}", sort_order=i)
     CompetencyItem.objects.create(unit=unit, kind="knowledge", code="K1", text="知識 1")
@@ -44,8 +46,15 @@ def enrol(trainee, module: ModulePage) -> Enrolment:
     return Enrolment.objects.create(trainee=trainee, course=module.course, source="trainer")
 
 
-def make_question(qtype: str = "single", *, indicators=(), code: str | None = None,
-                  options=None, tags=(), **fields) -> Question:
+def make_question(
+    qtype: str = "single",
+    *,
+    indicators=(),
+    code: str | None = None,
+    options=None,
+    tags=(),
+    **fields,
+) -> Question:
     """`options`: list of (text, is_correct) or, for matching, (text, match_text)."""
     n = next(_seq)
     fields.setdefault("text", f"題目 {n}（{qtype}）")
@@ -55,10 +64,19 @@ def make_question(qtype: str = "single", *, indicators=(), code: str | None = No
             "single": [("正確選項", True), ("錯誤甲", False), ("錯誤乙", False)],
             "multiple": [("對一", True), ("對二", True), ("錯一", False), ("錯二", False)],
             "matching": [("左一", "右一"), ("左二", "右二"), ("左三", "右三")],
-            "ordering": [("第一步", False), ("第二步", False), ("第三步", False), ("第四步", False)],
+            "ordering": [
+                ("第一步", False),
+                ("第二步", False),
+                ("第三步", False),
+                ("第四步", False),
+            ],
         }.get(qtype, [])
     defaults = {
-        "numeric": {"numeric_answer": Decimal("85"), "numeric_tolerance": Decimal("0.5"), "numeric_unit": "%"},
+        "numeric": {
+            "numeric_answer": Decimal("85"),
+            "numeric_tolerance": Decimal("0.5"),
+            "numeric_unit": "%",
+        },
         "written": {"model_answer": "先道歉，再說明補救方式。"},
         "true_false": {"true_false_answer": True},
     }.get(qtype, {})
@@ -69,11 +87,21 @@ def make_question(qtype: str = "single", *, indicators=(), code: str | None = No
     question.save()
     for order, option in enumerate(options):
         if qtype == "matching":
-            QuestionOption.objects.create(question=question, text=option[0], match_text=option[1],
-                                          sort_order=order, feedback=f"選項說明 {option[0]}")
+            QuestionOption.objects.create(
+                question=question,
+                text=option[0],
+                match_text=option[1],
+                sort_order=order,
+                feedback=f"選項說明 {option[0]}",
+            )
         else:
-            QuestionOption.objects.create(question=question, text=option[0], is_correct=option[1],
-                                          sort_order=order, feedback=f"選項說明 {option[0]}")
+            QuestionOption.objects.create(
+                question=question,
+                text=option[0],
+                is_correct=option[1],
+                sort_order=order,
+                feedback=f"選項說明 {option[0]}",
+            )
     if indicators:
         question.indicators.set(indicators)
         question.save()
@@ -100,9 +128,15 @@ def quiz_setup(trainee=None, *, types=ALL_TYPES, count: int | None = None, **qui
     module = make_module()
     indicators = list(Indicator.objects.filter(unit=module.course.unit).order_by("sort_order"))
     if count is not None:
-        questions = [make_question("single", indicators=[indicators[i % len(indicators)]]) for i in range(count)]
+        questions = [
+            make_question("single", indicators=[indicators[i % len(indicators)]])
+            for i in range(count)
+        ]
     else:
-        questions = [make_question(t, indicators=[indicators[i % len(indicators)]]) for i, t in enumerate(types)]
+        questions = [
+            make_question(t, indicators=[indicators[i % len(indicators)]])
+            for i, t in enumerate(types)
+        ]
     quiz = make_quiz(module, questions, **quiz_fields)
     if trainee is not None:
         enrol(trainee, module)
@@ -122,7 +156,9 @@ def answer_data(attempt, *, correct: bool = True, seq: int | None = None) -> dic
             pick = next(i for i, oid in enumerate(order) if options[oid].is_correct == correct)
             data[name] = str(pick)
         elif question.qtype == "multiple":
-            data[name] = [str(i) for i, oid in enumerate(order) if options[oid].is_correct == correct]
+            data[name] = [
+                str(i) for i, oid in enumerate(order) if options[oid].is_correct == correct
+            ]
         elif question.qtype == "true_false":
             data[name] = "true" if question.true_false_answer == correct else "false"
         elif question.qtype == "numeric":

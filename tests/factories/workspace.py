@@ -42,7 +42,9 @@ def docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+def upload(
+    name: str, content: bytes, content_type: str = "application/octet-stream"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
@@ -50,9 +52,13 @@ def make_course(unit, **rules) -> CoursePage:
     home = HomePage.objects.first()
     index = CourseIndexPage.objects.first()
     if index is None:
-        index = home.add_child(instance=CourseIndexPage(title="課程", slug=f"ws-courses-{next(_seq)}"))
+        index = home.add_child(
+            instance=CourseIndexPage(title="課程", slug=f"ws-courses-{next(_seq)}")
+        )
     n = next(_seq)
-    return index.add_child(instance=CoursePage(title=f"評量課程 {n}", slug=f"ws-course-{n}", unit=unit, **rules))
+    return index.add_child(
+        instance=CoursePage(title=f"評量課程 {n}", slug=f"ws-course-{n}", unit=unit, **rules)
+    )
 
 
 @dataclass
@@ -77,27 +83,62 @@ def workspace_build(*, assessor, trainees, tasks: int = 2, per_task: int = 2, **
     return Workspace(unit, course, cohort, indicators)
 
 
-def record_observation(*, assessor, trainee, ws: Workspace, result: str = ItemResult.SATISFACTORY,
-                       kind: str = EvidenceKind.OBSERVATION, on: datetime.date | None = None, indicators=None):
+def record_observation(
+    *,
+    assessor,
+    trainee,
+    ws: Workspace,
+    result: str = ItemResult.SATISFACTORY,
+    kind: str = EvidenceKind.OBSERVATION,
+    on: datetime.date | None = None,
+    indicators=None,
+):
     draft = observation_draft_start(assessor=assessor, trainee=trainee, unit=ws.unit, kind=kind)
     wanted = {i.pk for i in (indicators or ws.indicators)}
     items = [
-        ItemJudgement(entry, result if entry.indicator_id in wanted else ItemResult.NOT_OBSERVED, "")
+        ItemJudgement(
+            entry, result if entry.indicator_id in wanted else ItemResult.NOT_OBSERVED, ""
+        )
         for entry in observation_checklist(ws.unit, kind)
     ]
-    return observation_submit(draft=draft, assessor=assessor, occurred_on=on or timezone.localdate(),
-                              place="台北信義店", environment="real", summary="櫃台服務", items=items)
+    return observation_submit(
+        draft=draft,
+        assessor=assessor,
+        occurred_on=on or timezone.localdate(),
+        place="台北信義店",
+        environment="real",
+        summary="櫃台服務",
+        items=items,
+    )
 
 
-def record_questioning(*, assessor, trainee, ws: Workspace, result: str = ItemResult.SATISFACTORY,
-                       on: datetime.date | None = None, indicators=None):
+def record_questioning(
+    *,
+    assessor,
+    trainee,
+    ws: Workspace,
+    result: str = ItemResult.SATISFACTORY,
+    on: datetime.date | None = None,
+    indicators=None,
+):
     answers = []
     for ind in indicators or ws.indicators:
-        q = oral_question_create(author=assessor, unit=ws.unit, indicator=ind,
-                                 text=f"請說明 {ind.code}", model_answer="標準答案")
+        q = oral_question_create(
+            author=assessor,
+            unit=ws.unit,
+            indicator=ind,
+            text=f"請說明 {ind.code}",
+            model_answer="標準答案",
+        )
         answers.append(OralAnswer(q, "學員回答", result))
-    return questioning_record(assessor=assessor, trainee=trainee, unit=ws.unit,
-                              occurred_on=on or timezone.localdate(), place="", answers=answers)
+    return questioning_record(
+        assessor=assessor,
+        trainee=trainee,
+        unit=ws.unit,
+        occurred_on=on or timezone.localdate(),
+        place="",
+        answers=answers,
+    )
 
 
 def give_complete_evidence(*, assessor, trainee, ws: Workspace) -> None:

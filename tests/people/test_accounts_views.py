@@ -21,17 +21,27 @@ def test_password_change_requires_login_and_works_for_every_role(client_as, role
     assert response.status_code == 200
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "Anoth3r-Secret!", "new_password2": "Anoth3r-Secret!"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Anoth3r-Secret!",
+            "new_password2": "Anoth3r-Secret!",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Anoth3r-Secret!")
 
 
-def test_password_change_mismatch_shows_translated_error_and_keeps_password(trainee_client, trainee):
+def test_password_change_mismatch_shows_translated_error_and_keeps_password(
+    trainee_client, trainee
+):
     response = trainee_client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "Anoth3r-Secret!", "new_password2": "different-1!"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Anoth3r-Secret!",
+            "new_password2": "different-1!",
+        },
     )
     assert response.status_code == 200
     assert "輸入的兩個密碼不一致" in response.content.decode()
@@ -47,7 +57,9 @@ def test_password_reset_sends_link_that_sets_a_new_password(client, trainee):
     response = client.get(link, follow=True)
     assert response.status_code == 200
     form_url = response.redirect_chain[-1][0]
-    response = client.post(form_url, {"new_password1": "Brand-New-Pass9", "new_password2": "Brand-New-Pass9"})
+    response = client.post(
+        form_url, {"new_password1": "Brand-New-Pass9", "new_password2": "Brand-New-Pass9"}
+    )
     assert response.status_code == 302
     trainee.refresh_from_db()
     assert trainee.check_password("Brand-New-Pass9")
@@ -147,7 +159,14 @@ def test_login_issues_a_new_session_key(client, trainee):
 
 @pytest.mark.parametrize(
     ("role", "allowed"),
-    [("anonymous", False), ("trainee", False), ("other_trainee", False), ("trainer", False), ("assessor", False), ("admin", True)],
+    [
+        ("anonymous", False),
+        ("trainee", False),
+        ("other_trainee", False),
+        ("trainer", False),
+        ("assessor", False),
+        ("admin", True),
+    ],
 )
 def test_people_snippets_only_for_admins(client_as, role, allowed):
     client, _ = client_as(role)

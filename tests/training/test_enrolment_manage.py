@@ -52,7 +52,9 @@ def test_enrol_cohort_by_role(client_as, course, role):
     make_trainee(cohorts=[cohort])
     make_trainee(cohorts=[cohort])
     client, _user = client_as(role)
-    response = client.post(reverse("training:manage_enrol_cohort", args=[course.pk]), {"cohort": cohort.pk})
+    response = client.post(
+        reverse("training:manage_enrol_cohort", args=[course.pk]), {"cohort": cohort.pk}
+    )
     assert response.status_code == _expected(role, ok=302)
     assert Enrolment.objects.filter(course=course).count() == (2 if role in STAFF else 0)
 
@@ -92,8 +94,10 @@ def test_unknown_or_unpublished_course_is_404(trainer_client, role_groups):
         reverse("training:manage_course", args=[999999]),
     ):
         assert trainer_client.get(url).status_code == 404
-    response = trainer_client.post(reverse("training:manage_enrol_trainees", args=[draft.pk]),
-                                   {"trainees": [make_trainee().pk]})
+    response = trainer_client.post(
+        reverse("training:manage_enrol_trainees", args=[draft.pk]),
+        {"trainees": [make_trainee().pk]},
+    )
     assert response.status_code == 404
     assert not Enrolment.objects.exists()
 

@@ -37,7 +37,11 @@ def _enrol(user, course):
 @pytest.mark.parametrize("which", ["course", "module", "lesson"])
 def test_course_pages_by_role(client_as, course, trainee, role, status, which):
     _enrol(trainee, course)
-    page = {"course": course, "module": course.get_children().first(), "lesson": lessons_of(course)[0]}[which]
+    page = {
+        "course": course,
+        "module": course.get_children().first(),
+        "lesson": lessons_of(course)[0],
+    }[which]
     client, _user = client_as(role)
     response = client.get(page.url)
     assert response.status_code == status
@@ -45,9 +49,9 @@ def test_course_pages_by_role(client_as, course, trainee, role, status, which):
         assert reverse("login") in response["Location"]
     if status == 403:
         html = response.content.decode()
-        assert "data-testid=\"not-enrolled\"" in html
+        assert 'data-testid="not-enrolled"' in html
         assert lessons_of(course)[0].title not in html or which == "lesson"
-        assert "Enrol me" not in html and "data-testid=\"self-enrol\"" not in html
+        assert "Enrol me" not in html and 'data-testid="self-enrol"' not in html
     if status in (200, 403):
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
@@ -57,7 +61,7 @@ def test_not_enrolled_page_offers_self_enrolment_when_allowed(client_as, role_gr
     client, user = client_as("other_trainee")
     response = client.get(course.url)
     assert response.status_code == 403
-    assert "data-testid=\"self-enrol\"" in response.content.decode()
+    assert 'data-testid="self-enrol"' in response.content.decode()
     response = client.post(reverse("training:course_self_enrol", args=[course.pk]))
     assert response.status_code == 302
     assert Enrolment.objects.get(trainee=user, course=course).source == Enrolment.Source.SELF
@@ -66,8 +70,14 @@ def test_not_enrolled_page_offers_self_enrolment_when_allowed(client_as, role_gr
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("anonymous", 302), ("trainee", 403), ("other_trainee", 403), ("trainer", 403),
-     ("assessor", 403), ("admin", 403)],
+    [
+        ("anonymous", 302),
+        ("trainee", 403),
+        ("other_trainee", 403),
+        ("trainer", 403),
+        ("assessor", 403),
+        ("admin", 403),
+    ],
 )
 def test_self_enrol_refused_when_course_does_not_allow_it(client_as, course, role, status):
     client, user = client_as(role)

@@ -13,8 +13,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("anonymous", 302), ("trainee", 200), ("other_trainee", 200), ("trainer", 403),
-     ("assessor", 403), ("admin", 403)],
+    [
+        ("anonymous", 302),
+        ("trainee", 200),
+        ("other_trainee", 200),
+        ("trainer", 403),
+        ("assessor", 403),
+        ("admin", 403),
+    ],
 )
 def test_dashboard_by_role(client_as, role_groups, trainee, role, status):
     course = make_learning_course()
@@ -85,7 +91,9 @@ def test_lesson_page_queries_do_not_grow_with_course_size(
     assert response.status_code == 200
 
 
-def test_query_counts_are_equal_at_both_sizes(trainee_client, trainee, role_groups, django_assert_num_queries):
+def test_query_counts_are_equal_at_both_sizes(
+    trainee_client, trainee, role_groups, django_assert_num_queries
+):
     """Stronger than a shared bound: exactly the same number of queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

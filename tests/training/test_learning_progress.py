@@ -31,8 +31,14 @@ def enrolment(course, trainee):
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("anonymous", 302), ("trainee", 302), ("other_trainee", 404), ("trainer", 403),
-     ("assessor", 403), ("admin", 403)],
+    [
+        ("anonymous", 302),
+        ("trainee", 302),
+        ("other_trainee", 404),
+        ("trainer", 403),
+        ("assessor", 403),
+        ("admin", 403),
+    ],
 )
 def test_mark_complete_by_role(client_as, course, enrolment, role, status):
     lesson = lessons_of(course)[0]
@@ -45,8 +51,14 @@ def test_mark_complete_by_role(client_as, course, enrolment, role, status):
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("anonymous", 302), ("trainee", 200), ("other_trainee", 404), ("trainer", 403),
-     ("assessor", 403), ("admin", 403)],
+    [
+        ("anonymous", 302),
+        ("trainee", 200),
+        ("other_trainee", 404),
+        ("trainer", 403),
+        ("assessor", 403),
+        ("admin", 403),
+    ],
 )
 def test_save_position_by_role(client_as, course, enrolment, role, status):
     lesson = lessons_of(course)[1]
@@ -60,7 +72,9 @@ def test_save_position_by_role(client_as, course, enrolment, role, status):
 def test_bad_position_is_refused(trainee_client, course, enrolment):
     lesson = lessons_of(course)[0]
     for bad in ("", "abc", "-4"):
-        response = trainee_client.post(reverse("training:lesson_position", args=[lesson.pk]), {"position": bad})
+        response = trainee_client.post(
+            reverse("training:lesson_position", args=[lesson.pk]), {"position": bad}
+        )
         assert response.status_code == 400
         assert "whole number" in response.json()["error"]
     assert not LessonProgress.objects.exists()
@@ -68,7 +82,9 @@ def test_bad_position_is_refused(trainee_client, course, enrolment):
 
 def test_get_is_not_allowed(trainee_client, course, enrolment):
     lesson = lessons_of(course)[0]
-    assert trainee_client.get(reverse("training:lesson_complete", args=[lesson.pk])).status_code == 405
+    assert (
+        trainee_client.get(reverse("training:lesson_complete", args=[lesson.pk])).status_code == 405
+    )
     assert not LessonProgress.objects.exists()
 
 
@@ -91,7 +107,9 @@ def test_lesson_page_shows_position_and_neighbours_and_remembers(trainee_client,
     assert LessonProgress.objects.get(lesson=lessons[2]).completed_at is None
 
 
-def test_json_completion_and_course_completion_never_flips_back(trainee_client, trainee, course, enrolment):
+def test_json_completion_and_course_completion_never_flips_back(
+    trainee_client, trainee, course, enrolment
+):
     lessons = lessons_of(course)
     for lesson in lessons[:-1]:
         data = trainee_client.post(
@@ -154,9 +172,12 @@ def test_course_rules_decide_completion(trainee, course, enrolment):
     saved = dict(completion._KINDS)
     try:
         # Treat lessons as if they were scenarios: done with a minimum score.
-        register_activity_kind("content.LessonPage", fake_status,
-                               required=lambda c: c.require_all_scenarios,
-                               satisfied=completion.DEFAULT_RULES["content.ScenarioPage"][1])
+        register_activity_kind(
+            "content.LessonPage",
+            fake_status,
+            required=lambda c: c.require_all_scenarios,
+            satisfied=completion.DEFAULT_RULES["content.ScenarioPage"][1],
+        )
         lessons = lessons_of(course)
         for lesson in lessons:
             graded[lesson.pk] = {"done": True, "score": 50.0}

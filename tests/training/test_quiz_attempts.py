@@ -46,7 +46,9 @@ def test_start_stores_the_draw_and_option_order(trainee):
     responses = list(attempt.responses.order_by("slot"))
     assert [r.question_id for r in responses] == [q.pk for q in questions]
     for response, question in zip(responses, questions, strict=True):
-        assert sorted(response.option_order) == sorted(question.options.values_list("pk", flat=True))
+        assert sorted(response.option_order) == sorted(
+            question.options.values_list("pk", flat=True)
+        )
         if question.qtype == "ordering":
             correct = list(question.options.order_by("sort_order").values_list("pk", flat=True))
             assert response.option_order != correct  # shown order never gives it away
@@ -100,7 +102,9 @@ def test_draw_per_tag(trainee):
         make_question("single", tags=["客訴"])
         make_question("single", tags=["指標"])
     make_question("single", tags=["其他"])
-    quiz = make_quiz(module, selection=QuizPage.Selection.PER_TAG, draw_count=2, draw_tags="客訴, 指標")
+    quiz = make_quiz(
+        module, selection=QuizPage.Selection.PER_TAG, draw_count=2, draw_tags="客訴, 指標"
+    )
     enrol(trainee, module)
     attempt = start(quiz, trainee)
     tags = [set(r.question.tags.names()) for r in attempt.responses.all()]
@@ -109,13 +113,17 @@ def test_draw_per_tag(trainee):
 
 
 def test_server_grades_every_type_and_ignores_posted_scores(trainee):
-    quiz, _questions = quiz_setup(trainee, types=("single", "multiple", "true_false", "numeric",
-                                                  "matching", "ordering"), pass_mark=50)
+    quiz, _questions = quiz_setup(
+        trainee,
+        types=("single", "multiple", "true_false", "numeric", "matching", "ordering"),
+        pass_mark=50,
+    )
     attempt = start(quiz, trainee)
     data = FormData(answer_data(attempt, correct=False))
     data.update({"score": "100", "is_correct": "1", "points_earned": "6", "passed": "true"})
-    done = services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=trainee, data=data,
-                                        sequence=int(data["seq"]))
+    done = services.quiz_attempt_submit(
+        attempt_id=attempt.pk, trainee=trainee, data=data, sequence=int(data["seq"])
+    )
     assert done.state == QuizAttempt.State.GRADED
     assert done.score == 0 and done.passed is False
     second = start(quiz, trainee)
@@ -128,11 +136,17 @@ def test_replayed_submission_changes_nothing(trainee):
     attempt = start(quiz, trainee)
     first = submit(attempt, trainee, correct=True)
     again = services.quiz_attempt_submit(
-        attempt_id=attempt.pk, trainee=trainee, data=FormData(answer_data(attempt, correct=False, seq=99)),
+        attempt_id=attempt.pk,
+        trainee=trainee,
+        data=FormData(answer_data(attempt, correct=False, seq=99)),
         sequence=99,
     )
     again.refresh_from_db()
-    assert (again.score, again.submitted_at, again.state) == (first.score, first.submitted_at, first.state)
+    assert (again.score, again.submitted_at, again.state) == (
+        first.score,
+        first.submitted_at,
+        first.state,
+    )
     assert again.score == 100
 
 
@@ -140,9 +154,13 @@ def test_stale_tab_cannot_overwrite_newer_answers(trainee):
     quiz, _questions = quiz_setup(trainee, types=("single", "numeric"))
     attempt = start(quiz, trainee)
     right = FormData(answer_data(attempt, correct=True, seq=5))
-    assert services.quiz_attempt_save(attempt_id=attempt.pk, trainee=trainee, data=right, sequence=5).saved
+    assert services.quiz_attempt_save(
+        attempt_id=attempt.pk, trainee=trainee, data=right, sequence=5
+    ).saved
     stale = FormData(answer_data(attempt, correct=False, seq=4))
-    result = services.quiz_attempt_save(attempt_id=attempt.pk, trainee=trainee, data=stale, sequence=4)
+    result = services.quiz_attempt_save(
+        attempt_id=attempt.pk, trainee=trainee, data=stale, sequence=4
+    )
     assert (result.saved, result.reason, result.sequence) == (False, "stale", 5)
     with pytest.raises(services.StaleAnswers):
         services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=trainee, data=stale, sequence=5)
@@ -163,11 +181,17 @@ def test_late_submission_is_graded_on_what_was_saved_in_time(trainee):
         deadline=timezone.now() - services.GRACE - timedelta(seconds=1)
     )
     late_save = services.quiz_attempt_save(
-        attempt_id=attempt.pk, trainee=trainee, data=FormData(answer_data(attempt, seq=2)), sequence=2
+        attempt_id=attempt.pk,
+        trainee=trainee,
+        data=FormData(answer_data(attempt, seq=2)),
+        sequence=2,
     )
     assert (late_save.saved, late_save.reason) == (False, "late")
     done = services.quiz_attempt_submit(
-        attempt_id=attempt.pk, trainee=trainee, data=FormData(answer_data(attempt, seq=3)), sequence=3
+        attempt_id=attempt.pk,
+        trainee=trainee,
+        data=FormData(answer_data(attempt, seq=3)),
+        sequence=3,
     )
     assert done.closed_late is True
     assert done.score == 50  # the numeric answer came too late
@@ -184,22 +208,30 @@ def test_submission_within_grace_counts(trainee):
 def test_overdue_attempts_are_closed_by_the_periodic_job(trainee):
     quiz, _questions = quiz_setup(trainee, types=("single",), time_limit_minutes=5)
     attempt = start(quiz, trainee)
-    services.quiz_attempt_save(attempt_id=attempt.pk, trainee=trainee,
-                               data=FormData(answer_data(attempt, seq=1)), sequence=1)
+    services.quiz_attempt_save(
+        attempt_id=attempt.pk,
+        trainee=trainee,
+        data=FormData(answer_data(attempt, seq=1)),
+        sequence=1,
+    )
     QuizAttempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(hours=1))
     assert services.quiz_attempts_close_overdue() == 1
     attempt.refresh_from_db()
-    assert attempt.state == QuizAttempt.State.GRADED and attempt.closed_late and attempt.score == 100
+    assert (
+        attempt.state == QuizAttempt.State.GRADED and attempt.closed_late and attempt.score == 100
+    )
     assert services.quiz_attempts_close_overdue() == 0
 
 
 def test_immediate_check_locks_the_question(trainee):
-    quiz, questions = quiz_setup(trainee, types=("single", "numeric"),
-                                 review_policy=QuizPage.ReviewPolicy.IMMEDIATELY)
+    quiz, questions = quiz_setup(
+        trainee, types=("single", "numeric"), review_policy=QuizPage.ReviewPolicy.IMMEDIATELY
+    )
     attempt = start(quiz, trainee)
     data = FormData(answer_data(attempt, correct=True, seq=1))
-    response = services.quiz_response_check(attempt_id=attempt.pk, trainee=trainee, slot=1,
-                                            data=data, sequence=1)
+    response = services.quiz_response_check(
+        attempt_id=attempt.pk, trainee=trainee, slot=1, data=data, sequence=1
+    )
     assert response.checked and response.fraction == 1
     wrong = FormData(answer_data(attempt, correct=False, seq=2))
     services.quiz_attempt_save(attempt_id=attempt.pk, trainee=trainee, data=wrong, sequence=2)
@@ -218,8 +250,13 @@ def test_check_refused_unless_policy_is_immediate(trainee):
     quiz, _questions = quiz_setup(trainee, types=("single",))
     attempt = start(quiz, trainee)
     with pytest.raises(PermissionDenied):
-        services.quiz_response_check(attempt_id=attempt.pk, trainee=trainee, slot=1,
-                                     data=FormData(answer_data(attempt)), sequence=1)
+        services.quiz_response_check(
+            attempt_id=attempt.pk,
+            trainee=trainee,
+            slot=1,
+            data=FormData(answer_data(attempt)),
+            sequence=1,
+        )
 
 
 def test_written_answers_wait_for_marking_then_grade(trainee, trainer):
@@ -228,9 +265,12 @@ def test_written_answers_wait_for_marking_then_grade(trainee, trainer):
     assert attempt.state == QuizAttempt.State.AWAITING_MARKING and attempt.score is None
     written = attempt.responses.get(question__qtype="written")
     with pytest.raises(services.QuizError):
-        services.quiz_response_mark(response_id=written.pk, marker=trainer, score=Decimal("2"), comment="")
-    done = services.quiz_response_mark(response_id=written.pk, marker=trainer, score=Decimal("0.5"),
-                                       comment="補救方式要更具體。")
+        services.quiz_response_mark(
+            response_id=written.pk, marker=trainer, score=Decimal("2"), comment=""
+        )
+    done = services.quiz_response_mark(
+        response_id=written.pk, marker=trainer, score=Decimal("0.5"), comment="補救方式要更具體。"
+    )
     assert done.state == QuizAttempt.State.GRADED
     assert done.score == 75 and done.passed is True
     written.refresh_from_db()
@@ -244,19 +284,25 @@ def test_nobody_marks_their_own_answer(trainee):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        services.quiz_response_mark(response_id=written.pk, marker=trainee, score=Decimal("1"), comment="")
+        services.quiz_response_mark(
+            response_id=written.pk, marker=trainee, score=Decimal("1"), comment=""
+        )
 
 
 @pytest.mark.parametrize(
-    ("method", "expected"), [("highest", 100.0), ("latest", 0.0), ("first", 50.0), ("average", 50.0)]
+    ("method", "expected"),
+    [("highest", 100.0), ("latest", 0.0), ("first", 50.0), ("average", 50.0)],
 )
 def test_grading_method_across_attempts(trainee, method, expected):
-    quiz, _questions = quiz_setup(trainee, types=("single", "true_false"), grading_method=method,
-                                  pass_mark=60)
+    quiz, _questions = quiz_setup(
+        trainee, types=("single", "true_false"), grading_method=method, pass_mark=60
+    )
     a1 = start(quiz, trainee)
     data = FormData(answer_data(a1, correct=True))
     data["q2"] = "false"
-    services.quiz_attempt_submit(attempt_id=a1.pk, trainee=trainee, data=data, sequence=int(data["seq"]))
+    services.quiz_attempt_submit(
+        attempt_id=a1.pk, trainee=trainee, data=data, sequence=int(data["seq"])
+    )
     submit(start(quiz, trainee), trainee, correct=True)
     submit(start(quiz, trainee), trainee, correct=False)
     status = quiz_status([trainee.pk], [quiz])[(trainee.pk, quiz.pk)]
@@ -266,22 +312,31 @@ def test_grading_method_across_attempts(trainee, method, expected):
 
 
 def test_quiz_results_are_questioning_evidence_per_indicator(trainee, other_trainee):
-    quiz, questions = quiz_setup(trainee, types=("single", "numeric", "true_false", "multiple"),
-                                 pass_mark=70)
+    quiz, questions = quiz_setup(
+        trainee, types=("single", "numeric", "true_false", "multiple"), pass_mark=70
+    )
     enrol(other_trainee, quiz.get_parent().specific)
     attempt = start(quiz, trainee)
     data = FormData(answer_data(attempt, correct=True))
     data["q4"] = []  # T1.1 holds slots 1 and 4: one of two right
-    services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=trainee, data=data, sequence=int(data["seq"]))
+    services.quiz_attempt_submit(
+        attempt_id=attempt.pk, trainee=trainee, data=data, sequence=int(data["seq"])
+    )
     unit_id = quiz.get_parent().specific.course.unit_id
-    evidence = {(e.trainee_id, e.indicator_id): e for e in quiz_evidence(trainee_ids=[trainee.pk, other_trainee.pk], unit_id=unit_id)}
+    evidence = {
+        (e.trainee_id, e.indicator_id): e
+        for e in quiz_evidence(trainee_ids=[trainee.pk, other_trainee.pk], unit_id=unit_id)
+    }
     indicators = {i.code: i.pk for i in Indicator.objects.filter(unit_id=unit_id)}
     assert evidence[(trainee.pk, indicators["T1.1"])].score == 50.0
     assert evidence[(trainee.pk, indicators["T1.1"])].passed is False
     assert evidence[(trainee.pk, indicators["T1.2"])].score == 100.0
     assert evidence[(trainee.pk, indicators["T1.2"])].method == "questioning"
     assert not any(key[0] == other_trainee.pk for key in evidence)
-    assert any(e.source == "quiz_attempt" for e in training_evidence(trainee_ids=[trainee.pk], unit_id=unit_id))
+    assert any(
+        e.source == "quiz_attempt"
+        for e in training_evidence(trainee_ids=[trainee.pk], unit_id=unit_id)
+    )
 
 
 # --- fixed query counts -----------------------------------------------------------------
@@ -293,15 +348,21 @@ def _measure(django_assert_max_num_queries, trainee, size, bound):
         attempt = start(quiz, trainee)
     data = FormData(answer_data(attempt, seq=1))
     with django_assert_max_num_queries(bound["save"]):
-        assert services.quiz_attempt_save(attempt_id=attempt.pk, trainee=trainee, data=data, sequence=1).saved
+        assert services.quiz_attempt_save(
+            attempt_id=attempt.pk, trainee=trainee, data=data, sequence=1
+        ).saved
     data = FormData(answer_data(attempt, correct=False, seq=2))
     with django_assert_max_num_queries(bound["submit"]):
-        done = services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=trainee, data=data, sequence=2)
+        done = services.quiz_attempt_submit(
+            attempt_id=attempt.pk, trainee=trainee, data=data, sequence=2
+        )
     assert done.responses.count() == size
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_start_save_submit_run_a_fixed_number_of_queries(django_assert_max_num_queries, trainee, size):
+def test_start_save_submit_run_a_fixed_number_of_queries(
+    django_assert_max_num_queries, trainee, size
+):
     _measure(django_assert_max_num_queries, trainee, size, {"start": 11, "save": 6, "submit": 10})
 
 

@@ -18,8 +18,12 @@ def test_quiz_is_a_registered_activity_kind():
 
 def test_passing_the_quiz_completes_the_course(client_as):
     client, trainee = client_as("trainee")
-    quiz, _questions = quiz_setup(trainee, types=("single", "numeric"), pass_mark=100,
-                                  grading_method=QuizPage.GradingMethod.HIGHEST)
+    quiz, _questions = quiz_setup(
+        trainee,
+        types=("single", "numeric"),
+        pass_mark=100,
+        grading_method=QuizPage.GradingMethod.HIGHEST,
+    )
     course = quiz.get_parent().specific.course
     enrolment = Enrolment.objects.get(trainee=trainee, course=course)
 

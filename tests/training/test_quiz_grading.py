@@ -41,7 +41,14 @@ def test_multiple_all_or_nothing():
 
 @pytest.mark.parametrize(
     ("answer", "expected"),
-    [([1, 2], "1"), ([1], "0.5"), ([1, 3], "0.25"), ([1, 2, 3], "0.75"), ([3, 4], "0"), ([1, 3, 4], "0")],
+    [
+        ([1, 2], "1"),
+        ([1], "0.5"),
+        ([1, 3], "0.25"),
+        ([1, 2, 3], "0.75"),
+        ([3, 4], "0"),
+        ([1, 3, 4], "0"),
+    ],
 )
 def test_multiple_proportional_with_penalty(answer, expected):
     assert grade(MULTI_PROP, answer).fraction == Decimal(expected)
@@ -61,8 +68,16 @@ def test_true_false():
 
 @pytest.mark.parametrize(
     ("text", "correct"),
-    [("85", True), ("85.4", True), ("84.5", True), ("85.6", False), ("８５％", True), ("85 %", True),
-     ("abc", False), ("1e2", False)],
+    [
+        ("85", True),
+        ("85.4", True),
+        ("84.5", True),
+        ("85.6", False),
+        ("８５％", True),
+        ("85 %", True),
+        ("abc", False),
+        ("1e2", False),
+    ],
 )
 def test_numeric_with_tolerance(text, correct):
     key = AnswerKey("numeric", numeric_answer=Decimal("85"), numeric_tolerance=Decimal("0.5"))

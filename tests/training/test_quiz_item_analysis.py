@@ -19,8 +19,15 @@ from training.item_analysis import (
 def responses(question_id, rows):
     """rows: (attempt score, item score, chosen keys)."""
     return [
-        ItemResponse(attempt_id=i, question_id=question_id, item_score=item, attempt_score=total,
-                     item_weight=1, attempt_weight=10, chosen=tuple(chosen))
+        ItemResponse(
+            attempt_id=i,
+            question_id=question_id,
+            item_score=item,
+            attempt_score=total,
+            item_weight=1,
+            attempt_weight=10,
+            chosen=tuple(chosen),
+        )
         for i, (total, item, chosen) in enumerate(rows)
     ]
 
@@ -72,7 +79,9 @@ def test_broken_items_are_flagged():
 
 def test_blank_answers_count_as_wrong_but_not_as_answered():
     rows = responses(1, [(0.5, 1.0, ["a"]), (0.4, 0.0, [])])
-    rows[1] = ItemResponse(attempt_id=9, question_id=1, item_score=0.0, attempt_score=0.4, answered=False)
+    rows[1] = ItemResponse(
+        attempt_id=9, question_id=1, item_score=0.0, attempt_score=0.4, answered=False
+    )
     stats = analyse(rows)[1]
     assert (stats.answered, stats.seen, stats.facility) == (1, 2, 0.5)
 

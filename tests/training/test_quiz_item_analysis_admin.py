@@ -30,8 +30,11 @@ def answered_quiz(n_trainees=6):
     answered right only by the weakest trainees; nobody picks the distractor '乙'."""
     module = make_module()
     skill = [make_question("single") for _ in range(3)]
-    broken = make_question("single", text="=cmd|' /C calc'!A0",
-                           options=[("甲（正確）", True), ("乙", False), ("丙", False)])
+    broken = make_question(
+        "single",
+        text="=cmd|' /C calc'!A0",
+        options=[("甲（正確）", True), ("乙", False), ("丙", False)],
+    )
     quiz = make_quiz(module, [*skill, broken], shuffle_options=False, attempts_allowed=0)
     for i in range(n_trainees):
         trainee = make_trainee()
@@ -42,8 +45,9 @@ def answered_quiz(n_trainees=6):
         for slot in range(1, i % 4 + 1):
             data[f"q{slot}"] = right[f"q{slot}"]
         data["q4"] = "0" if i % 4 == 0 else "2"  # weakest right; others pick 丙
-        services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=trainee, data=data,
-                                     sequence=int(data["seq"]))
+        services.quiz_attempt_submit(
+            attempt_id=attempt.pk, trainee=trainee, data=data, sequence=int(data["seq"])
+        )
     return quiz, skill, broken
 
 
@@ -98,8 +102,18 @@ def test_csv_export_neutralises_formulas(client_as):
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
-@pytest.mark.parametrize(("value", "expected"), [("=1+1", "'=1+1"), ("+886", "'+886"), ("-3", "'-3"),
-                                                 ("@SUM", "'@SUM"), ("正常", "正常"), (None, ""), (0.5, "0.5")])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+886", "'+886"),
+        ("-3", "'-3"),
+        ("@SUM", "'@SUM"),
+        ("正常", "正常"),
+        (None, ""),
+        (0.5, "0.5"),
+    ],
+)
 def test_csv_safe(value, expected):
     assert csv_safe(value) == expected
 

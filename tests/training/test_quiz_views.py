@@ -40,19 +40,34 @@ def start(quiz, trainee):
 
 def submit(attempt, trainee, correct=True):
     data = FormData(answer_data(attempt, correct=correct))
-    return services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=trainee, data=data,
-                                        sequence=int(data["seq"]))
+    return services.quiz_attempt_submit(
+        attempt_id=attempt.pk, trainee=trainee, data=data, sequence=int(data["seq"])
+    )
 
 
 def assert_no_leak(html: str, *extra: str):
-    for secret in (SECRET_FEEDBACK, SECRET_OPTION_FEEDBACK, SECRET_MODEL, "4321.5", "is_correct",
-                   "is-correct", "data-correct", *extra):
+    for secret in (
+        SECRET_FEEDBACK,
+        SECRET_OPTION_FEEDBACK,
+        SECRET_MODEL,
+        "4321.5",
+        "is_correct",
+        "is-correct",
+        "data-correct",
+        *extra,
+    ):
         assert secret not in html, secret
 
 
 # --- role matrices ----------------------------------------------------------------------
 
-EXPECTED_TRAINEE_VIEW = {"anonymous": 302, "other_trainee": 404, "trainer": 403, "assessor": 403, "admin": 403}
+EXPECTED_TRAINEE_VIEW = {
+    "anonymous": 302,
+    "other_trainee": 404,
+    "trainer": 403,
+    "assessor": 403,
+    "admin": 403,
+}
 
 
 @pytest.fixture
@@ -104,8 +119,9 @@ def test_save_per_role(client_as, role, setup):
     _quiz, attempt = setup
     client, _user = client_as(role)
     data = answer_data(attempt, seq=1)
-    response = client.post(reverse("training:quiz_save", args=[attempt.pk]), data,
-                           HTTP_X_REQUESTED_WITH="fetch")
+    response = client.post(
+        reverse("training:quiz_save", args=[attempt.pk]), data, HTTP_X_REQUESTED_WITH="fetch"
+    )
     assert response.status_code == {**EXPECTED_TRAINEE_VIEW, "trainee": 200}[role]
     attempt.refresh_from_db()
     assert attempt.sequence == (1 if role == "trainee" else 0)
@@ -113,8 +129,9 @@ def test_save_per_role(client_as, role, setup):
         body = response.json()
         assert body["saved"] is True and body["seq"] == 1
         assert_no_leak(json.dumps(body))
-        stale = client.post(reverse("training:quiz_save", args=[attempt.pk]), data,
-                            HTTP_X_REQUESTED_WITH="fetch")
+        stale = client.post(
+            reverse("training:quiz_save", args=[attempt.pk]), data, HTTP_X_REQUESTED_WITH="fetch"
+        )
         assert stale.status_code == 409 and stale.json()["reason"] == "stale"
 
 
@@ -133,7 +150,9 @@ def test_check_per_role(client_as, role, trainee):
     quiz, _questions = leak_quiz(trainee, review_policy=QuizPage.ReviewPolicy.IMMEDIATELY)
     attempt = start(quiz, trainee)
     client, _user = client_as(role)
-    response = client.post(reverse("training:quiz_check", args=[attempt.pk, 1]), answer_data(attempt))
+    response = client.post(
+        reverse("training:quiz_check", args=[attempt.pk, 1]), answer_data(attempt)
+    )
     assert response.status_code == {**EXPECTED_TRAINEE_VIEW, "trainee": 302}[role]
     assert attempt.responses.get(slot=1).checked is (role == "trainee")
 
@@ -149,7 +168,14 @@ def test_result_per_role(client_as, role, setup):
         assert "no-store" in response["Cache-Control"]
 
 
-MARKER_VIEW = {"anonymous": 302, "trainee": 403, "other_trainee": 403, "trainer": 200, "assessor": 200, "admin": 200}
+MARKER_VIEW = {
+    "anonymous": 302,
+    "trainee": 403,
+    "other_trainee": 403,
+    "trainer": 200,
+    "assessor": 200,
+    "admin": 200,
+}
 
 
 @pytest.fixture
@@ -200,8 +226,14 @@ def test_marking_bad_score_is_refused_with_a_message(client_as, written):
 def test_marked_answer_leaves_the_queue_and_trainee_sees_comment(client_as, written):
     attempt, response_row = written
     marker, _user = client_as("trainer")
-    marker.post(reverse("training:marking_mark", args=[response_row.pk]), {"score": "0.5", "comment": "再具體一點"})
-    assert 'data-testid="marking-row"' not in marker.get(reverse("training:marking_queue")).content.decode()
+    marker.post(
+        reverse("training:marking_mark", args=[response_row.pk]),
+        {"score": "0.5", "comment": "再具體一點"},
+    )
+    assert (
+        'data-testid="marking-row"'
+        not in marker.get(reverse("training:marking_queue")).content.decode()
+    )
     trainee_client, _t = client_as("trainee")
     html = trainee_client.get(reverse("training:quiz_result", args=[attempt.pk])).content.decode()
     assert "再具體一點" in html and "75" in html
@@ -222,7 +254,9 @@ def test_attempt_page_never_contains_answers_or_feedback(client_as):
         values = re.findall(rf'name="q{response.slot}" id="[^"]+" value="([^"]+)"', html)
         assert sorted(values) == [str(i) for i in range(len(response.option_order))]
     # Saved (wrong) answers come back into the form, still without the right ones.
-    client.post(reverse("training:quiz_save", args=[attempt.pk]), answer_data(attempt, seq=1, correct=False))
+    client.post(
+        reverse("training:quiz_save", args=[attempt.pk]), answer_data(attempt, seq=1, correct=False)
+    )
     html = client.get(reverse("training:quiz_attempt", args=[attempt.pk])).content.decode()
     assert_no_leak(html)
     assert "checked" in html
@@ -239,10 +273,13 @@ def test_review_after_submission_shows_answers(client_as):
 
 def test_review_never_shows_only_the_score(client_as):
     client, trainee = client_as("trainee")
-    quiz, _questions = leak_quiz(trainee, review_policy=QuizPage.ReviewPolicy.NEVER,
-                                 types=("single", "numeric"))
+    quiz, _questions = leak_quiz(
+        trainee, review_policy=QuizPage.ReviewPolicy.NEVER, types=("single", "numeric")
+    )
     attempt = start(quiz, trainee)
-    client.post(reverse("training:quiz_submit", args=[attempt.pk]), answer_data(attempt, correct=False))
+    client.post(
+        reverse("training:quiz_submit", args=[attempt.pk]), answer_data(attempt, correct=False)
+    )
     html = client.get(reverse("training:quiz_result", args=[attempt.pk])).content.decode()
     assert_no_leak(html, "正確選項")
     assert 'data-testid="result-failed"' in html and 'data-testid="no-review"' in html
@@ -250,11 +287,17 @@ def test_review_never_shows_only_the_score(client_as):
 
 def test_review_after_last_attempt(client_as):
     client, trainee = client_as("trainee")
-    quiz, _questions = leak_quiz(trainee, review_policy=QuizPage.ReviewPolicy.AFTER_LAST_ATTEMPT,
-                                 attempts_allowed=2, types=("single", "numeric"))
+    quiz, _questions = leak_quiz(
+        trainee,
+        review_policy=QuizPage.ReviewPolicy.AFTER_LAST_ATTEMPT,
+        attempts_allowed=2,
+        types=("single", "numeric"),
+    )
     first = start(quiz, trainee)
     client.post(reverse("training:quiz_submit", args=[first.pk]), answer_data(first, correct=False))
-    assert_no_leak(client.get(reverse("training:quiz_result", args=[first.pk])).content.decode(), "正確選項")
+    assert_no_leak(
+        client.get(reverse("training:quiz_result", args=[first.pk])).content.decode(), "正確選項"
+    )
     client.post(reverse("training:quiz_start", args=[quiz.pk]))
     second = QuizAttempt.objects.get(trainee=trainee, number=2)
     client.post(reverse("training:quiz_submit", args=[second.pk]), answer_data(second))
@@ -267,8 +310,9 @@ def test_review_after_last_attempt(client_as):
 
 def test_immediate_review_shows_only_the_checked_question(client_as):
     client, trainee = client_as("trainee")
-    quiz, questions = leak_quiz(trainee, review_policy=QuizPage.ReviewPolicy.IMMEDIATELY,
-                                types=("single", "numeric"))
+    quiz, questions = leak_quiz(
+        trainee, review_policy=QuizPage.ReviewPolicy.IMMEDIATELY, types=("single", "numeric")
+    )
     attempt = start(quiz, trainee)
     data = answer_data(attempt)
     data["q2"] = "12"
@@ -294,7 +338,9 @@ def test_late_submission_through_the_view(client_as):
     attempt.refresh_from_db()
     assert attempt.closed_late and attempt.score == 0
     # Opening the page of an overdue attempt closes it too (covered by the service test).
-    replay = client.post(reverse("training:quiz_submit", args=[attempt.pk]), answer_data(attempt, seq=50))
+    replay = client.post(
+        reverse("training:quiz_submit", args=[attempt.pk]), answer_data(attempt, seq=50)
+    )
     assert replay.status_code == 302
     attempt.refresh_from_db()
     assert attempt.score == 0
@@ -322,5 +368,7 @@ def test_attempt_page_query_count_does_not_grow(client_as, django_assert_max_num
         attempt = start(quiz, trainee)
         client.get(reverse("training:quiz_attempt", args=[attempt.pk]))  # warm caches
         with django_assert_max_num_queries(14):
-            assert client.get(reverse("training:quiz_attempt", args=[attempt.pk])).status_code == 200
+            assert (
+                client.get(reverse("training:quiz_attempt", args=[attempt.pk])).status_code == 200
+            )
         make_question("single")

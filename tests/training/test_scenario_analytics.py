@@ -62,7 +62,9 @@ def test_detail_heatmap_and_choice_counts(trainer_client, played):
     assert "<svg" in html and "× 3 (75%)" in html and "× 1 (25%)" in html
 
 
-def test_analytics_queries_do_not_grow_with_runs(trainer_client, played, django_assert_max_num_queries):
+def test_analytics_queries_do_not_grow_with_runs(
+    trainer_client, played, django_assert_max_num_queries
+):
     url = reverse("scenario_analytics_detail", args=[played.pk])
     with django_assert_max_num_queries(20) as small:
         trainer_client.get(url)
@@ -85,12 +87,21 @@ def test_analytics_queries_do_not_grow_with_runs(trainer_client, played, django_
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("anonymous", 302), ("trainee", 302), ("other_trainee", 302), ("trainer", 200),
-     ("assessor", 302), ("admin", 200)],
+    [
+        ("anonymous", 302),
+        ("trainee", 302),
+        ("other_trainee", 302),
+        ("trainer", 200),
+        ("assessor", 302),
+        ("admin", 200),
+    ],
 )
 def test_analytics_per_role(client_as, played, role, status):
     client, _ = client_as(role)
-    for url in (reverse("scenario_analytics"), reverse("scenario_analytics_detail", args=[played.pk])):
+    for url in (
+        reverse("scenario_analytics"),
+        reverse("scenario_analytics_detail", args=[played.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == status
         if status == 302:
@@ -107,6 +118,9 @@ def test_admin_user_without_trainer_role_is_refused(client, played):
     user = make_user(None)
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
-    for url in (reverse("scenario_analytics"), reverse("scenario_analytics_detail", args=[played.pk])):
+    for url in (
+        reverse("scenario_analytics"),
+        reverse("scenario_analytics_detail", args=[played.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")

@@ -105,7 +105,7 @@ def test_page_shows_only_current_step_and_choice_words(trainee_client, enrolled,
         assert c.text in html and f'value="{c.pk}"' in html
         assert c.feedback not in html  # no feedback before choosing
     for hidden in ("那你能怎麼處理", "叫你們店長來", "顧客滿意離開", "T2.1", "good", "end-good"):
-        assert hidden not in html.split('<main', 1)[1]  # no other steps, scores or targets
+        assert hidden not in html.split("<main", 1)[1]  # no other steps, scores or targets
     later = ScenarioChoice.objects.filter(page=scenario, from_key="good")
     for c in later:
         assert c.text not in html
@@ -169,17 +169,26 @@ def test_go_back_refused_when_not_allowed(trainee, trainee_client, module):
     response = trainee_client.post(
         reverse("training:scenario_back", args=[run.pk]), {"seq": run.seq}, follow=True
     )
-    assert "does not allow going back" in response.content.decode() or "不允許" in response.content.decode()
+    assert (
+        "does not allow going back" in response.content.decode()
+        or "不允許" in response.content.decode()
+    )
     assert snapshot(run) == before
 
 
 # --- tampering -------------------------------------------------------------------------
 
 
-def test_skipping_ahead_with_a_later_steps_choice_changes_nothing(trainee_client, enrolled, scenario):
+def test_skipping_ahead_with_a_later_steps_choice_changes_nothing(
+    trainee_client, enrolled, scenario
+):
     run = begin(trainee_client, scenario)
     before = snapshot(run)
-    response = choose(trainee_client, run, choice(scenario, "good", "end-good"), )
+    response = choose(
+        trainee_client,
+        run,
+        choice(scenario, "good", "end-good"),
+    )
     assert response.status_code == 302
     assert snapshot(run) == before
     followed = trainee_client.get(response["Location"])
@@ -236,21 +245,34 @@ def test_garbage_and_forged_fields_are_refused(trainee_client, enrolled, scenari
     assert trainee_client.get(url).status_code == 405
 
 
-def test_another_trainees_run_is_404(trainee_client, enrolled, scenario, other_trainee_client, other_trainee, module):
+def test_another_trainees_run_is_404(
+    trainee_client, enrolled, scenario, other_trainee_client, other_trainee, module
+):
     enrol(other_trainee, module)
     run = begin(trainee_client, scenario)
     before = snapshot(run)
     c = choice(scenario, "start", "good")
-    assert other_trainee_client.get(reverse("training:scenario_run", args=[run.pk])).status_code == 404
-    assert other_trainee_client.post(
-        reverse("training:scenario_choose", args=[run.pk]), {"seq": 0, "choice": c.pk}
-    ).status_code == 404
-    assert other_trainee_client.post(
-        reverse("training:scenario_choose", args=[run.pk]), {"choice": c.pk}
-    ).status_code == 404
-    assert other_trainee_client.post(
-        reverse("training:scenario_back", args=[run.pk]), {"seq": 0}
-    ).status_code == 404
+    assert (
+        other_trainee_client.get(reverse("training:scenario_run", args=[run.pk])).status_code == 404
+    )
+    assert (
+        other_trainee_client.post(
+            reverse("training:scenario_choose", args=[run.pk]), {"seq": 0, "choice": c.pk}
+        ).status_code
+        == 404
+    )
+    assert (
+        other_trainee_client.post(
+            reverse("training:scenario_choose", args=[run.pk]), {"choice": c.pk}
+        ).status_code
+        == 404
+    )
+    assert (
+        other_trainee_client.post(
+            reverse("training:scenario_back", args=[run.pk]), {"seq": 0}
+        ).status_code
+        == 404
+    )
     assert snapshot(run) == before
 
 
@@ -264,15 +286,27 @@ def test_finished_run_accepts_no_more_moves(trainee_client, enrolled, scenario):
 
 
 def test_unenrolled_trainee_cannot_play(trainee_client, trainee, scenario):
-    assert trainee_client.get(reverse("training:scenario_start", args=[scenario.pk])).status_code == 403
-    assert trainee_client.post(reverse("training:scenario_begin", args=[scenario.pk])).status_code == 403
+    assert (
+        trainee_client.get(reverse("training:scenario_start", args=[scenario.pk])).status_code
+        == 403
+    )
+    assert (
+        trainee_client.post(reverse("training:scenario_begin", args=[scenario.pk])).status_code
+        == 403
+    )
     assert not ScenarioRun.objects.exists()
 
 
 def test_unpublished_scenario_is_404(trainee_client, enrolled, scenario):
     scenario.unpublish()
-    assert trainee_client.get(reverse("training:scenario_start", args=[scenario.pk])).status_code == 404
-    assert trainee_client.post(reverse("training:scenario_begin", args=[scenario.pk])).status_code == 404
+    assert (
+        trainee_client.get(reverse("training:scenario_start", args=[scenario.pk])).status_code
+        == 404
+    )
+    assert (
+        trainee_client.post(reverse("training:scenario_begin", args=[scenario.pk])).status_code
+        == 404
+    )
 
 
 # --- roles -----------------------------------------------------------------------------
@@ -298,7 +332,10 @@ def test_views_per_role(client_as, trainee, module, scenario, role, start, run_p
     before = snapshot(run)
     assert client.get(reverse("training:scenario_start", args=[scenario.pk])).status_code == start
     assert client.get(reverse("training:scenario_run", args=[run.pk])).status_code == run_page
-    for name, data in (("scenario_choose", {"seq": 0, "choice": c.pk}), ("scenario_back", {"seq": 0})):
+    for name, data in (
+        ("scenario_choose", {"seq": 0, "choice": c.pk}),
+        ("scenario_back", {"seq": 0}),
+    ):
         if role == "trainee":
             continue
         assert client.post(reverse(f"training:{name}", args=[run.pk]), data).status_code == move
@@ -307,8 +344,14 @@ def test_views_per_role(client_as, trainee, module, scenario, role, start, run_p
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("anonymous", 302), ("trainee", 302), ("other_trainee", 403), ("trainer", 403),
-     ("assessor", 403), ("admin", 403)],
+    [
+        ("anonymous", 302),
+        ("trainee", 302),
+        ("other_trainee", 403),
+        ("trainer", 403),
+        ("assessor", 403),
+        ("admin", 403),
+    ],
 )
 def test_begin_per_role(client_as, trainee, module, scenario, role, status):
     enrol(trainee, module)
@@ -402,7 +445,12 @@ def test_best_or_latest_run_counts(trainee, trainee_client, counting, expected_s
 
 @pytest.mark.parametrize("extra_trainees", [0, 5])
 def test_evidence_one_item_per_finished_run_per_indicator(
-    trainee, trainee_client, module, scenario, other_trainee, extra_trainees,
+    trainee,
+    trainee_client,
+    module,
+    scenario,
+    other_trainee,
+    extra_trainees,
     django_assert_max_num_queries,
 ):
     from tests.factories.people import make_trainee
@@ -434,7 +482,8 @@ def test_evidence_one_item_per_finished_run_per_indicator(
     assert len(good) == 2 and all(i.score == 100.0 for i in good)
     assert not [i for i in items if i.trainee_id == other_trainee.pk]
     registered = [
-        i for i in training_evidence(trainee_ids=[trainee.pk], unit_id=unit_id)
+        i
+        for i in training_evidence(trainee_ids=[trainee.pk], unit_id=unit_id)
         if i.source == "scenario_run"
     ]
     assert sorted(i.source_id for i in registered) == sorted(i.source_id for i in mine)
@@ -461,7 +510,11 @@ def test_edited_scenario_mid_run_fails_safely_and_can_restart(trainee_client, en
     choose(trainee_client, run, choice(scenario, "start", "good"))
     ScenarioStep.objects.filter(page=scenario, key="good").update(key="renamed")
     before = snapshot(run)
-    response = choose(trainee_client, run, choice(scenario, "good", "end-good"), )
+    response = choose(
+        trainee_client,
+        run,
+        choice(scenario, "good", "end-good"),
+    )
     assert response.status_code == 302 and snapshot(run) == before
     html = trainee_client.get(reverse("training:scenario_run", args=[run.pk])).content.decode()
     assert 'data-testid="scenario-restart"' in html

@@ -73,7 +73,9 @@ def detail(request, quiz_id: int):
                 {
                     "question": row.question,
                     "stats": row.stats,
-                    "options": [(_option_label(o), o.is_correct, n) for o, n in row.stats.option_counts],
+                    "options": [
+                        (_option_label(o), o.is_correct, n) for o, n in row.stats.option_counts
+                    ],
                     "flags": [FLAG_LABELS[flag] for flag in row.stats.flags],
                 }
                 for row in rows
@@ -96,8 +98,18 @@ def export_csv(request, quiz_id: int):
     response.write("\ufeff")  # Excel opens UTF-8 (Chinese text) correctly with a BOM
     writer = csv.writer(response)
     writer.writerow(
-        [_("Code"), _("Question"), _("Type"), _("Answered"), _("Drawn"), _("Facility"), _("Discrimination"),
-         _("Point-biserial"), _("Option frequencies"), _("Flags")]
+        [
+            _("Code"),
+            _("Question"),
+            _("Type"),
+            _("Answered"),
+            _("Drawn"),
+            _("Facility"),
+            _("Discrimination"),
+            _("Point-biserial"),
+            _("Option frequencies"),
+            _("Flags"),
+        ]
     )
     for row in quiz_item_analysis(quiz):
         stats = row.stats

@@ -29,11 +29,21 @@ def quiz_evidence(*, trainee_ids, unit_id: int) -> list[TrainingEvidence]:
     for path in course_paths:
         in_courses |= Q(quiz__path__startswith=path)
     attempts = (
-        QuizAttempt.objects.filter(in_courses, trainee_id__in=list(trainee_ids), state=QuizAttempt.State.GRADED)
+        QuizAttempt.objects.filter(
+            in_courses, trainee_id__in=list(trainee_ids), state=QuizAttempt.State.GRADED
+        )
         .select_related("quiz")
         .only(
-            "id", "trainee_id", "quiz_id", "number", "score", "graded_at", "indicator_scores",
-            "quiz__title", "quiz__grading_method", "quiz__pass_mark",
+            "id",
+            "trainee_id",
+            "quiz_id",
+            "number",
+            "score",
+            "graded_at",
+            "indicator_scores",
+            "quiz__title",
+            "quiz__grading_method",
+            "quiz__pass_mark",
         )
         .order_by("trainee_id", "quiz_id", "number")
     )
@@ -52,7 +62,10 @@ def quiz_evidence(*, trainee_ids, unit_id: int) -> list[TrainingEvidence]:
                 for key, entry in row.indicator_scores.items():
                     sums[key].append(_percent(entry))
             scores = {key: sum(values) / len(values) for key, values in sums.items()}
-            label = _("%(quiz)s (average of %(count)s attempts)") % {"quiz": quiz.title, "count": len(rows)}
+            label = _("%(quiz)s (average of %(count)s attempts)") % {
+                "quiz": quiz.title,
+                "count": len(rows),
+            }
         else:
             if method == "latest":
                 chosen = rows[-1]
@@ -61,7 +74,10 @@ def quiz_evidence(*, trainee_ids, unit_id: int) -> list[TrainingEvidence]:
             else:
                 chosen = max(rows, key=lambda row: (row.score or 0, -row.number))
             scores = {key: _percent(entry) for key, entry in chosen.indicator_scores.items()}
-            label = _("%(quiz)s (attempt %(number)s)") % {"quiz": quiz.title, "number": chosen.number}
+            label = _("%(quiz)s (attempt %(number)s)") % {
+                "quiz": quiz.title,
+                "number": chosen.number,
+            }
         for key, score in sorted(scores.items()):
             indicator_id = int(key)
             if indicator_id not in indicator_ids:

@@ -20,8 +20,14 @@ def scenario_run_evidence(*, trainee_ids, unit_id) -> list[TrainingEvidence]:
         )
         .select_related("scenario")
         .only(
-            "pk", "trainee_id", "number", "finished_at", "indicator_scores", "passed",
-            "scenario__title", "scenario__pass_threshold",
+            "pk",
+            "trainee_id",
+            "number",
+            "finished_at",
+            "indicator_scores",
+            "passed",
+            "scenario__title",
+            "scenario__pass_threshold",
         )
         .order_by("finished_at", "pk")
     )

@@ -81,9 +81,7 @@ class QuizResponse(models.Model):
     answer = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)
     checked = models.BooleanField(default=False)  # locked by "check" (immediate review)
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.UNANSWERED
-    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNANSWERED)
     points = models.DecimalField(max_digits=5, decimal_places=2, default=0)  # possible
     fraction = models.DecimalField(max_digits=5, decimal_places=4, null=True)
     marked_by = models.ForeignKey(

@@ -36,7 +36,9 @@ def quiz_for_trainee(*, quiz_id: int, trainee) -> QuizPage:
 
 
 def attempt_for_trainee(*, attempt_id: int, trainee) -> QuizAttempt:
-    attempt = QuizAttempt.objects.select_related("quiz").filter(pk=attempt_id, trainee=trainee).first()
+    attempt = (
+        QuizAttempt.objects.select_related("quiz").filter(pk=attempt_id, trainee=trainee).first()
+    )
     if attempt is None:
         raise Http404
     return attempt
@@ -88,7 +90,9 @@ def attempt_responses(attempt: QuizAttempt) -> list[QuizResponse]:
     return list(
         attempt.responses.select_related("question")
         .prefetch_related(
-            Prefetch("question__options", queryset=QuestionOption.objects.order_by("sort_order", "pk"))
+            Prefetch(
+                "question__options", queryset=QuestionOption.objects.order_by("sort_order", "pk")
+            )
         )
         .order_by("slot")
     )
@@ -110,7 +114,9 @@ def _fill(item: PresentedQuestion, response: QuizResponse) -> None:
     elif item.qtype in (QuestionType.NUMERIC, QuestionType.WRITTEN):
         item.text_value = str(answer)
     elif item.qtype == QuestionType.MATCHING:
-        right = {option_id: str(index) for index, option_id in enumerate(response.right_order or [])}
+        right = {
+            option_id: str(index) for index, option_id in enumerate(response.right_order or [])
+        }
         for index, option_id in enumerate(order):
             chosen = answer.get(str(option_id))
             item.rows[index].selected = right.get(chosen, "")
@@ -144,7 +150,11 @@ def _describe_answer(question, options_by_id, answer) -> list[str]:
             ((position, int(option_id)) for option_id, position in answer.items()),
             key=lambda pair: pair[0],
         )
-        return [f"{position}. {options_by_id[oid].text}" for position, oid in ranked if oid in options_by_id]
+        return [
+            f"{position}. {options_by_id[oid].text}"
+            for position, oid in ranked
+            if oid in options_by_id
+        ]
     return []
 
 
@@ -155,7 +165,11 @@ def _correct_answer(question, options: list) -> list[str]:
     if qtype == QuestionType.TRUE_FALSE:
         return ["true" if question.true_false_answer else "false"]
     if qtype == QuestionType.NUMERIC:
-        value = f"{question.numeric_answer.normalize():f}" if question.numeric_answer is not None else ""
+        value = (
+            f"{question.numeric_answer.normalize():f}"
+            if question.numeric_answer is not None
+            else ""
+        )
         tolerance = question.numeric_tolerance.normalize()
         text = f"{value} {question.numeric_unit}".strip()
         return [f"{text} (± {tolerance:f})" if tolerance else text]
@@ -180,7 +194,9 @@ def attempt_items(
         by_id = {option.pk: option for option in options}
         shown = [by_id[oid] for oid in response.option_order or [] if oid in by_id]
         right = [by_id[oid] for oid in response.right_order or [] if oid in by_id]
-        presented = present_question(question, shown, slot=response.slot, right_options=right or None)
+        presented = present_question(
+            question, shown, slot=response.slot, right_options=right or None
+        )
         _fill(presented, response)
         presented.locked = response.checked
         item = AttemptItem(question=presented, response=response)
@@ -198,7 +214,11 @@ def attempt_items(
                 else None,
                 correct_answer=_correct_answer(question, options),
                 feedback=question.feedback,
-                option_feedback=[by_id[oid].feedback for oid in sorted(chosen) if oid in by_id and by_id[oid].feedback],
+                option_feedback=[
+                    by_id[oid].feedback
+                    for oid in sorted(chosen)
+                    if oid in by_id and by_id[oid].feedback
+                ],
                 marker_comment=response.marker_comment,
             )
         items.append(item)
@@ -330,7 +350,11 @@ def quiz_item_analysis(quiz: QuizPage) -> list[ItemRow]:
             )
         )
     stats = item_analysis.analyse(rows, options)
-    return [ItemRow(question=questions[qid], stats=stats[qid]) for qid in sorted(stats, key=lambda i: questions[i].code) if qid in questions]
+    return [
+        ItemRow(question=questions[qid], stats=stats[qid])
+        for qid in sorted(stats, key=lambda i: questions[i].code)
+        if qid in questions
+    ]
 
 
 def _option_infos(question) -> list[item_analysis.OptionInfo]:

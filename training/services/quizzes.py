@@ -269,7 +269,10 @@ def _totals(attempt: QuizAttempt, responses: list[QuizResponse], now: datetime) 
     attempt.points_earned = earned.quantize(Decimal("0.01"))
     attempt.points_possible = possible
     attempt.indicator_scores = {
-        key: {"earned": str(value["earned"].quantize(Decimal("0.01"))), "possible": str(value["possible"])}
+        key: {
+            "earned": str(value["earned"].quantize(Decimal("0.01"))),
+            "possible": str(value["possible"]),
+        }
         for key, value in by_indicator.items()
     }
     if waiting:
@@ -301,9 +304,7 @@ def quiz_attempt_start(*, quiz: QuizPage, trainee, rng: random.Random | None = N
     if enrolment is None:
         raise PermissionDenied(_("You are not enrolled in this course."))
     now = _now()
-    existing = list(
-        QuizAttempt.objects.filter(quiz=quiz, trainee=trainee).order_by("number")
-    )
+    existing = list(QuizAttempt.objects.filter(quiz=quiz, trainee=trainee).order_by("number"))
     for attempt in existing:
         if attempt.state == QuizAttempt.State.IN_PROGRESS:
             if not _is_late(attempt, now):
@@ -334,7 +335,9 @@ def quiz_attempt_start(*, quiz: QuizPage, trainee, rng: random.Random | None = N
         trainee=trainee,
         number=(existing[-1].number if existing else 0) + 1,
         started_at=now,
-        deadline=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+        deadline=now + timedelta(minutes=quiz.time_limit_minutes)
+        if quiz.time_limit_minutes
+        else None,
         pass_mark=quiz.pass_mark,
     )
     try:
@@ -393,7 +396,9 @@ def quiz_attempt_save(*, attempt_id: int, trainee, data, sequence: int) -> SaveR
 
 
 @transaction.atomic
-def quiz_response_check(*, attempt_id: int, trainee, slot: int, data, sequence: int) -> QuizResponse:
+def quiz_response_check(
+    *, attempt_id: int, trainee, slot: int, data, sequence: int
+) -> QuizResponse:
     """Immediate review: save the answers, then lock and grade question `slot` so its
     feedback may be shown. Only for quizzes whose review policy is "immediately"."""
     attempt = _lock_attempt(attempt_id, trainee)
@@ -460,7 +465,9 @@ def quiz_response_mark(*, response_id: int, marker, score: Decimal, comment: str
     if response is None:
         raise Http404
     attempt = (
-        QuizAttempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=response.attempt_id)
+        QuizAttempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .get(pk=response.attempt_id)
     )
     if attempt.state not in (QuizAttempt.State.AWAITING_MARKING, QuizAttempt.State.GRADED):
         raise AttemptClosed(_("This attempt has not been submitted yet."))
@@ -475,7 +482,9 @@ def quiz_response_mark(*, response_id: int, marker, score: Decimal, comment: str
             item.marked_by = marker
             item.marked_at = now
             item.marker_comment = comment.strip()[:MAX_TEXT]
-            item.save(update_fields=["status", "fraction", "marked_by", "marked_at", "marker_comment"])
+            item.save(
+                update_fields=["status", "fraction", "marked_by", "marked_at", "marker_comment"]
+            )
     _totals(attempt, responses, now)
     attempt.save()
     return attempt

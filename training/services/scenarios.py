@@ -55,9 +55,10 @@ def _course_of(scenario: ScenarioPage) -> CoursePage | None:
 
 
 def _require_enrolment(trainee, course_id: int | None) -> None:
-    if course_id is None or not Enrolment.objects.filter(
-        trainee=trainee, course_id=course_id
-    ).exists():
+    if (
+        course_id is None
+        or not Enrolment.objects.filter(trainee=trainee, course_id=course_id).exists()
+    ):
         raise NotEnrolled(_("You are not enrolled on the course this scenario belongs to."))
 
 
@@ -111,8 +112,10 @@ def _check_move(run: ScenarioRun, seq: int) -> None:
         raise StaleMove(_("This run is already finished. Start a new run to play again."))
     if seq != run.seq:
         raise StaleMove(
-            _("That page was out of date (perhaps another tab or the back button). "
-              "Here is where your run stands now.")
+            _(
+                "That page was out of date (perhaps another tab or the back button). "
+                "Here is where your run stands now."
+            )
         )
 
 
@@ -174,9 +177,7 @@ def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> Mo
 
 
 def _finish(run: ScenarioRun, ending: ScenarioStep) -> None:
-    path = ScenarioRunStep.objects.filter(run=run, undone=False).values_list(
-        "points", "max_points"
-    )
+    path = ScenarioRunStep.objects.filter(run=run, undone=False).values_list("points", "max_points")
     per_indicator, total = scenario_graph.score_summary(list(path))
     run.indicator_scores = per_indicator
     run.score_percent = total
@@ -195,9 +196,7 @@ def scenario_run_back(*, run_id: int, trainee, seq: int) -> ScenarioRun:
     _check_move(run, seq)
     if not run.scenario.allow_back:
         raise BackNotAllowed(_("This scenario does not allow going back."))
-    last = (
-        ScenarioRunStep.objects.filter(run=run, undone=False).order_by("-number", "-pk").first()
-    )
+    last = ScenarioRunStep.objects.filter(run=run, undone=False).order_by("-number", "-pk").first()
     if last is None:
         raise BackNotAllowed(_("You are at the first step: there is nothing to go back to."))
     last.undone = True

@@ -63,7 +63,9 @@ def enrol_cohort(request, course_id: int):
     form = CohortEnrolForm(request.POST)
     if not form.is_valid():
         return _render_course(request, course, cohort_form=form, status=400)
-    added = cohort_enrol(cohort=form.cleaned_data["cohort"], course=course, enrolled_by=request.user)
+    added = cohort_enrol(
+        cohort=form.cleaned_data["cohort"], course=course, enrolled_by=request.user
+    )
     messages.success(
         request,
         ngettext(

@@ -73,7 +73,9 @@ def attempt_take(request, attempt_id: int):
     if attempt.deadline and timezone.now() > attempt.deadline + services.GRACE:
         services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=request.user)
         services.quiz_progress_record(trainee=request.user, quiz=attempt.quiz)
-        messages.warning(request, _("Time is up: the attempt was graded on the answers saved in time."))
+        messages.warning(
+            request, _("Time is up: the attempt was graded on the answers saved in time.")
+        )
         return redirect("training:quiz_result", attempt_id=attempt.pk)
     responses = selectors.attempt_responses(attempt)
     items = selectors.attempt_items(attempt, responses, reveal=False)
@@ -159,7 +161,9 @@ def attempt_submit(request, attempt_id: int):
         return redirect("training:quiz_attempt", attempt_id=attempt_id)
     services.quiz_progress_record(trainee=request.user, quiz=attempt.quiz)
     if attempt.closed_late:
-        messages.warning(request, _("Time is up: the attempt was graded on the answers saved in time."))
+        messages.warning(
+            request, _("Time is up: the attempt was graded on the answers saved in time.")
+        )
     return redirect("training:quiz_result", attempt_id=attempt.pk)
 
 

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Create (or with --rotate, replace) the key that signs Open Badges credentials."
 
     def add_arguments(self, parser):
-        parser.add_argument("--rotate", action="store_true", help="Retire the current key and create a new one.")
+        parser.add_argument(
+            "--rotate", action="store_true", help="Retire the current key and create a new one."
+        )
 
     def handle(self, *args, rotate: bool = False, **options):
         key = certificate_signing_key_create(rotate=rotate)

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Send one reminder per certificate that expires within the configured window."
 
     def add_arguments(self, parser):
-        parser.add_argument("--enqueue", action="store_true", help="Queue it for the worker instead.")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Queue it for the worker instead."
+        )
 
     def handle(self, *args, enqueue: bool = False, **options):
         if enqueue:

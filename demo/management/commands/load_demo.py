@@ -26,14 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         created = accounts.load()
         for dotted in LOADERS:
-            try:
-                module = importlib.import_module(dotted)
-            except ModuleNotFoundError as exc:
-                if exc.name != dotted:
-                    raise
-                continue
-            module.load()
+            importlib.import_module(dotted).load()
             self.stdout.write(f"  loaded {dotted}")
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s)" % accounts.DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password: {accounts.DEMO_PASSWORD})"))
         for account in created:
-            self.stdout.write(f"  {account.username:<10} {account.role_label:<9} {account.full_name}")
+            self.stdout.write(
+                f"  {account.username:<10} {account.role_label:<9} {account.full_name}"
+            )
