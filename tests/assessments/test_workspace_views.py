@@ -324,10 +324,10 @@ def test_autosave_of_another_assessors_draft_is_404(world, client):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("virus.pdf", EXE, "does not match"),
-        ("virus.exe", EXE, "not accepted"),
-        ("photo.png", PDF, "does not match"),
-        ("doc.docx", b"PK\x03\x04" + b"\x00" * 40, "does not match"),
+        ("virus.pdf", EXE, "不符"),
+        ("virus.exe", EXE, "不接受此類型的檔案"),
+        ("photo.png", PDF, "不符"),
+        ("doc.docx", b"PK\x03\x04" + b"\x00" * 40, "不符"),
     ],
 )
 def test_upload_rejects_wrong_types(world, client_as, name, content, message):
@@ -349,7 +349,7 @@ def test_upload_rejects_oversize(world, client_as, settings):
         reverse("assessments:my_upload"),
         {"file": upload("big.pdf", PDF + b"0" * 2000), "summary": "x"},
     )
-    assert response.status_code == 200 and "too large" in str(response.context["form"].errors)
+    assert response.status_code == 200 and "檔案太大" in str(response.context["form"].errors)
     assert EvidenceRecord.objects.count() == before
 
 

@@ -67,7 +67,7 @@ def test_role_play_counts_as_performance_and_feedback_does_not(unit):
     t12 = unit.indicators.get(code="T1.2")
     make_observation(t12, method=AssessmentMethod.CUSTOMER_FEEDBACK)
     make_observation(t12, method=AssessmentMethod.QUESTIONING)
-    assert any("performance" in g for g in _row(mapping_matrix(unit), "T1.2").gaps)
+    assert any("實作評量方法" in g for g in _row(mapping_matrix(unit), "T1.2").gaps)
     make_observation(t12, method=AssessmentMethod.ROLE_PLAY)
     assert not _row(mapping_matrix(unit), "T1.2").gaps
 

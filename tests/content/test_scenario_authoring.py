@@ -83,8 +83,8 @@ def test_publishing_an_invalid_graph_is_refused_with_step_names(trainer_client):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "nowhere" in html and "leads to a missing step" in html
-    assert "“ask”" in html and "no feedback" in html
+    assert "nowhere" in html and "指向不存在的步驟" in html
+    assert "「ask」" in html and "沒有回饋" in html
     assert not ScenarioPage.objects.filter(slug="new-scenario").exists()
 
 
@@ -100,7 +100,7 @@ def test_draft_saves_and_the_graph_tab_shows_picture_and_problems(trainer_client
     edit = trainer_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     html = edit.content.decode()
     assert 'data-testid="scenario-graph-panel"' in html
-    assert "<svg" in html and "leads to a missing step" in html
+    assert "<svg" in html and "指向不存在的步驟" in html
     assert reverse("scenario_graph", args=[page.pk]) in html  # linked from the action menu
     # Indicators offered are the course unit's only (13), as checkboxes.
     make_module()  # another course with its own unit
@@ -148,7 +148,7 @@ def test_bad_score_text_is_a_field_error(trainer_client):
         url, page_post(module, steps=steps, choices=choices, publish=False)
     )
     assert response.status_code == 200
-    assert "is not a score" in response.content.decode()
+    assert "不是有效的分數" in response.content.decode()
     assert not ScenarioPage.objects.filter(slug="new-scenario").exists()
 
 

@@ -3,9 +3,25 @@
 import re
 
 import pytest
+from django.utils import translation
 
 from content import scenario_graph as sg
 from content.scenario_graph import Choice, Graph, Step
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here; one test below checks the zh-Hant wording."""
+    with translation.override("en"):
+        yield
+
+
+def test_messages_are_translated_to_traditional_chinese():
+    graph = valid_graph()
+    graph.steps.append(Step("orphan", text="沒人到得了"))
+    with translation.override("zh-hant"):
+        found = [p.message for p in sg.validate(graph)]
+    assert any("orphan" in m and "無法到達" in m for m in found)
 
 
 def valid_graph() -> Graph:

@@ -180,12 +180,13 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("name", "field", "line", "message"), BAD_FILES)
 def test_bad_files_name_field_and_line(name, field, line, message):
-    with translation.override("en"), pytest.raises(ParseError) as caught:
-        parse_unit((FIXTURES / name).read_bytes(), name)
-    first = caught.value.errors[0]
-    assert (first.field, first.line) == (field, line)
-    assert message in first.message
-    assert f"Line {line}" in str(first)
+    with translation.override("en"):
+        with pytest.raises(ParseError) as caught:
+            parse_unit((FIXTURES / name).read_bytes(), name)
+        first = caught.value.errors[0]
+        assert (first.field, first.line) == (field, line)
+        assert message in first.message
+        assert f"Line {line}" in str(first)
 
 
 def test_bad_file_messages_are_distinct():

@@ -75,14 +75,14 @@ def test_bad_input_writes_nothing(trainer_client, course, assessor):
     url_trainees = reverse("training:manage_enrol_trainees", args=[course.pk])
     response = trainer_client.post(url_cohort, {"cohort": "999999"})
     assert response.status_code == 400
-    assert "Choose a cohort from the list." in response.content.decode()
+    assert "請從清單中選擇梯次。" in response.content.decode()
     response = trainer_client.post(url_trainees, {})
     assert response.status_code == 400
-    assert "Choose at least one trainee." in response.content.decode()
+    assert "請至少選擇一位學員。" in response.content.decode()
     # A non-trainee's id (an assessor) is not a valid choice.
     response = trainer_client.post(url_trainees, {"trainees": [assessor.pk]})
     assert response.status_code == 400
-    assert "Choose trainees from the list." in response.content.decode()
+    assert "請從清單中選擇學員。" in response.content.decode()
     assert not Enrolment.objects.exists()
 
 

@@ -85,7 +85,7 @@ def test_self_enrol_refused_when_course_does_not_allow_it(client_as, course, rol
     assert response.status_code == status
     assert not Enrolment.objects.exists()
     if role == "trainee":
-        assert "does not allow self-enrolment" in response.content.decode()
+        assert "不開放自行報名" in response.content.decode()
 
 
 def test_self_enrol_needs_post_and_a_real_course(client_as, role_groups):

@@ -76,7 +76,7 @@ def test_bad_position_is_refused(trainee_client, course, enrolment):
             reverse("training:lesson_position", args=[lesson.pk]), {"position": bad}
         )
         assert response.status_code == 400
-        assert "whole number" in response.json()["error"]
+        assert "位置必須是整數" in response.json()["error"]
     assert not LessonProgress.objects.exists()
 
 
