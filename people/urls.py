@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from people import views
 
@@ -8,7 +9,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(template_name="people/password_change.html"),
+        auth_views.PasswordChangeView.as_view(
+            template_name="people/form_page.html",
+            extra_context={"heading": _("Change password")},
+        ),
         name="password_change",
     ),
     path(
@@ -19,7 +23,8 @@ urlpatterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
-            template_name="people/password_reset.html",
+            template_name="people/form_page.html",
+            extra_context={"heading": _("Reset your password")},
             email_template_name="people/email/password_reset.txt",
             subject_template_name="people/email/password_reset_subject.txt",
         ),
@@ -33,7 +38,8 @@ urlpatterns = [
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="people/password_reset_confirm.html"
+            template_name="people/form_page.html",
+            extra_context={"heading": _("Choose a new password")},
         ),
         name="password_reset_confirm",
     ),
