@@ -50,7 +50,7 @@ class AlreadyIssued(CertificateError):
 
 def _number_allocate(year: int) -> str:
     CertificateCounter.objects.get_or_create(year=year)
-    counter = CertificateCounter.objects.select_for_update().get(year=year)
+    counter = CertificateCounter.objects.select_for_update(of=("self",)).get(year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{NUMBER_PREFIX}-{year}-{counter.last:06d}"
@@ -133,7 +133,7 @@ def certificate_issue(*, decision: Decision, issued_by=None) -> Certificate:
     system acting on the course's auto-issue rule or a bulk job already authorised."""
     _check_may_issue(decision, issued_by)
     decision = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("trainee__profile", "assessor__profile", "unit", "course")
         .get(pk=decision.pk)
     )
@@ -184,7 +184,7 @@ def certificates_on_decision_corrected(*, decision: Decision) -> int:
             "pk": decision.pk
         }
     return (
-        Certificate.objects.select_for_update()
+        Certificate.objects.select_for_update(of=("self",))
         .filter(decision_id=decision.corrects_id, status=Certificate.Status.ISSUED)
         .update(
             status=Certificate.Status.REVOKED,
@@ -204,7 +204,7 @@ def certificate_revoke(
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_("Give a reason for revoking the certificate."))
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    certificate = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
     if certificate.status != Certificate.Status.ISSUED:
         raise CertificateError(_("Only a valid certificate can be revoked."))
     certificate.status = Certificate.Status.REVOKED
@@ -232,7 +232,7 @@ def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certifi
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_("Give a reason for reissuing the certificate."))
-    old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    old = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
     if old.status != Certificate.Status.ISSUED:
         raise CertificateError(_("Only a valid certificate can be reissued."))
     old.status = Certificate.Status.SUPERSEDED
@@ -285,7 +285,7 @@ def _enqueue_job(job_id: int) -> None:
 @transaction.atomic
 def bulk_issue_job_retry(*, job: BulkIssueJob, by) -> int:
     _check_admin(by)
-    job = BulkIssueJob.objects.select_for_update().get(pk=job.pk)
+    job = BulkIssueJob.objects.select_for_update(of=("self",)).get(pk=job.pk)
     count = job.items.filter(status=BulkIssueItem.Status.FAILED).update(
         status=BulkIssueItem.Status.PENDING, error=""
     )
@@ -300,7 +300,7 @@ def bulk_issue_job_retry(*, job: BulkIssueJob, by) -> int:
 def _bulk_item_process(item_id: int) -> None:
     with transaction.atomic():
         item = (
-            BulkIssueItem.objects.select_for_update()
+            BulkIssueItem.objects.select_for_update(of=("self",))
             .select_related("job", "decision")
             .get(pk=item_id)
         )
@@ -334,7 +334,7 @@ def bulk_issue_job_run(*, job_id: int) -> BulkIssueJob:
     """Process every pending item of a job, one transaction per item. Safe to run twice at
     once: each item is locked and re-checked, and the certificate constraint holds."""
     with transaction.atomic():
-        job = BulkIssueJob.objects.select_for_update().get(pk=job_id)
+        job = BulkIssueJob.objects.select_for_update(of=("self",)).get(pk=job_id)
         if job.status == BulkIssueJob.Status.PENDING:
             job.status = BulkIssueJob.Status.RUNNING
             job.started_at = job.started_at or timezone.now()
@@ -345,7 +345,7 @@ def bulk_issue_job_run(*, job_id: int) -> BulkIssueJob:
         ):
             _bulk_item_process(item_id)
     with transaction.atomic():
-        job = BulkIssueJob.objects.select_for_update().get(pk=job_id)
+        job = BulkIssueJob.objects.select_for_update(of=("self",)).get(pk=job_id)
         if not job.items.filter(status=BulkIssueItem.Status.PENDING).exists():
             job.status = BulkIssueJob.Status.DONE
             job.finished_at = timezone.now()
@@ -403,7 +403,7 @@ def certificates_send_expiry_reminders(*, today: datetime.date | None = None) ->
     sent = 0
     for certificate in due:
         with transaction.atomic():
-            locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+            locked = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
             if locked.reminder_sent_at is not None:
                 continue
             if certificate.trainee.email:

@@ -77,7 +77,7 @@ def observation_draft_autosave(
     *, draft: ObservationDraft, assessor, data: dict, revision: int
 ) -> ObservationDraft:
     """Store the form as typed so far. A stale tab (older revision) does not overwrite."""
-    draft = ObservationDraft.objects.select_for_update().get(pk=draft.pk)
+    draft = ObservationDraft.objects.select_for_update(of=("self",)).get(pk=draft.pk)
     if draft.assessor_id != assessor.pk:
         raise PermissionDenied
     if draft.locked:
@@ -111,7 +111,7 @@ def observation_submit(
     summary: str,
     items: list[ItemJudgement],
 ) -> EvidenceRecord:
-    draft = ObservationDraft.objects.select_for_update().get(pk=draft.pk)
+    draft = ObservationDraft.objects.select_for_update(of=("self",)).get(pk=draft.pk)
     if draft.assessor_id != assessor.pk:
         raise PermissionDenied
     if draft.locked:

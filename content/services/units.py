@@ -249,7 +249,7 @@ def unit_import(*, data: bytes, filename: str, user=None) -> ImportResult:
         return ImportResult(status=UNCHANGED, unit=plan.existing, warnings=plan.parsed.warnings)
     superseded = None
     if plan.supersedes is not None:
-        previous = CompetencyUnit.objects.select_for_update().get(pk=plan.supersedes.pk)
+        previous = CompetencyUnit.objects.select_for_update(of=("self",)).get(pk=plan.supersedes.pk)
         CompetencyUnit.objects.filter(base_code=plan.parsed.base_code).update(
             status=CompetencyUnit.Status.SUPERSEDED
         )

@@ -35,7 +35,7 @@ def lesson_visit(*, trainee, lesson: LessonPage, enrolment: Enrolment) -> Lesson
 def lesson_position_save(*, trainee, lesson: LessonPage, position: int) -> LessonProgress:
     """Remember the furthest block the trainee reached (used by the resume link)."""
     position = max(0, min(int(position), MAX_POSITION))
-    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+    progress, _created = LessonProgress.objects.select_for_update(of=("self",)).get_or_create(
         trainee=trainee, lesson=lesson
     )
     if position != progress.last_position:
@@ -50,7 +50,7 @@ def lesson_complete(
 ) -> LessonProgress:
     """Mark the lesson complete (first completion time is kept) and record the course's
     completion when this was the last thing missing."""
-    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+    progress, _created = LessonProgress.objects.select_for_update(of=("self",)).get_or_create(
         trainee=trainee, lesson=lesson
     )
     fields = []
@@ -74,7 +74,7 @@ def enrolment_update_completion(*, enrolment: Enrolment) -> bool:
     """Record the course as complete (with its time) when its completion rules are met.
     Once recorded it stays: later edits to the course never undo it. Returns whether the
     enrolment is complete."""
-    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.pk)
     if enrolment.completed_at is not None:
         return True
     progress = course_progress(course=enrolment.course, trainee_ids=[enrolment.trainee_id])
