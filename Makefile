@@ -24,7 +24,7 @@ LOCALE_PO := $(wildcard locale/*/LC_MESSAGES/django.po)
 .PHONY: demo serve test test-fast test-e2e lint format bench setup setup-test migrate messages makemessages clean-demo check-deploy
 
 demo: setup $(STAMP)/demo
-	@$(PY) -c "from demo.accounts import ACCOUNTS, DEMO_PASSWORD; print('Demo accounts (password %s):' % DEMO_PASSWORD); [print(f'  {a.username:<10} {a.role_label:<9} {a.full_name}') for a in ACCOUNTS]"
+	@$(MANAGE) demo_accounts
 	@$(MAKE) --no-print-directory serve
 
 serve:
