@@ -14,6 +14,10 @@ from assessments.selectors.decisions import current_decision
 from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import trainees_for_assessor
 from assessments.services.audit import audit_record
+from assessments.services.certificates import (
+    certificate_issue_on_decision,
+    certificates_on_decision_corrected,
+)
 from people import roles
 
 
@@ -111,18 +115,10 @@ def decision_record(
         summary=f"{decision.get_outcome_display()} ({_('round')} {round_number})",
         data={"gaps": decision.gaps, "corrects": corrects.pk if corrects else None},
     )
+    if corrects is not None:
+        # Certificates issued from the corrected decision stop being valid, in this transaction.
+        certificates_on_decision_corrected(decision=decision)
     if outcome == Decision.Outcome.COMPETENT:
-        transaction.on_commit(lambda: _certificate_hook(decision))
+        # Issues only when the course says so; rendering runs after commit, in a task.
+        transaction.on_commit(lambda: certificate_issue_on_decision(decision=decision))
     return decision
-
-
-def _certificate_hook(decision: Decision) -> None:
-    # CERTIFICATE CALL POINT. The certificate helper (issue 8) writes
-    # assessments/services/certificates.py with certificate_issue_on_decision(decision=...).
-    # Imported lazily, after the decision has committed; until that module exists this is a
-    # no-op (ImportError skipped). Any other error propagates so it is not silently lost.
-    try:
-        from assessments.services.certificates import certificate_issue_on_decision
-    except ImportError:
-        return
-    certificate_issue_on_decision(decision=decision)

@@ -469,3 +469,32 @@ def test_training_evidence_counts_as_knowledge_check(ws, assessor, trainee, monk
     profile = competency_profile(trainee=trainee, unit=ws.unit, course=ws.course)
     assert profile.complete
     assert "questioning" in profile.rows[0].methods()
+
+
+def test_auto_issue_and_correction_revoke_the_certificate(
+    ws, assessor, trainee, django_capture_on_commit_callbacks
+):
+    from assessments.models.certificates import Certificate
+
+    ws.course.auto_issue_certificate = True
+    ws.course.save_revision().publish()
+    ws.course.refresh_from_db()
+    give_complete_evidence(assessor=assessor, trainee=trainee, ws=ws)
+    with django_capture_on_commit_callbacks(execute=True):
+        competent = decide(assessor, trainee, ws)
+    certificate = Certificate.objects.get(decision=competent)
+    assert certificate.status == Certificate.Status.ISSUED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(
+            assessor,
+            trainee,
+            ws,
+            outcome=Decision.Outcome.NOT_YET_COMPETENT,
+            feedback="T3.1 需再觀察",
+            reassessment_on=TODAY(),
+            corrects=competent,
+            correction_reason="觀察紀錄日期有誤",
+        )
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.REVOKED

@@ -74,7 +74,11 @@ def enrolment_update_completion(*, enrolment: Enrolment) -> bool:
     """Record the course as complete (with its time) when its completion rules are met.
     Once recorded it stays: later edits to the course never undo it. Returns whether the
     enrolment is complete."""
-    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .get(pk=enrolment.pk)
+    )
     if enrolment.completed_at is not None:
         return True
     progress = course_progress(course=enrolment.course, trainee_ids=[enrolment.trainee_id])

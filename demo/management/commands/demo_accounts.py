@@ -9,4 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.stdout.write(f"Demo accounts (password: {accounts.DEMO_PASSWORD})")
         for account in accounts.ACCOUNTS:
-            self.stdout.write(f"  {account.username:<10} {account.role_label:<9} {account.full_name}")
+            self.stdout.write(
+                f"  {account.username:<10} {account.role_label:<9} {account.full_name}"
+            )
