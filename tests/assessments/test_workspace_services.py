@@ -350,22 +350,6 @@ def test_appeal_reviewed_by_a_different_assessor(ws, assessor, trainee, admin_us
     assert {"appeal.lodged", "appeal.assigned", "appeal.decided", "decision.recorded"} <= actions
 
 
-def test_certificate_hook_runs_after_commit_when_module_present(
-    ws, assessor, trainee, django_capture_on_commit_callbacks, monkeypatch
-):
-    import sys
-    import types
-
-    calls = []
-    fake = types.ModuleType("assessments.services.certificates")
-    fake.certificate_issue_on_decision = lambda *, decision: calls.append(decision)
-    monkeypatch.setitem(sys.modules, "assessments.services.certificates", fake)
-    give_complete_evidence(assessor=assessor, trainee=trainee, ws=ws)
-    with django_capture_on_commit_callbacks(execute=True):
-        decision = decide(assessor, trainee, ws)
-    assert calls == [decision]
-
-
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="database triggers exist on PostgreSQL only"
 )
