@@ -90,7 +90,7 @@ format: $(STAMP)/venv
 
 # Production settings must pass Django's deployment checklist with no warnings.
 check-deploy: $(STAMP)/venv
-	@DJANGO_SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM \
+	@DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
 	  DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
 bench: setup $(STAMP)/demo
