@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -213,7 +214,7 @@ class Question(PreviewableMixin, index.Indexed, CompetencyMapped, ClusterableMod
         return self.qtype == QuestionType.WRITTEN
 
     def mapping_label(self) -> str:
-        return f"{_('Question')} {self.code}"
+        return f"{_('Question')} {self.code}: {Truncator(self.text).chars(40)}"
 
     def mapping_edit_url(self) -> str | None:
         if self.pk is None:
