@@ -396,23 +396,27 @@ def _number(node: _Node, position: int) -> tuple[int, str]:
     return position, node.text
 
 
+def _numbered_heading(heading, label, out: _Collector, message) -> tuple[int, str] | None:
+    """A heading such as “一、確認…” as (1, "確認…"), or None with `message` reported."""
+    match = HEADING_RE.match(heading.text)
+    number = chinese_number(match["num"]) if match else None
+    if number is None:
+        out.error(label, heading.line, message % {"text": heading.text[:40]})
+        return None
+    return number, match["text"].strip()
+
+
 def _icap_tasks(segments, label, out: _Collector) -> list[ParsedTask]:
     tasks: list[ParsedTask] = []
     seen_tasks: set[str] = set()
     for heading, items in _group(_html_blocks(segments)):
-        match = HEADING_RE.match(heading.text)
-        number = chinese_number(match["num"]) if match else None
-        if number is None:
-            out.error(
-                label,
-                heading.line,
-                _("“%(text)s” is not a work task heading such as “一、…”.")
-                % {"text": heading.text[:40]},
-            )
-            continue
-        task = ParsedTask(
-            number=number, code=f"T{number}", title=match["text"].strip(), line=heading.line
+        parsed = _numbered_heading(
+            heading, label, out, _("“%(text)s” is not a work task heading such as “一、…”.")
         )
+        if parsed is None:
+            continue
+        number, title = parsed
+        task = ParsedTask(number=number, code=f"T{number}", title=title, line=heading.line)
         if task.code in seen_tasks:
             out.error(label, heading.line, _("Duplicate task code %(code)s.") % {"code": task.code})
         seen_tasks.add(task.code)
@@ -444,19 +448,13 @@ def _icap_items(segments, label, kind: str, prefix: str, out: _Collector) -> lis
     result: list[ParsedItem] = []
     seen: set[str] = set()
     for heading, items in _group(_html_blocks(segments)):
-        match = HEADING_RE.match(heading.text)
-        number = chinese_number(match["num"]) if match else None
-        if number is None:
-            out.error(
-                label,
-                heading.line,
-                _("“%(text)s” is not a numbered item such as “一、…”.")
-                % {"text": heading.text[:40]},
-            )
-            continue
-        item = ParsedItem(
-            kind=kind, code=f"{prefix}{number}", text=match["text"].strip(), line=heading.line
+        parsed = _numbered_heading(
+            heading, label, out, _("“%(text)s” is not a numbered item such as “一、…”.")
         )
+        if parsed is None:
+            continue
+        number, text = parsed
+        item = ParsedItem(kind=kind, code=f"{prefix}{number}", text=text, line=heading.line)
         if item.code in seen:
             out.error(label, heading.line, _("Duplicate item code %(code)s.") % {"code": item.code})
         seen.add(item.code)
