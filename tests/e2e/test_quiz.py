@@ -43,7 +43,12 @@ def test_trainee_takes_a_quiz_and_sees_the_review(page, live_server, trainee):
     assert "208 ÷ 640" not in html and "32.5" not in html
 
     page.get_by_label("正確選項").check()
-    page.fill("input[name=q2]", "32.5")
+    # Autosave is debounced: wait for the save that carries the last answer, not just any.
+    with page.expect_response(
+        lambda r: "/save/" in r.url and "32.5" in (r.request.post_data or "")
+    ) as saved:
+        page.fill("input[name=q2]", "32.5")
+    assert saved.value.ok
     expect(page.locator("[data-quiz-status]")).to_have_text(re.compile(r"\S"))
     # Autosaved: a reload brings the answers back.
     page.reload()

@@ -5,7 +5,7 @@ import pytest
 from content.demo import scenarios as demo
 from content.demo.unit import seed_unit
 from content.pages.scenario import ScenarioPage
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, navigate
 from tests.factories.scenarios import enrol, make_module
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,20 +28,22 @@ def test_play_demo_scenario_on_a_phone(phone_page, live_server, trainee):
     login(page, live_server, trainee)
     page.goto(f"{live_server.url}/learn/scenarios/{scenario.pk}/")
     assert "林小姐" in page.locator("main").inner_text()
-    page.get_by_test_id("scenario-begin").click()
+    # Every move is a form post answered by a redirect: wait for the new page each time,
+    # or a read could see the old one.
+    navigate(page, page.get_by_test_id("scenario-begin"))
 
     # A poor first choice, taken back (the scenario allows going back).
-    page.get_by_test_id("scenario-choice").filter(has_text="大家都有加").click()
+    navigate(page, page.get_by_test_id("scenario-choice").filter(has_text="大家都有加"))
     assert "催促" in page.get_by_test_id("scenario-feedback").inner_text()
-    page.get_by_test_id("scenario-back").click()
+    navigate(page, page.get_by_test_id("scenario-back"))
     assert "不太想留電話" in page.get_by_test_id("scenario-step").inner_text()
 
     for number, words in enumerate(EXCELLENT_PATH):
         choices = page.get_by_test_id("scenario-choice")
         assert choices.count() >= 2
-        choices.filter(has_text=words).click()
+        navigate(page, choices.filter(has_text=words))
         if number == 1:
-            page.reload()  # refreshing resumes at the same step
+            page.reload(wait_until="domcontentloaded")  # refreshing resumes at the same step
             assert "好處" in page.get_by_test_id("scenario-step").inner_text()
         if number < len(EXCELLENT_PATH) - 1:
             assert page.get_by_test_id("scenario-feedback").is_visible()
@@ -54,5 +56,5 @@ def test_play_demo_scenario_on_a_phone(phone_page, live_server, trainee):
     assert "T2.3" in page.get_by_test_id("scenario-indicators").inner_text()
     # Nothing is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    page.get_by_test_id("scenario-replay").click()
+    navigate(page, page.get_by_test_id("scenario-replay"))
     assert "不太想留電話" in page.get_by_test_id("scenario-step").inner_text()
