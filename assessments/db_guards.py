@@ -1,19 +1,7 @@
-"""Database-level guard for append-only tables (PostgreSQL only).
-
-The lead calls `install_append_only_triggers(schema_editor)` from a migration:
-
-    from django.db import migrations
-    from assessments.db_guards import install_append_only_triggers, remove_append_only_triggers
-
-    def forwards(apps, schema_editor):
-        install_append_only_triggers(schema_editor.connection)
-
-    def backwards(apps, schema_editor):
-        remove_append_only_triggers(schema_editor.connection)
-
-    class Migration(migrations.Migration):
-        dependencies = [("assessments", "<the migration creating these tables>")]
-        operations = [migrations.RunPython(forwards, backwards)]
+"""Database-level guard for append-only tables (PostgreSQL only): a trigger refuses UPDATE
+and DELETE. Migration assessments/0003 installed it on the tables below with its own frozen
+copy of this SQL; a later migration that adds an append-only table freezes its own copy too.
+Tests use these functions to install the guard on a test database built without migrations.
 
 On other databases (SQLite in development and tests) the functions do nothing; the model
 layer (assessments/append_only.py) still refuses updates and deletes."""

@@ -1,27 +1,6 @@
-import factory
-
 from people import roles
-from people.models import Cohort, Store, User
+from people.models import User
 from people.services import user_create
-
-
-class StoreFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Store
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"store-{n}")
-    name = factory.Sequence(lambda n: f"門市 {n}")
-
-
-class CohortFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Cohort
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"cohort-{n}")
-    name = factory.Sequence(lambda n: f"梯次 {n}")
-
 
 _counter = iter(range(1, 10**9))
 

@@ -1,6 +1,6 @@
 """Demo enrolments: the cohort "2026-q4" on the demo course, and some progress for trainee1
-(two lessons done, the third opened). Idempotent. Runs after content.demo.course and after
-the lead has created the demo accounts."""
+(two lessons done, the third opened). Idempotent. `manage.py load_demo` runs it after the
+demo accounts (demo/accounts.py) and the demo course (content.demo.course) exist."""
 
 from pathlib import Path
 
