@@ -1,5 +1,5 @@
 """Writes about competency units: importing a unit file, superseding a unit, deleting one that
-nothing depends on. The parsing itself is pure and lives in `content/unit_import.py`."""
+nothing depends on. The parsing itself is pure and lives in `content/unit_import/`."""
 
 from __future__ import annotations
 

@@ -1,0 +1,172 @@
+"""Gathering a unit's evidence for many trainees, in a fixed number of queries: the assessor's
+records (checklists, questioning, judged uploads and third-party reports; corrected records
+replaced by their corrections) and the training evidence from `training.evidence`, each
+turned into an EvidenceHit per indicator. Judging the hits is `assessments.sufficiency`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from assessments.models.evidence import EvidenceLine, EvidenceRecord, ItemResult, Judgement
+from assessments.sufficiency import NOT_SATISFACTORY, PENDING, SATISFACTORY, STALE, EvidenceHit
+from content.models.observation import ObservationItem
+from training.evidence import training_evidence
+
+if TYPE_CHECKING:
+    from content.models.framework import CompetencyUnit
+
+
+@dataclass
+class GatheredEvidence:
+    # (trainee id, indicator id, hit), in the order found; an indicator id may be None or
+    # name an indicator the caller does not show.
+    hits: list[tuple[int, int | None, EvidenceHit]] = field(default_factory=list)
+    # trainee id -> competency item id -> methods with satisfactory, current evidence of it
+    item_methods: dict[int, dict[int, set[str]]] = field(default_factory=dict)
+
+    def add(self, trainee_id: int, indicator_id: int | None, hit: EvidenceHit) -> None:
+        self.hits.append((trainee_id, indicator_id, hit))
+
+
+def gather_evidence(
+    *, trainee_ids: Iterable[int], unit: CompetencyUnit, oldest: date
+) -> GatheredEvidence:
+    """All evidence of these trainees for `unit`; evidence from before `oldest` is stale."""
+    ids = list(trainee_ids)
+    out = GatheredEvidence(item_methods={tid: defaultdict(set) for tid in ids})
+    _gather_records(ids, unit, oldest, out)
+    _gather_training(ids, unit, oldest, out)
+    return out
+
+
+def _gather_records(
+    ids: list[int], unit: CompetencyUnit, oldest: date, out: GatheredEvidence
+) -> None:
+    records = EvidenceRecord.objects.filter(trainee_id__in=ids, unit=unit)
+    superseded = set(records.exclude(corrects=None).values_list("corrects_id", flat=True))
+    latest_judgement = _latest_judgements(records)
+    obs_items = _observation_items(unit)
+    by_record: dict[int, list[EvidenceLine]] = defaultdict(list)
+    record_objs: dict[int, EvidenceRecord] = {}
+    for line in EvidenceLine.objects.filter(evidence__in=records).select_related("evidence"):
+        by_record[line.evidence_id].append(line)
+        record_objs[line.evidence_id] = line.evidence
+    # Records without lines (an upload judged against indicators) still count.
+    for rec in records.filter(lines__isnull=True).filter(pk__in=latest_judgement.keys()):
+        record_objs[rec.pk] = rec
+
+    for rec_id, record in record_objs.items():
+        if rec_id in superseded:
+            continue
+        if record.needs_judgement:
+            _judged_record(record, by_record[rec_id], latest_judgement.get(rec_id), oldest, out)
+        else:
+            _checklist_record(record, by_record[rec_id], obs_items, oldest, out)
+
+
+def _latest_judgements(records: QuerySet[EvidenceRecord]) -> dict[int, Judgement]:
+    latest: dict[int, Judgement] = {}
+    for judgement in (
+        Judgement.objects.filter(evidence__in=records)
+        .order_by("evidence_id", "-judged_at", "-pk")
+        .prefetch_related("indicators")
+    ):
+        latest.setdefault(judgement.evidence_id, judgement)
+    return latest
+
+
+def _observation_items(unit: CompetencyUnit) -> dict[int, list[int]]:
+    """Observation checklist item id -> the competency items it shows."""
+    obs_items: dict[int, list[int]] = defaultdict(list)
+    for oi_id, item_id in ObservationItem.competency_items.through.objects.filter(
+        observationitem__indicator__unit=unit
+    ).values_list("observationitem_id", "competencyitem_id"):
+        obs_items[oi_id].append(item_id)
+    return obs_items
+
+
+def _judged_record(
+    record: EvidenceRecord,
+    lines: list[EvidenceLine],
+    judgement: Judgement | None,
+    oldest: date,
+    out: GatheredEvidence,
+) -> None:
+    """Evidence an assessor judges after the fact: pending until judged; when satisfactory,
+    it supports the indicators the judgement names (or else its satisfactory lines)."""
+    if judgement is None:
+        status, indicator_ids = PENDING, [line.indicator_id for line in lines]
+    elif judgement.result != Judgement.Result.SATISFACTORY:
+        status, indicator_ids = NOT_SATISFACTORY, [line.indicator_id for line in lines]
+    else:
+        judged = [ind.pk for ind in judgement.indicators.all()]
+        supported = judged or [
+            line.indicator_id for line in lines if line.result == ItemResult.SATISFACTORY
+        ]
+        status = STALE if record.occurred_on < oldest else SATISFACTORY
+        indicator_ids = list(dict.fromkeys(supported))
+    label = str(record)
+    for ind_id in indicator_ids:
+        out.add(
+            record.trainee_id,
+            ind_id,
+            EvidenceHit(record.method, status, label, record.occurred_on, record.pk),
+        )
+
+
+def _checklist_record(
+    record: EvidenceRecord,
+    lines: list[EvidenceLine],
+    obs_items: dict[int, list[int]],
+    oldest: date,
+    out: GatheredEvidence,
+) -> None:
+    """Evidence the assessor recorded line by line: an indicator with any unsatisfactory line
+    is not satisfactory; lines only "not observed" say nothing."""
+    stale = record.occurred_on < oldest
+    per_indicator: dict[int, set[str]] = defaultdict(set)
+    for line in lines:
+        if line.indicator_id is None:
+            continue
+        per_indicator[line.indicator_id].add(line.result)
+        if line.result == ItemResult.SATISFACTORY and not stale:
+            for item_id in list(line.item_ids or []) + obs_items.get(line.observation_item_id, []):
+                out.item_methods[record.trainee_id][item_id].add(record.method)
+    label = str(record)
+    for ind_id, results in per_indicator.items():
+        if ItemResult.NOT_SATISFACTORY in results:
+            status = NOT_SATISFACTORY
+        elif ItemResult.SATISFACTORY in results:
+            status = STALE if stale else SATISFACTORY
+        else:
+            continue  # only "not observed"
+        out.add(
+            record.trainee_id,
+            ind_id,
+            EvidenceHit(record.method, status, label, record.occurred_on, record.pk),
+        )
+
+
+def _gather_training(
+    ids: list[int], unit: CompetencyUnit, oldest: date, out: GatheredEvidence
+) -> None:
+    for ev in training_evidence(trainee_ids=ids, unit_id=unit.pk):
+        on = (
+            timezone.localdate(ev.occurred_at)
+            if timezone.is_aware(ev.occurred_at)
+            else ev.occurred_at.date()
+        )
+        if not ev.passed:
+            status = NOT_SATISFACTORY
+        elif on < oldest:
+            status = STALE
+        else:
+            status = SATISFACTORY
+        out.add(ev.trainee_id, ev.indicator_id, EvidenceHit(ev.method, status, ev.label, on, None))

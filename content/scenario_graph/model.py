@@ -1,0 +1,72 @@
+"""A scenario as plain data: steps (customer lines, narration, endings with a rating) joined
+by the trainee's choices, each choice carrying points per indicator; and the Problem a
+check reports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+LINE = "line"
+NARRATION = "narration"
+ENDING = "ending"
+KINDS = (LINE, NARRATION, ENDING)
+
+EXCELLENT = "excellent"
+ACCEPTABLE = "acceptable"
+POOR = "poor"
+RATINGS = (EXCELLENT, ACCEPTABLE, POOR)
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    kind: str = LINE
+    text: str = ""
+    speaker: str = ""
+    rating: str = ""
+    is_start: bool = False
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int | str
+    from_key: str
+    to_key: str
+    text: str = ""
+    feedback: str = ""
+    scores: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass
+class Graph:
+    steps: list[Step] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
+    claimed_codes: tuple[str, ...] = ()
+
+    def step_map(self) -> dict[str, Step]:
+        return {step.key: step for step in self.steps}
+
+    def choices_from(self) -> dict[str, list[Choice]]:
+        out: dict[str, list[Choice]] = defaultdict(list)
+        for choice in self.choices:
+            out[choice.from_key].append(choice)
+        return out
+
+    def start_keys(self) -> list[str]:
+        return [step.key for step in self.steps if step.is_start]
+
+
+@dataclass(frozen=True)
+class Problem:
+    step_key: str  # "" for problems of the whole scenario
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def short(text: str, limit: int) -> str:
+    """The text on one line, cut to `limit` characters with an ellipsis."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,66 @@
+"""assessments.sufficiency without a database: judging an indicator's evidence against the
+course's rule."""
+
+from datetime import date
+
+from assessments.sufficiency import (
+    NOT_SATISFACTORY,
+    PENDING,
+    SATISFACTORY,
+    STALE,
+    EvidenceHit,
+    Rule,
+    judge_indicator,
+)
+
+PERFORMANCE = frozenset({"observation", "role_play", "portfolio"})
+KNOWLEDGE = frozenset({"questioning"})
+ON = date(2026, 3, 1)
+
+
+def judge(hits, rule=None):
+    return judge_indicator(
+        "T2.1", hits, rule or Rule(), performance_methods=PERFORMANCE, knowledge_methods=KNOWLEDGE
+    )
+
+
+def hit(method, status=SATISFACTORY):
+    return EvidenceHit(method, status, "label", ON)
+
+
+def test_met_with_performance_and_knowledge():
+    verdict = judge([hit("observation"), hit("questioning")])
+    assert verdict.performance_ok and verdict.knowledge_ok and verdict.any_ok
+    assert verdict.gaps == ()
+
+
+def test_each_missing_kind_is_a_gap_naming_the_indicator():
+    verdict = judge([hit("questioning")])
+    assert not verdict.performance_ok and verdict.knowledge_ok
+    assert len(verdict.gaps) == 1 and "T2.1" in verdict.gaps[0]
+    assert len(judge([]).gaps) == 2
+
+
+def test_only_satisfactory_evidence_counts():
+    hits = [hit("observation", s) for s in (NOT_SATISFACTORY, PENDING, STALE)]
+    verdict = judge([*hits, hit("questioning", STALE)])
+    assert not verdict.any_ok and len(verdict.gaps) == 2
+
+
+def test_a_rule_that_requires_neither_still_needs_some_evidence():
+    lenient = Rule(require_knowledge_check=False, require_performance_method=False)
+    assert len(judge([], lenient).gaps) == 1
+    assert judge([hit("customer_feedback")], lenient).gaps == ()
+
+
+def test_rule_for_course_and_oldest_allowed():
+    assert Rule.for_course(None) == Rule()
+
+    class Course:
+        require_knowledge_check = False
+        require_performance_method = True
+        evidence_max_age_months = 6
+
+    rule = Rule.for_course(Course())
+    assert rule == Rule(False, True, 6)
+    assert rule.oldest_allowed(date(2026, 7, 1)) == date(2025, 12, 30)  # 6 × 30.44 days
