@@ -1,6 +1,10 @@
+import core.converters  # noqa: F401  # isort: skip  (registers <id:...> before any URL module loads)
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.cache import patch_cache_control
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -8,7 +12,21 @@ from wagtail.documents import urls as wagtaildocs_urls
 from content.views import home as content_home
 from people import views as people_views
 
+handler400 = "config.error_views.bad_request"
+handler403 = "config.error_views.permission_denied"
+handler404 = "config.error_views.page_not_found"
+handler500 = "config.error_views.server_error"
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own: send them to the cache-busted static file."""
+    response = HttpResponseRedirect(static("favicon.ico"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
