@@ -11,6 +11,7 @@ from assessments.models.decisions import Decision
 from assessments.models.evidence import Environment, ItemResult, Judgement
 from assessments.uploads import check_upload
 from content.models.framework import CompetencyItem, Indicator
+from core.forms import BoundedModelMultipleChoiceField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -21,7 +22,7 @@ def _not_future(value):
     return value
 
 
-class IndicatorChoiceField(forms.ModelMultipleChoiceField):
+class IndicatorChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} {obj.text[:80]}"
 
@@ -187,7 +188,7 @@ class OralQuestionForm(forms.Form):
     indicator = forms.ModelChoiceField(
         label=_("Behaviour indicator"), queryset=Indicator.objects.none()
     )
-    competency_items = forms.ModelMultipleChoiceField(
+    competency_items = BoundedModelMultipleChoiceField(
         label=_("Knowledge items"),
         queryset=CompetencyItem.objects.none(),
         required=False,

@@ -10,7 +10,6 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
@@ -27,6 +26,8 @@ from assessments.models.certificates import (
 )
 from assessments.models.decisions import Decision
 from assessments.selectors import certificates as selectors
+from core.languages import user_language
+from core.services.delivery import delivery_queue
 from people import roles
 
 logger = logging.getLogger(__name__)
@@ -388,8 +389,10 @@ def certificate_signing_key_create(*, rotate: bool = False) -> CertificateSignin
 
 
 def certificates_send_expiry_reminders(*, today: datetime.date | None = None) -> int:
-    """E-mail holders whose valid certificate expires within the design's reminder window.
-    Each certificate is reminded once."""
+    """E-mail holders whose valid certificate expires within the design's reminder window,
+    in the holder's language. Each certificate is reminded once: the reminder is queued in the
+    outbox in the same transaction that marks the certificate reminded. Returns how many
+    reminders were queued."""
     today = today or timezone.localdate()
     design = selectors.design_load()
     horizon = today + datetime.timedelta(days=design.reminder_days_before_expiry)
@@ -407,7 +410,8 @@ def certificates_send_expiry_reminders(*, today: datetime.date | None = None) ->
             if locked.reminder_sent_at is not None:
                 continue
             if certificate.trainee.email:
-                with translation.override(settings.LANGUAGE_CODE):
+                language = user_language(certificate.trainee)
+                with translation.override(language):
                     subject = gettext("Your certificate %(number)s expires on %(date)s") % {
                         "number": certificate.number,
                         "date": certificate.expires_on.isoformat(),
@@ -420,7 +424,13 @@ def certificates_send_expiry_reminders(*, today: datetime.date | None = None) ->
                         "unit": certificate.unit.code,
                         "date": certificate.expires_on.isoformat(),
                     }
-                send_mail(subject, body, None, [certificate.trainee.email])
+                delivery_queue(
+                    recipient=certificate.trainee.email,
+                    subject=subject,
+                    body=body,
+                    language=language,
+                    kind="certificate.expiry_reminder",
+                )
                 sent += 1
             locked.reminder_sent_at = timezone.now()
             locked.save(update_fields=["reminder_sent_at"])

@@ -6,11 +6,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.models.evidence import (
@@ -29,6 +31,8 @@ from assessments.selectors.scope import trainees_for_assessor
 from assessments.services.audit import audit_record
 from assessments.uploads import CheckedUpload
 from content.models.framework import Indicator
+from core.languages import current_language
+from core.services.delivery import delivery_queue
 from people import roles
 
 THIRD_PARTY_LINK_DAYS = 14
@@ -307,6 +311,43 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def third_party_link(token: str, *, language: str) -> str:
+    """The absolute link a supervisor opens, in the language the request was made in."""
+    with translation.override(language):
+        path = reverse("assessments:third_party_form", args=[token])
+    return settings.SITE_BASE_URL.rstrip("/") + path
+
+
+def _third_party_mail(
+    *, third_party_request: ThirdPartyRequest, token: str, assessor, language: str
+) -> str:
+    """Queue the link for the supervisor (who has no account: the assessor's language).
+    Returns the link."""
+    link = third_party_link(token, language=language)
+    trainee = third_party_request.trainee
+    with translation.override(language):
+        subject = _("Workplace report requested for %(name)s") % {"name": trainee.printed_name}
+        body = _(
+            "Dear %(supervisor)s,\n\n%(assessor)s asks you for a short report on %(name)s's work "
+            "(unit %(unit)s). The link works once, until %(expires)s, and needs no account:\n\n%(link)s\n"
+        ) % {
+            "supervisor": third_party_request.supervisor_name,
+            "assessor": assessor.printed_name,
+            "name": trainee.printed_name,
+            "unit": third_party_request.unit.code,
+            "expires": timezone.localtime(third_party_request.expires_at).strftime("%Y-%m-%d"),
+            "link": link,
+        }
+    delivery_queue(
+        recipient=third_party_request.supervisor_email,
+        subject=subject,
+        body=body,
+        language=language,
+        kind="third_party.link",
+    )
+    return link
+
+
 @transaction.atomic
 def third_party_request_create(
     *,
@@ -316,8 +357,11 @@ def third_party_request_create(
     supervisor_name: str,
     supervisor_email: str,
     days: int = THIRD_PARTY_LINK_DAYS,
+    language: str | None = None,
 ) -> tuple[ThirdPartyRequest, str]:
-    """Returns the request and the raw token (256 random bits), which is never stored."""
+    """Returns the request and the raw token (256 random bits), which is never stored.
+    The link is e-mailed to the supervisor after commit, written in `language` (default:
+    the active one, i.e. the assessor's)."""
     _check_assessor_for(assessor, trainee)
     token = secrets.token_urlsafe(32)
     request = ThirdPartyRequest.objects.create(
@@ -337,7 +381,78 @@ def third_party_request_create(
         summary=supervisor_name,
         data={"expires_at": request.expires_at.isoformat()},
     )
+    _third_party_mail(
+        third_party_request=request,
+        token=token,
+        assessor=assessor,
+        language=language or current_language(),
+    )
     return request, token
+
+
+def _third_party_locked(third_party_request: ThirdPartyRequest, assessor) -> ThirdPartyRequest:
+    locked = (
+        ThirdPartyRequest.objects.select_for_update(of=("self",))
+        .select_related("trainee__profile", "unit")
+        .get(pk=third_party_request.pk)
+    )
+    _check_assessor_for(assessor, locked.trainee)
+    if locked.used_at is not None:
+        raise ValidationError(_("The supervisor has already answered this request."))
+    return locked
+
+
+@transaction.atomic
+def third_party_request_resend(
+    *,
+    assessor,
+    third_party_request: ThirdPartyRequest,
+    days: int = THIRD_PARTY_LINK_DAYS,
+    language: str | None = None,
+) -> tuple[ThirdPartyRequest, str]:
+    """A new link for an unanswered request (live, expired or cancelled): a new token, so
+    the old link stops working, a new expiry, an audit entry and a new e-mail."""
+    locked = _third_party_locked(third_party_request, assessor)
+    token = secrets.token_urlsafe(32)
+    locked.token_hash = _hash_token(token)
+    locked.expires_at = timezone.now() + timedelta(days=days)
+    locked.save(update_fields=["token_hash", "expires_at"])
+    audit_record(
+        actor=assessor,
+        action="third_party.resent",
+        obj=locked,
+        trainee=locked.trainee,
+        summary=locked.supervisor_name,
+        data={"expires_at": locked.expires_at.isoformat()},
+    )
+    _third_party_mail(
+        third_party_request=locked,
+        token=token,
+        assessor=assessor,
+        language=language or current_language(),
+    )
+    return locked, token
+
+
+@transaction.atomic
+def third_party_request_cancel(
+    *, assessor, third_party_request: ThirdPartyRequest
+) -> ThirdPartyRequest:
+    """Withdraw a live link: it expires now (the supervisor is told it no longer works)."""
+    locked = _third_party_locked(third_party_request, assessor)
+    now = timezone.now()
+    if locked.expires_at <= now:
+        raise ValidationError(_("This link no longer works: it has expired or been cancelled."))
+    locked.expires_at = now
+    locked.save(update_fields=["expires_at"])
+    audit_record(
+        actor=assessor,
+        action="third_party.cancelled",
+        obj=locked,
+        trainee=locked.trainee,
+        summary=locked.supervisor_name,
+    )
+    return locked
 
 
 class LinkRefused(Exception):

@@ -21,6 +21,7 @@ from assessments.models.certificates import BulkIssueJob, Certificate
 from assessments.selectors import certificates as selectors
 from assessments.services import certificates as services
 from content.models.framework import CompetencyUnit
+from core.numbers import bounded_int
 from people import roles
 from people.permissions import admin_required
 
@@ -176,10 +177,9 @@ def bulk_issue(request):
     if form.is_bound and form.is_valid():
         candidates = list(selectors.bulk_issue_candidates(**form.cleaned_data)[:500])
         if request.method == "POST":
-            try:
-                ids = [int(v) for v in request.POST.getlist("decisions")]
-            except ValueError:
-                ids = []
+            ids = [bounded_int(v) for v in request.POST.getlist("decisions")]
+            if None in ids:
+                ids = []  # refused below: "Choose at least one decision."
             try:
                 job = services.bulk_issue_job_create(
                     by=request.user, decision_ids=ids, **form.cleaned_data

@@ -27,6 +27,7 @@ from assessments.services.evidence import (
     observation_draft_start,
     observation_submit,
 )
+from core.numbers import MAX_INT, bounded_int
 from people.permissions import decider_required
 
 
@@ -114,10 +115,12 @@ def observation_autosave(request, draft_id: int):
     try:
         payload = json.loads(request.body or b"{}")
         data = payload.get("data") or {}
-        revision = int(payload.get("revision", 0))
-        if not isinstance(data, dict):
+        # ObservationDraft.revision is a PositiveIntegerField: refuse what it cannot hold.
+        revision = bounded_int(payload.get("revision", 0), maximum=MAX_INT)
+        if not isinstance(data, dict) or revision is None:
             raise ValueError
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        # RecursionError: JSON nested too deeply for the parser.
         return JsonResponse({"ok": False, "error": _("The draft could not be read.")}, status=400)
     try:
         draft = observation_draft_autosave(

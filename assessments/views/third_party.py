@@ -1,27 +1,30 @@
 """Third-party reports: the assessor sends a supervisor a one-off link; the supervisor fills
-a short form per indicator without an account."""
+a short form per indicator without an account. The assessor can send a new link (the old one
+stops working) or cancel it from the trainee's page."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.http import Http404
-from django.shortcuts import render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from assessments.forms.evidence import ThirdPartyHeaderForm, ThirdPartyRequestForm
-from assessments.models.evidence import ItemResult
+from assessments.models.evidence import ItemResult, ThirdPartyRequest
 from assessments.selectors.profile import unit_indicators
 from assessments.selectors.scope import assessment_context, trainee_for_assessor_or_404
 from assessments.services.evidence import (
     IndicatorReport,
     LinkRefused,
+    third_party_link,
     third_party_report_submit,
+    third_party_request_cancel,
     third_party_request_create,
     third_party_request_for_token,
+    third_party_request_resend,
 )
+from core.languages import current_language
 from people.permissions import decider_required
 
 
@@ -35,33 +38,72 @@ def third_party_new(request, trainee_id: int):
     form = ThirdPartyRequestForm(request.POST or None)
     link = None
     if request.method == "POST" and form.is_valid():
-        tp_request, token = third_party_request_create(
-            assessor=request.user, trainee=trainee, unit=unit, **form.cleaned_data
+        language = current_language()
+        _tp_request, token = third_party_request_create(
+            assessor=request.user,
+            trainee=trainee,
+            unit=unit,
+            language=language,
+            **form.cleaned_data,
         )
-        link = request.build_absolute_uri(reverse("assessments:third_party_form", args=[token]))
-        send_mail(
-            subject=_("Workplace report requested for %(name)s") % {"name": trainee.printed_name},
-            message=_(
-                "Dear %(supervisor)s,\n\n%(assessor)s asks you for a short report on %(name)s's work "
-                "(unit %(unit)s). The link works once, until %(expires)s, and needs no account:\n\n%(link)s\n"
-            )
-            % {
-                "supervisor": tp_request.supervisor_name,
-                "assessor": request.user.printed_name,
-                "name": trainee.printed_name,
-                "unit": unit.code,
-                "expires": tp_request.expires_at.strftime("%Y-%m-%d"),
-                "link": link,
-            },
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[tp_request.supervisor_email],
-        )
-        messages.success(request, _("The link has been e-mailed to the supervisor."))
+        link = third_party_link(token, language=language)
+        messages.success(request, _("The link will be e-mailed to the supervisor."))
+        form = ThirdPartyRequestForm()
     return render(
         request,
         "assessments/workspace/third_party_new.html",
         {"form": form, "trainee": trainee, "link": link},
     )
+
+
+def _request_in_scope_or_404(user, trainee_id: int, request_id: int):
+    trainee = trainee_for_assessor_or_404(user, trainee_id)
+    return trainee, get_object_or_404(ThirdPartyRequest, pk=request_id, trainee=trainee)
+
+
+@never_cache
+@decider_required
+@require_POST
+def third_party_resend(request, trainee_id: int, request_id: int):
+    trainee, tp_request = _request_in_scope_or_404(request.user, trainee_id, request_id)
+    language = current_language()
+    try:
+        tp_request, token = third_party_request_resend(
+            assessor=request.user, third_party_request=tp_request, language=language
+        )
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("assessments:trainee", trainee.pk)
+    messages.success(
+        request, _("A new link will be e-mailed to the supervisor. The old link no longer works.")
+    )
+    return render(
+        request,
+        "assessments/workspace/third_party_resent.html",
+        {
+            "trainee": trainee,
+            "tp_request": tp_request,
+            "link": third_party_link(token, language=language),
+        },
+    )
+
+
+@never_cache
+@decider_required
+@require_POST
+def third_party_cancel(request, trainee_id: int, request_id: int):
+    trainee, tp_request = _request_in_scope_or_404(request.user, trainee_id, request_id)
+    try:
+        third_party_request_cancel(assessor=request.user, third_party_request=tp_request)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request,
+            _("The link for %(supervisor)s has been cancelled.")
+            % {"supervisor": tp_request.supervisor_name},
+        )
+    return redirect("assessments:trainee", trainee.pk)
 
 
 def _same_origin_referrer(response):

@@ -2,6 +2,7 @@
 evidence, decisions, and the actions to gather more."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from assessments.models.decisions import Decision
@@ -10,7 +11,6 @@ from assessments.selectors.evidence import evidence_for_trainee, third_party_req
 from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import (
     assessment_context,
-    can_decide,
     trainee_visible_or_404,
     trainees_for_assessor,
 )
@@ -26,7 +26,7 @@ def trainee_detail(request, trainee_id: int):
     trainee = trainee_visible_or_404(request.user, trainee_id)
     unit, course = assessment_context(trainee)
     may_act = (
-        can_decide(request.user)
+        roles.may_decide(request.user)  # what decider_required lets through (not superusers)
         and request.user.pk != trainee.pk
         and trainees_for_assessor(request.user).filter(pk=trainee.pk).exists()
     )
@@ -47,6 +47,7 @@ def trainee_detail(request, trainee_id: int):
             if may_act and unit
             else [],
             "may_act": may_act,
+            "now": timezone.now(),  # which third-party links still work
             "observation_kinds": [
                 (EvidenceKind.OBSERVATION, EvidenceKind.OBSERVATION.label),
                 (EvidenceKind.ROLE_PLAY, EvidenceKind.ROLE_PLAY.label),

@@ -713,18 +713,16 @@ def framework_admin_urls():
     urls = [
         path("import/", unit_import_view, name="unit_import"),
         path("mapping/", mapping_index_view, name="mapping_index"),
-        path("mapping/unit/<int:pk>/", unit_matrix_view, name="unit_matrix"),
+        path("mapping/unit/<id:pk>/", unit_matrix_view, name="unit_matrix"),
+        path("mapping/unit/<id:pk>/export/<str:fmt>/", unit_matrix_view, name="unit_matrix_export"),
+        path("mapping/course/<id:pk>/", course_matrix_view, name="course_matrix"),
         path(
-            "mapping/unit/<int:pk>/export/<str:fmt>/", unit_matrix_view, name="unit_matrix_export"
-        ),
-        path("mapping/course/<int:pk>/", course_matrix_view, name="course_matrix"),
-        path(
-            "mapping/course/<int:pk>/export/<str:fmt>/",
+            "mapping/course/<id:pk>/export/<str:fmt>/",
             course_matrix_view,
             name="course_matrix_export",
         ),
         path(
-            "course/<int:pk>/publish-with-gaps/",
+            "course/<id:pk>/publish-with-gaps/",
             course_publish_confirm_view,
             name="course_publish_confirm",
         ),

@@ -61,7 +61,7 @@ def scenario_graph_view(request, page_id: int):
 @hooks.register("register_admin_urls")
 def scenario_admin_urls():
     return [
-        path("scenarios/<int:page_id>/graph/", scenario_graph_view, name="scenario_graph"),
+        path("scenarios/<id:page_id>/graph/", scenario_graph_view, name="scenario_graph"),
     ]
 
 

@@ -8,10 +8,10 @@ import logging
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import Panel
 
 from content import scenario_graph
+from content.forms.pages import PageForm
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def _live_child_data(formset) -> list[dict]:
     return rows
 
 
-class ScenarioPageForm(WagtailAdminPageForm):
+class ScenarioPageForm(PageForm):
     """Saving a draft is always allowed; publishing requires a valid graph. The problems are
     shown at the top of the form, each naming its step."""
 

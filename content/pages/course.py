@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Tabbed
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from content.forms.pages import PageForm
 from content.models.framework import CompetencyUnit
 from content.page_context import LearningContextMixin
 
@@ -20,6 +21,7 @@ class CourseIndexPage(Page):
     parent_page_types = ["content.HomePage"]
     subpage_types = ["content.CoursePage"]
     template = "content/course_index_page.html"
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("course index")
@@ -120,6 +122,7 @@ class CoursePage(LearningContextMixin, Page):
     parent_page_types = ["content.CourseIndexPage"]
     subpage_types = ["content.ModulePage"]
     template = "content/course_page.html"
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("course")
@@ -134,6 +137,7 @@ class ModulePage(LearningContextMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["content.CoursePage"]
     template = "content/module_page.html"
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("module")

@@ -4,6 +4,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from content.forms.pages import PageForm
+
 
 class HomePage(Page):
     """The site's front door: what the academy is, and a way in for each role."""
@@ -15,6 +17,7 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     template = "content/home_page.html"
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("home page")

@@ -5,13 +5,13 @@ from django import forms
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from content.blocks import LessonBodyBlock
+from content.forms.pages import PageForm
 from content.models.framework import CompetencyItem, Indicator
 from content.models.mapping import CompetencyMapped
 from content.page_context import LearningContextMixin
@@ -28,7 +28,7 @@ def unit_id_for(page) -> int | None:
     return course.unit_id if course else None
 
 
-class LessonPageForm(WagtailAdminPageForm):
+class LessonPageForm(PageForm):
     """Offers only the indicators and K/S items of the course's own unit."""
 
     def __init__(self, *args, parent_page=None, **kwargs):

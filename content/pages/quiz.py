@@ -12,6 +12,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from content.forms.pages import PageForm
 from content.models.questions import Question
 from people import roles
 
@@ -106,6 +107,7 @@ class QuizPage(Page):
     parent_page_types = ["content.ModulePage"]
     subpage_types: list[str] = []
     template = "content/quiz_page.html"
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("quiz")

@@ -286,7 +286,7 @@ def test_bulk_failures_are_listed_and_retryable(
     assert Certificate.objects.count() == 4
 
 
-def test_expiry_reminder_sent_once(trainee, assessor, unit):
+def test_expiry_reminder_sent_once(trainee, assessor, unit, django_capture_on_commit_callbacks):
     course = make_course(unit, valid_months=12)
     decision = make_decision(trainee=trainee, assessor=assessor, unit=unit, course=course)
     certificate = services.certificate_issue(decision=decision, issued_by=assessor)
@@ -297,8 +297,9 @@ def test_expiry_reminder_sent_once(trainee, assessor, unit):
         == 0
     )
     day = certificate.expires_on - datetime.timedelta(days=10)
-    assert services.certificates_send_expiry_reminders(today=day) == 1
-    assert services.certificates_send_expiry_reminders(today=day) == 0
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        assert services.certificates_send_expiry_reminders(today=day) == 1
+        assert services.certificates_send_expiry_reminders(today=day) == 0
     assert len(mail.outbox) == 1
     assert certificate.number in mail.outbox[0].subject
     assert mail.outbox[0].to == [trainee.email]

@@ -393,12 +393,15 @@ def test_assessor_judges_trainee_upload_through_view(world, client_as):
 # --- third party ----------------------------------------------------------------------------
 
 
-def test_third_party_request_shows_and_mails_link(world, client_as):
+def test_third_party_request_shows_and_mails_link(
+    world, client_as, django_capture_on_commit_callbacks
+):
     client, _ = client_as("assessor")
-    response = client.post(
-        reverse("assessments:third_party_new", args=[world["record"].trainee_id]),
-        {"supervisor_name": "林店長", "supervisor_email": "lin@example.test"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        response = client.post(
+            reverse("assessments:third_party_new", args=[world["record"].trainee_id]),
+            {"supervisor_name": "林店長", "supervisor_email": "lin@example.test"},
+        )
     link = response.context["link"]
     assert link and link in mail.outbox[-1].body and mail.outbox[-1].to == ["lin@example.test"]
 

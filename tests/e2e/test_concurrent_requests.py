@@ -57,6 +57,6 @@ def test_simultaneous_writes_from_one_page_all_succeed(page, live_server, role_g
     statuses = page.evaluate(FIRE, [urls, token])
 
     assert statuses == [200] * len(urls) * 6
-    assert LessonProgress.objects.filter(trainee=learner, completed_at__isnull=False).count() == len(
-        lessons
-    )
+    assert LessonProgress.objects.filter(
+        trainee=learner, completed_at__isnull=False
+    ).count() == len(lessons)

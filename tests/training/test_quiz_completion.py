@@ -43,3 +43,38 @@ def test_passing_the_quiz_completes_the_course(client_as):
     assert progress.activities[0].satisfied and progress.activities[0].status.score == 100.0
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
+
+
+def test_the_periodic_close_records_course_completion_at_the_close(trainee):
+    """The service owns the consequence: a timed attempt closed by the periodic command
+    completes the course, with the close's time, without any view being involved."""
+    import io
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tests.factories.quizzes import FormData
+    from training.services.quizzes import quiz_attempt_save, quiz_attempt_start
+
+    quiz, _questions = quiz_setup(trainee, types=("single",), time_limit_minutes=5, pass_mark=100)
+    enrolment = Enrolment.objects.get(trainee=trainee, course=quiz.get_parent().specific.course)
+    attempt = quiz_attempt_start(quiz=quiz, trainee=trainee)
+    quiz_attempt_save(
+        attempt_id=attempt.pk,
+        trainee=trainee,
+        data=FormData(answer_data(attempt, seq=1)),
+        sequence=1,
+    )
+    QuizAttempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(hours=1))
+    before = timezone.now()
+
+    out = io.StringIO()
+    call_command("close_overdue_quiz_attempts", stdout=out)
+
+    assert "closed 1" in out.getvalue()
+    attempt.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert attempt.state == QuizAttempt.State.GRADED and attempt.passed
+    assert enrolment.completed_at is not None
+    assert enrolment.completed_at == attempt.submitted_at >= before

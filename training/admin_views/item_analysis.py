@@ -140,8 +140,8 @@ def export_csv(request, quiz_id: int):
 def register_urls():
     return [
         path("item-analysis/", index, name="quiz_item_analysis"),
-        path("item-analysis/<int:quiz_id>/", detail, name="quiz_item_analysis_detail"),
-        path("item-analysis/<int:quiz_id>/csv/", export_csv, name="quiz_item_analysis_csv"),
+        path("item-analysis/<id:quiz_id>/", detail, name="quiz_item_analysis_detail"),
+        path("item-analysis/<id:quiz_id>/csv/", export_csv, name="quiz_item_analysis_csv"),
     ]
 
 

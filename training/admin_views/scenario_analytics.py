@@ -94,7 +94,7 @@ def scenario_analytics_urls():
     return [
         path("scenario-analytics/", scenario_analytics_index, name="scenario_analytics"),
         path(
-            "scenario-analytics/<int:page_id>/",
+            "scenario-analytics/<id:page_id>/",
             scenario_analytics_detail,
             name="scenario_analytics_detail",
         ),

@@ -2,11 +2,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedModelMultipleChoiceField
 from people import roles
 from people.models import Cohort
 
 
-class TraineeChoiceField(forms.ModelMultipleChoiceField):
+class TraineeChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj):
         profile = getattr(obj, "profile", None)
         store = profile.store.name if profile and profile.store else ""

@@ -1,7 +1,7 @@
 """Writes about a trainee's progress: opening a lesson, how far they read, completing it,
 and recording when a course is complete (once; it never flips back)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from content.pages.course import CoursePage
 from content.pages.lesson import LessonPage
+from people.models import User
 from training.completion import course_progress
 from training.models.enrolment import Enrolment
 from training.models.progress import LessonProgress
@@ -70,10 +71,10 @@ def lesson_complete(
 
 
 @transaction.atomic
-def enrolment_update_completion(*, enrolment: Enrolment) -> bool:
-    """Record the course as complete (with its time) when its completion rules are met.
-    Once recorded it stays: later edits to the course never undo it. Returns whether the
-    enrolment is complete."""
+def enrolment_update_completion(*, enrolment: Enrolment, at: datetime | None = None) -> bool:
+    """Record the course as complete (with its time: `at`, the moment the last missing
+    activity finished, or now) when its completion rules are met. Once recorded it stays:
+    later edits to the course never undo it. Returns whether the enrolment is complete."""
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
         .select_related("course")
@@ -83,19 +84,22 @@ def enrolment_update_completion(*, enrolment: Enrolment) -> bool:
         return True
     progress = course_progress(course=enrolment.course, trainee_ids=[enrolment.trainee_id])
     if progress[enrolment.trainee_id].is_complete:
-        enrolment.completed_at = timezone.now()
+        enrolment.completed_at = at or timezone.now()
         enrolment.save(update_fields=["completed_at"])
         return True
     return False
 
 
-def enrolment_update_completion_for_page(*, trainee, page: Page) -> bool | None:
-    """For activity kinds (quizzes, scenarios): after the trainee finishes `page`, record the
-    completion of the course it belongs to. None when the trainee is not enrolled there."""
+def enrolment_update_completion_for_page(
+    *, trainee: User, page: Page, at: datetime | None = None
+) -> bool | None:
+    """For activity kinds (quizzes, scenarios): after the trainee finishes `page` (at `at`),
+    record the completion of the course it belongs to. None when the trainee is not
+    enrolled there."""
     course = CoursePage.objects.ancestor_of(page, inclusive=True).first()
     if course is None:
         return None
     enrolment = Enrolment.objects.filter(trainee=trainee, course=course).first()
     if enrolment is None:
         return None
-    return enrolment_update_completion(enrolment=enrolment)
+    return enrolment_update_completion(enrolment=enrolment, at=at)

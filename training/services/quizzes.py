@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from content.models.questions import Question, QuestionOption, QuestionTag, QuestionType
 from content.pages.course import CoursePage
 from content.pages.quiz import QuizPage, QuizQuestion
+from core.numbers import bounded_int
 from training import grading
 from training.models.enrolment import Enrolment
 from training.models.quiz_attempts import QuizAttempt, QuizResponse
@@ -141,16 +142,14 @@ def _answer_key(question: Question, options: list[QuestionOption]) -> grading.An
 
 def parse_answer(response: QuizResponse, qtype: str, data) -> object:
     """The stored answer for one slot from posted form data (a QueryDict). Choices are posted
-    as positions in the order this trainee was shown; they become option ids here."""
+    as positions in the order this trainee was shown; they become option ids here. A value
+    that is not one of the positions offered (garbage, negative, huge) counts as no answer."""
     name = f"q{response.slot}"
     order = response.option_order or []
 
     def option_at(value) -> int | None:
-        try:
-            index = int(value)
-        except (TypeError, ValueError):
-            return None
-        return order[index] if 0 <= index < len(order) else None
+        index = bounded_int(value, maximum=len(order) - 1)
+        return None if index is None else order[index]
 
     if qtype == QuestionType.SINGLE:
         return option_at(data.get(name))
@@ -168,21 +167,15 @@ def parse_answer(response: QuizResponse, qtype: str, data) -> object:
         right = response.right_order or []
         pairs = {}
         for index, option_id in enumerate(order):
-            try:
-                choice = int(data.get(f"{name}-{index}", ""))
-            except ValueError:
-                continue
-            if 0 <= choice < len(right):
+            choice = bounded_int(data.get(f"{name}-{index}"), maximum=len(right) - 1)
+            if choice is not None:
                 pairs[str(option_id)] = right[choice]
         return pairs or None
     if qtype == QuestionType.ORDERING:
         positions = {}
         for index, option_id in enumerate(order):
-            try:
-                position = int(data.get(f"{name}-{index}", ""))
-            except ValueError:
-                continue
-            if 1 <= position <= len(order):
+            position = bounded_int(data.get(f"{name}-{index}"), minimum=1, maximum=len(order))
+            if position is not None:
                 positions[str(option_id)] = position
         return positions or None
     return None
@@ -430,7 +423,14 @@ def _finalise(attempt: QuizAttempt, *, now: datetime, late: bool) -> QuizAttempt
     attempt.closed_late = late
     _totals(attempt, responses, now)
     attempt.save()
+    _record_course_completion(attempt, at=now)
     return attempt
+
+
+def _record_course_completion(attempt: QuizAttempt, *, at: datetime) -> None:
+    """Every write that changes a quiz result lets the course record its completion, at the
+    moment the result was reached: the submit, the periodic close and the marking alike."""
+    enrolment_update_completion_for_page(trainee=attempt.trainee, page=attempt.quiz, at=at)
 
 
 @transaction.atomic
@@ -487,6 +487,7 @@ def quiz_response_mark(*, response_id: int, marker, score: Decimal, comment: str
             )
     _totals(attempt, responses, now)
     attempt.save()
+    _record_course_completion(attempt, at=now)
     return attempt
 
 
@@ -508,8 +509,3 @@ def quiz_attempts_close_overdue(*, now: datetime | None = None) -> int:
                 _finalise(attempt, now=now, late=True)
                 closed += 1
     return closed
-
-
-def quiz_progress_record(*, trainee, quiz: QuizPage) -> None:
-    """Let the course record its completion after a quiz result changed."""
-    enrolment_update_completion_for_page(trainee=trainee, page=quiz)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.numbers import bounded_int
 from people.permissions import trainee_required
 from training.selectors.learning import course_for_enrolment, enrolment_of, lesson_for_trainee
 from training.services.enrolment import enrolment_self
@@ -20,12 +21,8 @@ def _wants_json(request) -> bool:
 
 
 def _position(request) -> int | None:
-    raw = request.POST.get("position", "")
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if value >= 0 else None
+    """A whole number >= 0 (the service caps it), or None."""
+    return bounded_int(request.POST.get("position"))
 
 
 @never_cache

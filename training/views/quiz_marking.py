@@ -80,9 +80,6 @@ def marking_mark(request, response_id: int):
         except services.QuizError as exc:
             form.add_error(None, str(exc))
         else:
-            services.quiz_progress_record(
-                trainee=response.attempt.trainee, quiz=response.attempt.quiz
-            )
             messages.success(request, _("The answer is marked."))
             return redirect("training:marking_queue")
     return render(

@@ -11,17 +11,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.numbers import MAX_INT, bounded_int
 from people.permissions import trainee_required
 from training.models.quiz_attempts import QuizAttempt
 from training.selectors import quizzes as selectors
 from training.services import quizzes as services
 
 
-def _sequence(request) -> int:
-    try:
-        return int(request.POST.get("seq", ""))
-    except ValueError:
-        return -1
+def _sequence(request) -> int | None:
+    """The posted autosave sequence number; None when it is missing, not a whole number or
+    beyond what the attempt can store (QuizAttempt.sequence is a PositiveIntegerField)."""
+    return bounded_int(request.POST.get("seq"), maximum=MAX_INT)
+
+
+def _unreadable_message() -> str:
+    return _("These answers could not be read. Reload the page and try again.")
 
 
 @never_cache
@@ -72,7 +76,6 @@ def attempt_take(request, attempt_id: int):
         return redirect("training:quiz_result", attempt_id=attempt.pk)
     if attempt.deadline and timezone.now() > attempt.deadline + services.GRACE:
         services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=request.user)
-        services.quiz_progress_record(trainee=request.user, quiz=attempt.quiz)
         messages.warning(
             request, _("Time is up: the attempt was graded on the answers saved in time.")
         )
@@ -101,8 +104,19 @@ def attempt_take(request, attempt_id: int):
 @require_POST
 def attempt_save(request, attempt_id: int):
     """Autosave (fetch from static/js/quizzes.js) or the form's Save button."""
+    sequence = _sequence(request)
+    if sequence is None:
+        # Ownership first, so that another trainee's attempt stays a 404.
+        selectors.attempt_for_trainee(attempt_id=attempt_id, trainee=request.user)
+        if request.headers.get("x-requested-with") == "fetch":
+            return JsonResponse(
+                {"saved": False, "reason": "invalid", "message": _unreadable_message()},
+                status=400,
+            )
+        messages.error(request, _unreadable_message())
+        return redirect("training:quiz_attempt", attempt_id=attempt_id)
     result = services.quiz_attempt_save(
-        attempt_id=attempt_id, trainee=request.user, data=request.POST, sequence=_sequence(request)
+        attempt_id=attempt_id, trainee=request.user, data=request.POST, sequence=sequence
     )
     messages_by_reason = {
         "stale": _("These answers were changed in another window. Reload the page."),
@@ -130,13 +144,18 @@ def attempt_save(request, attempt_id: int):
 @trainee_required
 @require_POST
 def attempt_check(request, attempt_id: int, slot: int):
+    sequence = _sequence(request)
+    if sequence is None:
+        selectors.attempt_for_trainee(attempt_id=attempt_id, trainee=request.user)
+        messages.error(request, _unreadable_message())
+        return redirect(f"{reverse('training:quiz_attempt', args=[attempt_id])}#slot-{slot}")
     try:
         services.quiz_response_check(
             attempt_id=attempt_id,
             trainee=request.user,
             slot=slot,
             data=request.POST,
-            sequence=_sequence(request),
+            sequence=sequence,
         )
     except PermissionDenied as exc:
         raise Http404 from exc
@@ -149,17 +168,23 @@ def attempt_check(request, attempt_id: int, slot: int):
 @trainee_required
 @require_POST
 def attempt_submit(request, attempt_id: int):
+    sequence = _sequence(request)
+    if sequence is None:
+        attempt = selectors.attempt_for_trainee(attempt_id=attempt_id, trainee=request.user)
+        if attempt.state == QuizAttempt.State.IN_PROGRESS:
+            messages.error(request, _unreadable_message())
+            return redirect("training:quiz_attempt", attempt_id=attempt_id)
+        return redirect("training:quiz_result", attempt_id=attempt_id)
     try:
         attempt = services.quiz_attempt_submit(
             attempt_id=attempt_id,
             trainee=request.user,
             data=request.POST,
-            sequence=_sequence(request),
+            sequence=sequence,
         )
     except services.StaleAnswers as exc:
         messages.error(request, str(exc))
         return redirect("training:quiz_attempt", attempt_id=attempt_id)
-    services.quiz_progress_record(trainee=request.user, quiz=attempt.quiz)
     if attempt.closed_late:
         messages.warning(
             request, _("Time is up: the attempt was graded on the answers saved in time.")

@@ -10,18 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from content.pages.course import CoursePage
+from core.numbers import MAX_INT, bounded_int
 from people.permissions import trainee_required
 from training.models.enrolment import Enrolment
 from training.models.scenario_runs import ScenarioRun
 from training.selectors import scenarios as selectors
 from training.services import scenarios as services
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @never_cache
@@ -77,7 +71,8 @@ def scenario_run(request, run_id: int):
 
 
 def _move(request, run_id: int, action):
-    seq = _int(request.POST.get("seq"))
+    # ScenarioRun.seq is a PositiveIntegerField: anything else is an incomplete form.
+    seq = bounded_int(request.POST.get("seq"), maximum=MAX_INT)
     if seq is None:
         # Ownership first, so that another trainee's run stays a 404.
         selectors.scenario_run_of_trainee_or_404(run_id=run_id, trainee=request.user)
@@ -98,7 +93,7 @@ def _move(request, run_id: int, action):
 @trainee_required
 @require_POST
 def scenario_choose(request, run_id: int):
-    choice_id = _int(request.POST.get("choice"))
+    choice_id = bounded_int(request.POST.get("choice"))
 
     def action(seq):
         if choice_id is None:

@@ -1,0 +1,3 @@
+from core.models.delivery import Delivery
+
+__all__ = ["Delivery"]
