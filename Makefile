@@ -1,7 +1,8 @@
 # Loyalty Academy: `make demo` serves the demo site, `make test` runs the whole suite.
 # Both set up everything they need (venv, Python and Debian packages, database) and are
-# quick when it is already there: each step leaves a stamp under var/ and reruns only
-# when its inputs change.
+# quick when it is already there: each file-based step leaves a stamp under var/.stamps and
+# reruns only when its inputs change; the database step asks the database itself (whatever
+# DATABASE_URL names), since a stamp cannot tell one database from another.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -17,14 +18,16 @@ DEBIAN_TEST := chromium poppler-utils
 DEBIAN_BENCH := wrk
 
 STAMP := var/.stamps
-MIGRATIONS := $(wildcard */migrations/*.py)
-DEMO_DATA := $(wildcard */demo/*.py */demo/data/*) demo/accounts.py content/data/units/KPS5R0821v2.txt
+DEMO_DATA := $(wildcard */demo.py */demo/*.py */demo/data/*) demo/accounts.py demo/management/commands/load_demo.py \
+  content/data/units/KPS5R0821v2.txt
 LOCALE_PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+ENSURE_DEMO = $(PY) scripts/ensure_database.py --demo --stamps $(STAMP) $(DEMO_DATA)
 
-.PHONY: demo serve test test-fast test-e2e lint format bench setup setup-test migrate messages makemessages clean-demo check-deploy
+.PHONY: demo serve test test-fast test-e2e lint format bench setup setup-files setup-test db messages makemessages clean-demo check-deploy
 
-demo: setup $(STAMP)/demo
-	@$(MANAGE) demo_accounts
+# setup, printing the demo accounts in the same Django start as the database step; then serve.
+demo: setup-files | $(STAMP)
+	@$(ENSURE_DEMO) --accounts
 	@$(MAKE) --no-print-directory serve
 
 serve:
@@ -33,8 +36,13 @@ serve:
 	  $(MANAGE) db_worker --no-reload --queue-name '*' >var/db_worker.log 2>&1 & \
 	  $(MANAGE) runserver --noreload $(HOST):$(PORT)
 
-setup: $(STAMP)/debian-runtime $(STAMP)/venv $(STAMP)/messages $(STAMP)/migrate
+# Everything the app needs: the files (stamped), then the database DATABASE_URL names.
+setup: setup-files db
 
+# Debian packages, the venv and compiled catalogues: stamped, rebuilt when their inputs change.
+setup-files: $(STAMP)/debian-runtime $(STAMP)/venv $(STAMP)/messages
+
+# The test suite also needs the browser and the PDF tools.
 setup-test: setup $(STAMP)/debian-test
 
 $(STAMP):
@@ -59,17 +67,17 @@ $(STAMP)/messages: $(STAMP)/venv $(LOCALE_PO) | $(STAMP)
 	@$(MANAGE) compilemessages --ignore=.venv -v 0
 	@touch $@
 
-$(STAMP)/migrate: $(STAMP)/venv $(MIGRATIONS) | $(STAMP)
-	@$(MANAGE) migrate --noinput -v 0
-	@$(MANAGE) sync_roles
-	@touch $@
+# The database DATABASE_URL names (var/db.sqlite3 by default), checked on every run in one
+# Django start (~2 s; a stamp cannot tell one database from another): migrate when a
+# migration is unapplied, sync the roles, load the demo when it is missing from that database,
+# and again when migrations were applied or the demo files changed since the last load into
+# it ($(STAMP)/demo-<hash of the database>).
+db: $(STAMP)/venv | $(STAMP)
+	@$(ENSURE_DEMO)
 
-$(STAMP)/demo: $(STAMP)/migrate $(DEMO_DATA) | $(STAMP)
-	@$(MANAGE) load_demo
-	@touch $@
-
+# Forget the default SQLite demo database and every record of demo loads.
 clean-demo:
-	rm -f var/db.sqlite3* $(STAMP)/migrate $(STAMP)/demo
+	rm -f var/db.sqlite3* $(STAMP)/demo-* $(STAMP)/migrate $(STAMP)/demo
 
 test: setup-test
 	@$(VENV)/bin/pytest
@@ -93,7 +101,8 @@ check-deploy: $(STAMP)/venv
 	@DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
 	  DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
-bench: setup $(STAMP)/demo
+# Throughput of the tracked pages on the demo database (DATABASE_URL), then certificates.
+bench: setup
 	@bash scripts/ensure-debian.sh $(DEBIAN_BENCH)
 	@$(PY) bench/run.py
 

@@ -4,11 +4,15 @@ Starts gunicorn (2 sync workers) on the demo database, drives each URL with wrk 
 one thread, 4 connections, a few seconds, 127.0.0.1 only) and prints requests/s, p50, p99
 and the ratio to the trivial "ok" view. Pages that need a signed-in user get a session cookie
 made directly in the database. Further benchmarks (certificate rendering) run after it.
+
+Every tracked page is in the table. One that cannot be measured (its page or demo user is
+missing, it does not answer 200, or wrk saw socket errors or 4xx/5xx answers) is shown as
+FAILED with the reason, and the bench exits 1 after the table. wrk's output is read by
+bench/wrk.py (every unit wrk prints; tests in tests/tooling/test_bench_parse.py).
 """
 
 import http.client
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -16,6 +20,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
+from bench import wrk  # noqa: E402
 from people.models import User  # noqa: E402
 
 DURATION = os.environ.get("BENCH_DURATION", "5s")
@@ -49,23 +55,27 @@ def session_cookie(username: str) -> str | None:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def targets() -> list[tuple[str, str, str | None]]:
-    """(label, path, username) for every page we track. Later features add theirs here."""
-    found = [
+def targets() -> list[tuple[str, str | None, str | None]]:
+    """(label, path, username) for every page we track; path None when the page is missing
+    from the database (it fails the bench, it is not skipped). Later features add theirs."""
+    from content.pages.lesson import LessonPage
+
+    lesson = LessonPage.objects.live().order_by("path").first()
+    return [
         ("trivial view (/healthz/)", "/healthz/", None),
         ("home page", "/", None),
         ("my learning dashboard", "/learn/", "trainee1"),
+        ("lesson page", lesson.url if lesson else None, "trainee1"),
+        ("assessor dashboard", "/assess/", "assessor"),
     ]
-    try:
-        from content.pages.lesson import LessonPage
 
-        lesson = LessonPage.objects.live().order_by("path").first()
-        if lesson is not None:
-            found.append(("lesson page", lesson.url, "trainee1"))
-    except ImportError:
-        pass
-    found.append(("assessor dashboard", "/assess/", "assessor"))
-    return found
+
+@dataclass
+class Row:
+    label: str
+    path: str | None
+    result: wrk.WrkResult | None = None
+    problem: str | None = None
 
 
 def free_port() -> int:
@@ -85,33 +95,90 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-def to_ms(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-
-
-def check_ok(url: str, cookie: str | None) -> None:
-    """Measure only pages that answer 200: a redirect to the log-in page would be fast and
-    meaningless."""
+def status_problem(url: str, cookie: str | None) -> str | None:
+    """None when the page answers 200; a redirect (to the log-in page, say) would be fast
+    and meaningless, an error page measures the error."""
     parts = urllib.parse.urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    connection.request("GET", parts.path, headers={"Cookie": cookie} if cookie else {})
-    status = connection.getresponse().status
-    connection.close()
-    if status != 200:
-        raise SystemExit(f"{url} answered {status}, not 200: fix the bench set-up first")
+    try:
+        connection.request("GET", target, headers={"Cookie": cookie} if cookie else {})
+        response = connection.getresponse()
+    except OSError as error:
+        return f"GET {target} failed: {error}"
+    finally:
+        connection.close()
+    if response.status != 200:
+        location = response.getheader("Location")
+        return f"answered {response.status}, not 200" + (f" (to {location})" if location else "")
+    return None
 
 
-def run_wrk(url: str, cookie: str | None) -> dict:
+def run_wrk(url: str, cookie: str | None) -> wrk.WrkResult:
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = to_ms(re.search(r"50%\s+(\S+)", output).group(1))
-    p99 = to_ms(re.search(r"99%\s+(\S+)", output).group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(non2xx.group(1)) if non2xx else 0}
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise wrk.WrkOutputError(f"wrk exited {done.returncode}: {done.stderr.strip()}")
+    return wrk.parse(done.stdout)
+
+
+def measure(base: str, label: str, path: str | None, username: str | None) -> Row:
+    if path is None:
+        return Row(label, path, problem="not in the database (is the demo loaded? make db)")
+    row = Row(label, path)
+    cookie = None
+    if username:
+        cookie = session_cookie(username)
+        if cookie is None:
+            row.problem = f"demo user {username!r} is missing (is the demo loaded? make db)"
+            return row
+    row.problem = status_problem(base + path, cookie)
+    if row.problem:
+        return row
+    try:
+        row.result = run_wrk(base + path, cookie)
+    except wrk.WrkOutputError as error:
+        row.problem = str(error)
+        return row
+    problems = row.result.problems()
+    # Still 200 afterwards: the session held for the whole run.
+    after = status_problem(base + path, cookie)
+    if after:
+        problems.append(f"after the run it {after}")
+    row.problem = "; ".join(problems) or None
+    return row
+
+
+def database_label() -> str:
+    db = settings.DATABASES["default"]
+    engine = db["ENGINE"].rsplit(".", 1)[-1]
+    if engine == "sqlite3":
+        return f"SQLite {Path(db['NAME']).name}"
+    return f"{engine} {db.get('HOST') or 'localhost'}/{db['NAME']}"
+
+
+def print_table(rows: list[Row]) -> None:
+    baseline = rows[0].result.requests_per_s if rows[0].result and not rows[0].problem else None
+    print(
+        f"\ngunicorn 2 sync workers, wrk -t1 -c{CONNECTIONS} -d{DURATION}, "
+        f"{database_label()} demo database\n"
+    )
+    print(
+        f"{'page':<32} {'path':<48} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs ok':>6} "
+        f"{'requests':>8}"
+    )
+    for row in rows:
+        head = f"{row.label:<32} {(row.path or '-')[:48]:<48}"
+        if row.problem:
+            print(f"{head} FAILED: {row.problem.splitlines()[0]}")
+            continue
+        r = row.result
+        ratio = f"{r.requests_per_s / baseline:>6.2f}" if baseline else f"{'-':>6}"
+        print(
+            f"{head} {r.requests_per_s:>8.1f} {r.p50:>8.1f} {r.p99:>8.1f} {ratio} {r.requests:>8}"
+        )
 
 
 def main() -> None:
@@ -150,29 +217,20 @@ def main() -> None:
     )
     try:
         wait_until_up(base + "/healthz/")
-        rows = []
-        for label, path, username in targets():
-            cookie = session_cookie(username) if username else None
-            if username and cookie is None:
-                continue
-            check_ok(base + path, cookie)
-            rows.append((label, path, run_wrk(base + path, cookie)))
+        rows = [measure(base, *target) for target in targets()]
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
 
-    baseline = rows[0][2]["rps"]
-    print(
-        f"\ngunicorn 2 sync workers, wrk -t1 -c{CONNECTIONS} -d{DURATION}, SQLite demo database\n"
-    )
-    print(
-        f"{'page':<32} {'path':<48} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs ok':>7} {'non-2xx':>8}"
-    )
-    for label, path, result in rows:
+    print_table(rows)
+    failed = [row for row in rows if row.problem]
+    if failed:
         print(
-            f"{label:<32} {path[:48]:<48} {result['rps']:>8.1f} {result['p50']:>8.1f} "
-            f"{result['p99']:>8.1f} {result['rps'] / baseline:>7.2f} {result['errors']:>8}"
+            f"\n{len(failed)} of {len(rows)} tracked pages could not be measured:", file=sys.stderr
         )
+        for row in failed:
+            print(f"  - {row.label} ({row.path or 'no page'}): {row.problem}", file=sys.stderr)
+        raise SystemExit("bench failed: fix the set-up (or the page) and run it again")
 
     extra = ROOT / "bench" / "certificates.py"
     if extra.exists():

@@ -32,7 +32,7 @@ $$ LANGUAGE plpgsql;
 def install(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION_SQL)
+    schema_editor.execute(FUNCTION_SQL, params=None)  # the SQL has literal % signs
     for table in TABLES:
         schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}";')
         schema_editor.execute(

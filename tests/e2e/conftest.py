@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core.signals import request_finished, request_started
+from django.test.client import ClientHandler
 from playwright.sync_api import sync_playwright
 
 from tests.factories.people import PASSWORD
@@ -43,12 +44,16 @@ class _InFlight:
         self.active = 0
         self.last_change = time.monotonic()
 
-    def started(self, **kwargs):
+    def started(self, sender, **kwargs):
+        if issubclass(sender, ClientHandler):  # the test client, not the live server
+            return
         with self.lock:
             self.active += 1
             self.last_change = time.monotonic()
 
-    def finished(self, **kwargs):
+    def finished(self, sender, **kwargs):
+        if sender is None or issubclass(sender, ClientHandler):
+            return
         with self.lock:
             self.active -= 1
             self.last_change = time.monotonic()
