@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "people.users_app.PeopleUsersConfig",  # wagtail.users with our user viewset
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -189,7 +188,7 @@ SITE_BASE_URL = os.environ.get("SITE_BASE_URL", WAGTAILADMIN_BASE_URL)
 
 # E-mail: every message goes to the outbox (core.Delivery) in the sender's transaction and
 # is sent after commit by a background task through DELIVERY_EMAIL_BACKEND, with retries;
-# failures are listed for admins (core.services.delivery). Console in dev, SMTP in production.
+# failures are listed for admins (core.services). Console in dev, SMTP in production.
 EMAIL_BACKEND = "core.mail.OutboxBackend"
 DELIVERY_EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
