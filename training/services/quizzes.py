@@ -80,11 +80,12 @@ def _lock_attempt(attempt_id: int, trainee) -> QuizAttempt:
         raise Http404 from exc
 
 
-def _shuffled(items: list, rng: random.Random, *, avoid: list | None = None) -> list:
+def _shuffled(items: list, rng: random.Random) -> list:
+    """A permutation drawn uniformly from all of them, the original order included: ruling
+    the correct order out would itself give the answer away (a two-item ordering question
+    would always show the reverse of the right order)."""
     items = list(items)
     rng.shuffle(items)
-    if avoid is not None and len(items) > 1 and items == avoid:
-        items = items[1:] + items[:1]
     return items
 
 
@@ -347,11 +348,11 @@ def quiz_attempt_start(*, quiz: QuizPage, trainee, rng: random.Random | None = N
         order = options.get(question_id, [])
         right: list[int] = []
         if qtype == QuestionType.ORDERING:
-            order = _shuffled(order, rng, avoid=order)  # shown order must not give it away
+            order = _shuffled(order, rng)
         elif quiz.shuffle_options and qtype in QuestionType.with_options():
             order = _shuffled(order, rng)
         if qtype == QuestionType.MATCHING:
-            right = _shuffled(order, rng, avoid=order)
+            right = _shuffled(order, rng)
         responses.append(
             QuizResponse(
                 attempt=attempt,
