@@ -99,7 +99,7 @@ test-e2e-loop: setup-test
 
 # The same checks as .pre-commit-config.yaml (`.venv/bin/pre-commit install` runs them on
 # every commit): ruff, ruff's formatter and djhtml's template indentation.
-TEMPLATES := $(shell find templates -name '*.html' -o -name '*.txt')
+TEMPLATES := $(shell find templates -name '*.html')
 lint: $(STAMP)/venv
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .

@@ -9,7 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from content.views import home as content_home
+from content import views as content_views
 from people import views as people_views
 
 handler400 = "config.error_views.bad_request"
@@ -38,8 +38,7 @@ urlpatterns += i18n_patterns(
     path("learn/", include("training.urls")),
     path("assess/", include("assessments.urls")),
     path("verify/", include("assessments.verify_urls")),
-    path("trainer/", include("content.urls")),
-    path("", content_home.home, name="home"),
+    path("", content_views.home, name="home"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

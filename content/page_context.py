@@ -1,10 +1,10 @@
 """How pages of the course tree get the learner's data (progress, position, resume link)
 without `content` importing `training`.
 
-`content` defines a Wagtail hook name; `training` registers a function under it (see
-training/admin_views/learning_context.py). Each function is called as
-`fn(page=page, request=request)` and returns a dict merged into the template context
-(or None). In an admin preview the request is the trainer's: functions must cope with
+`content` defines a Wagtail hook name; `training` registers a function under it
+(training/learning_context.py, registered in training/wagtail_hooks.py). Each function is
+called as `fn(page=page, request=request)` and returns a dict merged into the template
+context (or None). In an admin preview the request is the trainer's: functions must cope with
 users who are not enrolled."""
 
 from wagtail import hooks

@@ -4,7 +4,7 @@ A user, snippet or page that records refer to through on_delete=PROTECT cannot b
 without these hooks Wagtail calls `delete()`, Django raises ProtectedError and the admin
 answers 500. The hooks name what keeps the object, already on the confirmation page, and
 run before anything is deleted. A user goes back to the account's edit page, where it can
-be deactivated instead. They are registered in people/wagtail_hooks.py.
+be deactivated instead. They are registered in core/wagtail_hooks.py.
 """
 
 from django.contrib import messages

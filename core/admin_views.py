@@ -24,7 +24,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from core.models import Delivery
-from core.services.delivery import DeliveryError, delivery_resend
+from core.services import DeliveryError, delivery_resend
 
 
 class DeliveryPermissionPolicy(BasePermissionPolicy):

@@ -10,7 +10,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils.html import strip_tags
 
 from core.languages import address_language
-from core.services.delivery import delivery_queue
+from core.services import delivery_queue
 
 logger = logging.getLogger("core.delivery")
 

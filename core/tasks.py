@@ -6,8 +6,8 @@ from django_tasks import task
 
 @task()
 def delivery_send_task(delivery_id: int) -> str:
-    """Send one outbox row (core.services.delivery.delivery_attempt). Idempotent."""
-    from core.services.delivery import delivery_attempt
+    """Send one outbox row (core.services.delivery_attempt). Idempotent."""
+    from core.services import delivery_attempt
 
     delivery = delivery_attempt(delivery_id=delivery_id)
     return delivery.status if delivery is not None else "missing"

@@ -6,11 +6,12 @@ Wagtail 8 lets a project swap the user viewset only through the users app config
 (`people.users_app.PeopleUsersConfig`, listed in INSTALLED_APPS in place of "wagtail.users")."""
 
 from django.contrib.auth.models import Group
-from django.utils.translation import gettext_lazy as _
+from django.utils.text import capfirst
 from wagtail.users import forms as wagtail_forms
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from core.forms import BoundedModelMultipleChoiceField
+from people.models import User
 
 
 def _groups_field(required: bool = False) -> BoundedModelMultipleChoiceField:
@@ -18,7 +19,8 @@ def _groups_field(required: bool = False) -> BoundedModelMultipleChoiceField:
         queryset=Group.objects.order_by("name"),
         required=required,
         widget=wagtail_forms.forms.CheckboxSelectMultiple,
-        label=_("Groups"),
+        # Django's own translated field name, as Wagtail's form shows it.
+        label=capfirst(User._meta.get_field("groups").verbose_name),
     )
 
 

@@ -1,4 +1,5 @@
-"""Writes about people: roles, accounts and profiles."""
+"""Writes about people: the role groups and their permissions, user accounts and their
+profiles."""
 
 import unicodedata
 
@@ -9,7 +10,9 @@ from wagtail.models import GroupPagePermission, Page
 from people import roles
 from people.models import Cohort, Profile, Store, User
 
-# App labels whose models trainers author as Wagtail snippets.
+# Trainers get every model permission of these apps: they author the question bank and the
+# observation items as snippets. Competency units keep their own permission policy (read-only
+# for trainers); pages are granted on the page tree below.
 TRAINER_SNIPPET_APPS = ("content",)
 TRAINER_MEDIA_PERMISSIONS = (
     ("wagtailimages", "add_image"),
@@ -29,11 +32,7 @@ def roles_sync() -> dict[str, Group]:
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in roles.ROLE_NAMES}
 
     trainer = groups[roles.TRAINER]
-    perms = list(
-        Permission.objects.filter(content_type__app_label__in=TRAINER_SNIPPET_APPS).exclude(
-            codename__startswith="decide_"
-        )
-    )
+    perms = list(Permission.objects.filter(content_type__app_label__in=TRAINER_SNIPPET_APPS))
     perms.append(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )

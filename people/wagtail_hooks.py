@@ -2,12 +2,10 @@
 no permissions on these models (see people.services.roles_sync)."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from core import admin_deletion
 from people.models import Cohort, Profile, Store
 
 
@@ -53,11 +51,3 @@ class PeopleViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(PeopleViewSetGroup)
-
-
-# Deleting what records refer to through on_delete=PROTECT is refused with a message, never
-# a ProtectedError (500). Snippets: after the apps' own, more specific guards (order).
-hooks.register("before_delete_user", admin_deletion.refuse_protected_user_delete)
-hooks.register("before_delete_snippet", admin_deletion.refuse_protected_snippet_delete, order=100)
-hooks.register("before_delete_page", admin_deletion.refuse_protected_page_delete, order=100)
-hooks.register("before_bulk_action", admin_deletion.refuse_protected_bulk_delete, order=100)

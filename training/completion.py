@@ -1,40 +1,20 @@
 """Course completion: which activities a course holds and how far trainees are through them.
 
-ACTIVITY KINDS (the extension point)
-------------------------------------
-Every kind of page a trainee *does* inside a module (lessons, quizzes, scenarios) is an
-"activity kind", registered once with the Wagtail page model's label and a status function:
-
-    from training.completion import ActivityStatus, register_activity_kind
-
-    @register_activity_kind("content.QuizPage")
-    def quiz_status(trainee_ids, pages, course=None):
-        '''-> {(trainee_id, page_id): ActivityStatus}; a fixed number of queries whatever
-        the number of trainees or pages. Pairs left out count as "not started".'''
-        ...
-        return {(t, p): ActivityStatus(started=True, done=True, passed=True, score=85.0,
-                                        finished_at=when), ...}
-
-- `trainee_ids`: list[int]; `pages`: the live pages of that model in one course (specific
-  instances, stream fields deferred); `course` (optional parameter: declare it if you need
-  the course rules, e.g. `scenario_counting`) is the CoursePage. Positional or keyword
-  parameters both work. Values may be ActivityStatus or a dict with the same keys.
-- Put the module in `training/activity_kinds/<kind>.py`: that package is imported before
-  the registry is first used.
-- Which course rule applies is known for the three kinds of the product (override with the
-  `required=` / `satisfied=` keyword arguments):
+The kinds of activity (lessons, quizzes, scenarios) and their status functions are the
+table `ACTIVITY_KINDS` in training/activity_kinds.py. Which course rule applies to each kind
+is `DEFAULT_RULES` below:
     content.LessonPage   required if course.require_all_lessons;        satisfied when done
     content.QuizPage     required if course.require_all_quizzes_passed; satisfied when passed
     content.ScenarioPage required if course.require_all_scenarios;      satisfied when done
                          and score >= course.scenario_min_score (the status function
                          reports the best or latest run's score per course.scenario_counting)
     any other kind       always required;                               satisfied when done
-- After a trainee finishes an activity, call
-  `training.services.progress.enrolment_update_completion_for_page(trainee=..., page=...)`
-  so the course's completion is recorded (once, with its time; it never flips back).
+`register_activity_kind` adds or replaces a kind at run time, with other rules if given.
 
 A course is complete when it has at least one required activity and all required
-activities are satisfied."""
+activities are satisfied. The services that finish an activity record the course's
+completion themselves (training/services/progress.py): once, with its time; it never flips
+back."""
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping
@@ -45,8 +25,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page
 
-from config.autoload import import_submodules
 from content.pages.course import CoursePage, ModulePage
+from training.activity_kinds import ACTIVITY_KINDS
 
 
 @dataclass(frozen=True)
@@ -109,41 +89,41 @@ class ActivityKind:
         return {key: ActivityStatus.coerce(value) for key, value in (raw or {}).items()}
 
 
-_KINDS: dict[str, ActivityKind] = {}
-_loaded = False
+def _activity_kind(
+    label: str,
+    status_fn: StatusFn,
+    required: RuleFn | None = None,
+    satisfied: SatisfiedFn | None = None,
+) -> ActivityKind:
+    default_required, default_satisfied = DEFAULT_RULES.get(
+        label, (lambda c: True, lambda c, s: s.done)
+    )
+    return ActivityKind(
+        label=label,
+        status_fn=status_fn,
+        required=required or default_required,
+        satisfied=satisfied or default_satisfied,
+    )
+
+
+_KINDS: dict[str, ActivityKind] = {
+    label: _activity_kind(label, status_fn) for label, status_fn in ACTIVITY_KINDS.items()
+}
 
 
 def register_activity_kind(
     page_model_label: str,
-    status_fn: StatusFn | None = None,
+    status_fn: StatusFn,
     *,
     required: RuleFn | None = None,
     satisfied: SatisfiedFn | None = None,
-):
-    """Register (or replace) the activity kind of a page model. Usable as a decorator."""
-
-    def register(fn: StatusFn) -> StatusFn:
-        default_required, default_satisfied = DEFAULT_RULES.get(
-            page_model_label, (lambda c: True, lambda c, s: s.done)
-        )
-        _KINDS[page_model_label] = ActivityKind(
-            label=page_model_label,
-            status_fn=fn,
-            required=required or default_required,
-            satisfied=satisfied or default_satisfied,
-        )
-        return fn
-
-    if status_fn is not None:
-        return register(status_fn)
-    return register
+) -> None:
+    """Add (or replace) the activity kind of a page model at run time (tests swap a kind this
+    way); the rules default to `DEFAULT_RULES`."""
+    _KINDS[page_model_label] = _activity_kind(page_model_label, status_fn, required, satisfied)
 
 
 def activity_kinds() -> dict[str, ActivityKind]:
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        import_submodules("training.activity_kinds")
     return dict(_KINDS)
 
 

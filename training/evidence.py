@@ -1,12 +1,21 @@
 """What the training side shows about a trainee, per indicator, for the assessor's profile
-and the trainee's dashboard. Each kind of activity (scenario runs, quiz attempts) provides
-a source in `training/evidence_sources/`, registered with `@evidence_source`."""
+and the trainee's dashboard: quiz results count as questioning, finished scenario runs as
+role play. `training_evidence` gathers every source in `_SOURCES`; a new kind of activity
+that shows competence adds its function there."""
 
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from config.autoload import import_submodules
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from content.models.framework import AssessmentMethod, Indicator
+from content.pages.course import CoursePage
+from training.models.quiz_attempts import QuizAttempt
+from training.models.scenario_runs import ScenarioRun
 
 
 @dataclass(frozen=True)
@@ -22,24 +31,148 @@ class TrainingEvidence:
     source_id: int
 
 
-Source = Callable[..., Iterable[TrainingEvidence]]
-_SOURCES: list[Source] = []
-_loaded = False
+def _percent(entry) -> float:
+    possible = Decimal(entry["possible"])
+    return float(Decimal(entry["earned"]) * 100 / possible) if possible else 0.0
 
 
-def evidence_source(func: Source) -> Source:
-    if func not in _SOURCES:
-        _SOURCES.append(func)
-    return func
+def quiz_evidence(*, trainee_ids, unit_id: int) -> list[TrainingEvidence]:
+    """Quiz results as questioning evidence: per trainee, quiz and indicator, the result the
+    quiz's grading method picks (highest, latest or first graded attempt, or the average).
+    Three queries whatever the number of trainees, quizzes or attempts."""
+    course_paths = list(CoursePage.objects.filter(unit_id=unit_id).values_list("path", flat=True))
+    if not course_paths:
+        return []
+    indicator_ids = set(Indicator.objects.filter(unit_id=unit_id).values_list("pk", flat=True))
+    in_courses = Q()
+    for path in course_paths:
+        in_courses |= Q(quiz__path__startswith=path)
+    attempts = (
+        QuizAttempt.objects.filter(
+            in_courses, trainee_id__in=list(trainee_ids), state=QuizAttempt.State.GRADED
+        )
+        .select_related("quiz")
+        .only(
+            "id",
+            "trainee_id",
+            "quiz_id",
+            "number",
+            "score",
+            "graded_at",
+            "indicator_scores",
+            "quiz__title",
+            "quiz__grading_method",
+            "quiz__pass_mark",
+        )
+        .order_by("trainee_id", "quiz_id", "number")
+    )
+    grouped: dict[tuple[int, int], list[QuizAttempt]] = defaultdict(list)
+    for attempt in attempts:
+        grouped[(attempt.trainee_id, attempt.quiz_id)].append(attempt)
+
+    evidence = []
+    for (trainee_id, _quiz_id), rows in grouped.items():
+        quiz = rows[0].quiz
+        method = quiz.grading_method
+        if method == "average":
+            chosen = rows[-1]
+            sums: dict[str, list[float]] = defaultdict(list)
+            for row in rows:
+                for key, entry in row.indicator_scores.items():
+                    sums[key].append(_percent(entry))
+            scores = {key: sum(values) / len(values) for key, values in sums.items()}
+            label = _("%(quiz)s (average of %(count)s attempts)") % {
+                "quiz": quiz.title,
+                "count": len(rows),
+            }
+        else:
+            if method == "latest":
+                chosen = rows[-1]
+            elif method == "first":
+                chosen = rows[0]
+            else:
+                chosen = max(rows, key=lambda row: (row.score or 0, -row.number))
+            scores = {key: _percent(entry) for key, entry in chosen.indicator_scores.items()}
+            label = _("%(quiz)s (attempt %(number)s)") % {
+                "quiz": quiz.title,
+                "number": chosen.number,
+            }
+        for key, score in sorted(scores.items()):
+            indicator_id = int(key)
+            if indicator_id not in indicator_ids:
+                continue
+            evidence.append(
+                TrainingEvidence(
+                    trainee_id=trainee_id,
+                    indicator_id=indicator_id,
+                    method=AssessmentMethod.QUESTIONING.value,
+                    passed=score >= quiz.pass_mark,
+                    score=round(score, 2),
+                    occurred_at=chosen.graded_at,
+                    label=label,
+                    source="quiz_attempt",
+                    source_id=chosen.pk,
+                )
+            )
+    return evidence
+
+
+def scenario_run_evidence(*, trainee_ids, unit_id) -> list[TrainingEvidence]:
+    """Finished scenario runs as role-play evidence: one item per run per indicator it
+    scored. Two queries whatever the number of trainees or runs."""
+    ids = list(trainee_ids)
+    if not ids:
+        return []
+    indicator_ids = dict(Indicator.objects.filter(unit_id=unit_id).values_list("code", "pk"))
+    runs = (
+        ScenarioRun.objects.filter(
+            trainee_id__in=ids, course__unit_id=unit_id, status=ScenarioRun.Status.FINISHED
+        )
+        .select_related("scenario")
+        .only(
+            "pk",
+            "trainee_id",
+            "number",
+            "finished_at",
+            "indicator_scores",
+            "passed",
+            "scenario__title",
+            "scenario__pass_threshold",
+        )
+        .order_by("finished_at", "pk")
+    )
+    items: list[TrainingEvidence] = []
+    for run in runs:
+        label = _("Scenario: %(title)s (run %(number)s)") % {
+            "title": run.scenario.title,
+            "number": run.number,
+        }
+        for code, data in sorted(run.indicator_scores.items()):
+            if code not in indicator_ids:
+                continue
+            percent = data.get("percent")
+            score = float(percent) if percent is not None else 0.0
+            items.append(
+                TrainingEvidence(
+                    trainee_id=run.trainee_id,
+                    indicator_id=indicator_ids[code],
+                    method=AssessmentMethod.ROLE_PLAY.value,
+                    passed=bool(run.passed) and score >= run.scenario.pass_threshold,
+                    score=score,
+                    occurred_at=run.finished_at,
+                    label=label,
+                    source="scenario_run",
+                    source_id=run.pk,
+                )
+            )
+    return items
+
+
+_SOURCES = (quiz_evidence, scenario_run_evidence)
 
 
 def training_evidence(*, trainee_ids: Iterable[int], unit_id: int) -> list[TrainingEvidence]:
     """All training evidence of these trainees for one unit, in a fixed number of queries per
     source (never per trainee)."""
-    global _loaded
-    if not _loaded:
-        # Import every source module once, whichever of them was imported first elsewhere.
-        import_submodules("training.evidence_sources")
-        _loaded = True
     ids = list(trainee_ids)
     return [item for source in _SOURCES for item in source(trainee_ids=ids, unit_id=unit_id)]

@@ -1,6 +1,43 @@
-"""URLs of the training app: one module per feature in `training/routes/`, each with `urlpatterns`."""
+"""URLs of the trainee area, mounted at `/learn/` (namespace "training")."""
 
-from config.autoload import import_submodules
+from django.urls import path
+
+from training.views import dashboard, learning, manage, quiz_marking, quizzes, scenarios
 
 app_name = "training"
-urlpatterns = [p for module in import_submodules("training.routes") for p in module.urlpatterns]
+urlpatterns = [
+    # The trainee's dashboard
+    path("", dashboard.dashboard, name="dashboard"),
+    # Lessons and self-enrolment
+    path("lessons/<id:lesson_id>/complete/", learning.lesson_complete_view, name="lesson_complete"),
+    path("lessons/<id:lesson_id>/position/", learning.lesson_position_view, name="lesson_position"),
+    path(
+        "courses/<id:course_id>/enrol/", learning.course_self_enrol_view, name="course_self_enrol"
+    ),
+    # Enrolment of cohorts and trainees (trainers)
+    path("manage/", manage.course_list, name="manage_courses"),
+    path("manage/<id:course_id>/", manage.course_detail, name="manage_course"),
+    path("manage/<id:course_id>/enrol-cohort/", manage.enrol_cohort, name="manage_enrol_cohort"),
+    path(
+        "manage/<id:course_id>/enrol-trainees/",
+        manage.enrol_trainees,
+        name="manage_enrol_trainees",
+    ),
+    # Quizzes
+    path("quiz/<id:quiz_id>/", quizzes.quiz_detail, name="quiz"),
+    path("quiz/<id:quiz_id>/start/", quizzes.quiz_start, name="quiz_start"),
+    path("quiz/attempt/<id:attempt_id>/", quizzes.attempt_take, name="quiz_attempt"),
+    path("quiz/attempt/<id:attempt_id>/save/", quizzes.attempt_save, name="quiz_save"),
+    path("quiz/attempt/<id:attempt_id>/check/<id:slot>/", quizzes.attempt_check, name="quiz_check"),
+    path("quiz/attempt/<id:attempt_id>/submit/", quizzes.attempt_submit, name="quiz_submit"),
+    path("quiz/attempt/<id:attempt_id>/result/", quizzes.attempt_result, name="quiz_result"),
+    # Marking written answers (trainers)
+    path("marking/", quiz_marking.marking_queue, name="marking_queue"),
+    path("marking/<id:response_id>/", quiz_marking.marking_mark, name="marking_mark"),
+    # Role-play scenarios
+    path("scenarios/<id:page_id>/", scenarios.scenario_start, name="scenario_start"),
+    path("scenarios/<id:page_id>/play/", scenarios.scenario_begin, name="scenario_begin"),
+    path("scenarios/runs/<id:run_id>/", scenarios.scenario_run, name="scenario_run"),
+    path("scenarios/runs/<id:run_id>/choose/", scenarios.scenario_choose, name="scenario_choose"),
+    path("scenarios/runs/<id:run_id>/back/", scenarios.scenario_back, name="scenario_back"),
+]

@@ -1,50 +1,44 @@
-"""Wagtail admin: certificate design preview with sample data, and menu links for admins
-to the certificate list and bulk issue. The design itself is a Wagtail setting
-(Settings -> Certificate design)."""
+"""Wagtail admin, for admins: a preview of the certificate design with sample data (the design
+itself is a Wagtail setting, Settings -> Certificate design). The certificate list and bulk
+issue are our own views, linked from the menu in assessments/wagtail_hooks.py."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
-from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from django.views.generic import View
 
-from assessments.pdf import render_pdf
+from assessments import pdf
 from assessments.selectors.certificates import sample_print_context
+from core.admin_roles import RoleRequiredMixin, RoleViewSet
 from people import roles
 
 
-@never_cache
-def certificate_preview(request):
-    if not roles.is_admin(request.user):
-        raise PermissionDenied
-    content = render_pdf("assessments/pdf/certificate.html", sample_print_context())
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="certificate-preview.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+class CertificatePreviewView(RoleRequiredMixin, View):
+    """The certificate as it prints now, shown inline in the browser."""
+
+    http_method_names = ["get"]
+
+    def get(self, request):
+        content = pdf.render_pdf(pdf.CERTIFICATE_TEMPLATE, sample_print_context())
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="certificate-preview.pdf"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
-@hooks.register("register_admin_urls")
-def certificate_admin_urls():
-    return [path("certificates/preview.pdf", certificate_preview, name="certificate_preview")]
+class CertificatePreviewViewSet(RoleViewSet):
+    user_check = staticmethod(roles.is_admin)
+    icon = "view"
+    menu_label = _("Certificate preview")
+    menu_name = "certificate-preview"
+    menu_order = 851
+    add_to_admin_menu = True
+
+    def get_urlpatterns(self):
+        view = self.construct_view(CertificatePreviewView)
+        return [path("preview.pdf", view, name="preview")]
 
 
-class AdminOnlyMenuItem(MenuItem):
-    def is_shown(self, request):
-        return roles.is_admin(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def certificate_menu_item():
-    return AdminOnlyMenuItem(
-        _("Certificates"), reverse("assessments:certificate_list"), icon_name="doc-full", order=850
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def certificate_preview_menu_item():
-    return AdminOnlyMenuItem(
-        _("Certificate preview"), reverse("certificate_preview"), icon_name="view", order=851
-    )
+certificate_preview_viewset = CertificatePreviewViewSet(
+    "certificate_preview", url_prefix="certificates"
+)

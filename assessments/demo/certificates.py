@@ -6,12 +6,8 @@ from django.db.models import Exists, OuterRef
 
 from assessments.models.certificates import Certificate, CertificateDesign
 from assessments.models.decisions import Decision
-from assessments.services.certificates import (
-    AlreadyIssued,
-    CertificateError,
-    certificate_issue,
-    certificate_signing_key_create,
-)
+from assessments.services.certificates import AlreadyIssued, CertificateError, certificate_issue
+from assessments.services.signing_keys import certificate_signing_key_create
 
 
 def load() -> None:

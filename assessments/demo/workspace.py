@@ -14,7 +14,6 @@ from assessments.models.evidence import EvidenceKind, EvidenceRecord, ItemResult
 from assessments.models.questions import OralQuestion
 from assessments.selectors.checklist import observation_checklist
 from assessments.services.evidence import (
-    IndicatorReport,
     ItemJudgement,
     OralAnswer,
     customer_feedback_record,
@@ -22,6 +21,9 @@ from assessments.services.evidence import (
     observation_draft_start,
     observation_submit,
     questioning_record,
+)
+from assessments.services.third_party import (
+    IndicatorReport,
     third_party_report_submit,
     third_party_request_create,
 )

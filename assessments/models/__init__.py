@@ -1,5 +1,48 @@
-"""Every model of the assessments app, one module per feature, imported so Django registers them."""
+"""Every model of the assessments app, one module per feature, imported here so that Django
+registers them."""
 
-from config.autoload import import_submodules
+from assessments.models.appeals import Appeal, AppealAssignment, AppealOutcome
+from assessments.models.assignments import AssessorAssignment
+from assessments.models.audit import AuditEntry
+from assessments.models.certificates import (
+    BulkIssueItem,
+    BulkIssueJob,
+    Certificate,
+    CertificateCounter,
+    CertificateDesign,
+    CertificateSignature,
+    CertificateSigningKey,
+    VerifyRateCounter,
+)
+from assessments.models.decisions import Decision
+from assessments.models.evidence import (
+    EvidenceLine,
+    EvidenceRecord,
+    Judgement,
+    ObservationDraft,
+    ThirdPartyRequest,
+)
+from assessments.models.questions import OralQuestion
 
-import_submodules("assessments.models")
+__all__ = [
+    "Appeal",
+    "AppealAssignment",
+    "AppealOutcome",
+    "AssessorAssignment",
+    "AuditEntry",
+    "BulkIssueItem",
+    "BulkIssueJob",
+    "Certificate",
+    "CertificateCounter",
+    "CertificateDesign",
+    "CertificateSignature",
+    "CertificateSigningKey",
+    "Decision",
+    "EvidenceLine",
+    "EvidenceRecord",
+    "Judgement",
+    "ObservationDraft",
+    "OralQuestion",
+    "ThirdPartyRequest",
+    "VerifyRateCounter",
+]

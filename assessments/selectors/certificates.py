@@ -18,6 +18,7 @@ from assessments.models.certificates import (
     CertificateSignature,
 )
 from assessments.models.decisions import Decision
+from core.pdf import data_uri
 from people import roles
 
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -198,8 +199,6 @@ def design_load() -> CertificateDesign:
 
 
 def _image_data_uri(image, spec: str) -> str:
-    from assessments.pdf import data_uri
-
     if image is None:
         return ""
     try:

@@ -9,10 +9,11 @@ from assessments.models.appeals import Appeal, AppealAssignment, AppealOutcome
 from assessments.models.decisions import Decision
 from assessments.services.audit import audit_record
 from people import roles
+from people.models import User
 
 
 @transaction.atomic
-def appeal_lodge(*, trainee, decision: Decision, reason: str) -> Appeal:
+def appeal_lodge(*, trainee: User, decision: Decision, reason: str) -> Appeal:
     if decision.trainee_id != trainee.pk:
         raise PermissionDenied
     if not reason.strip():
@@ -27,7 +28,7 @@ def appeal_lodge(*, trainee, decision: Decision, reason: str) -> Appeal:
 
 
 @transaction.atomic
-def appeal_assign(*, admin, appeal: Appeal, reviewer) -> AppealAssignment:
+def appeal_assign(*, admin: User, appeal: Appeal, reviewer: User) -> AppealAssignment:
     if not roles.is_admin(admin):
         raise PermissionDenied
     if (
@@ -60,7 +61,9 @@ def current_reviewer_id(appeal: Appeal) -> int | None:
 
 
 @transaction.atomic
-def appeal_outcome_record(*, reviewer, appeal: Appeal, outcome: str, reasons: str) -> AppealOutcome:
+def appeal_outcome_record(
+    *, reviewer: User, appeal: Appeal, outcome: str, reasons: str
+) -> AppealOutcome:
     if current_reviewer_id(appeal) != reviewer.pk:
         raise PermissionDenied(_("Only the assigned reviewer records the outcome."))
     if appeal.outcomes.exists():

@@ -1,11 +1,22 @@
 """Writing the audit log. Called by every service that changes an assessment record."""
 
+from django.db import models
+
 from assessments.models.audit import AuditEntry
+from people.models import User
 
 
 def audit_record(
-    *, actor, action: str, obj, trainee=None, summary: str = "", data: dict | None = None
+    *,
+    actor: User | str | None,
+    action: str,
+    obj: models.Model | None,
+    trainee: User | None = None,
+    summary: str = "",
+    data: dict | None = None,
 ) -> AuditEntry:
+    """`actor` is the user who acted, or a label for someone without an account (a
+    third-party supervisor), or None for the system."""
     if actor is not None and getattr(actor, "is_authenticated", False):
         label = f"{actor.printed_name} ({actor.username})"
         actor_obj = actor

@@ -1,4 +1,7 @@
-"""Writes about certificates: issue, revoke, reissue, bulk jobs, signing keys, reminders."""
+"""Writes about certificates: issue (by hand, automatically on a Competent decision, or in
+bulk jobs), revoke and reissue. The background jobs these writes queue live here too, beside
+the services they run. Signing keys: `signing_keys`; expiry reminders:
+`certificate_reminders`; the verify rate limit: `verify_throttle`."""
 
 import calendar
 import datetime
@@ -15,6 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from assessments import pdf
 from assessments.models.certificates import (
@@ -22,18 +26,25 @@ from assessments.models.certificates import (
     BulkIssueJob,
     Certificate,
     CertificateCounter,
-    CertificateSigningKey,
 )
 from assessments.models.decisions import Decision
 from assessments.selectors import certificates as selectors
-from core.languages import user_language
-from core.services.delivery import delivery_queue
+
+# Keys and reminders have their own modules; tests still reach them as `certificates.<name>`.
+from assessments.services.certificate_reminders import (
+    certificates_send_expiry_reminders as certificates_send_expiry_reminders,
+)
+from assessments.services.signing_keys import (
+    certificate_signing_key_create as certificate_signing_key_create,
+)
+from content.models.framework import CompetencyUnit
+from content.pages.course import CoursePage
 from people import roles
+from people.models import Cohort, User
 
 logger = logging.getLogger(__name__)
 
 NUMBER_PREFIX = "LA"
-PDF_TEMPLATE = "assessments/pdf/certificate.html"
 
 
 class CertificateError(Exception):
@@ -62,7 +73,9 @@ def _verification_code() -> str:
 
 
 def _render_and_store(certificate: Certificate) -> None:
-    content = pdf.render_pdf(PDF_TEMPLATE, selectors.certificate_print_context(certificate))
+    content = pdf.render_pdf(
+        pdf.CERTIFICATE_TEMPLATE, selectors.certificate_print_context(certificate)
+    )
     certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
     certificate.pdf_size = len(content)
     year = timezone.localtime(certificate.issued_at).year
@@ -76,7 +89,7 @@ def _render_and_store(certificate: Certificate) -> None:
         raise
 
 
-def _expires_on(course, issued_on: datetime.date) -> datetime.date | None:
+def _expires_on(course: CoursePage | None, issued_on: datetime.date) -> datetime.date | None:
     months = getattr(course, "certificate_valid_months", None) if course else None
     if not months:
         return None
@@ -86,7 +99,7 @@ def _expires_on(course, issued_on: datetime.date) -> datetime.date | None:
     return datetime.date(year, month, day)
 
 
-def _check_may_issue(decision: Decision, by) -> None:
+def _check_may_issue(decision: Decision, by: User | None) -> None:
     if by is None or roles.is_admin(by):
         return
     if roles.is_assessor(by) and decision.assessor_id == by.pk:
@@ -96,7 +109,7 @@ def _check_may_issue(decision: Decision, by) -> None:
     )
 
 
-def _check_admin(by) -> None:
+def _check_admin(by: User | None) -> None:
     if by is None or not roles.is_admin(by):
         raise PermissionDenied(gettext("Only admins may change certificates."))
 
@@ -104,7 +117,9 @@ def _check_admin(by) -> None:
 # --- issue ---------------------------------------------------------------------------
 
 
-def _create(*, decision: Decision, issued_by, replaces: Certificate | None) -> Certificate:
+def _create(
+    *, decision: Decision, issued_by: User | None, replaces: Certificate | None
+) -> Certificate:
     now = timezone.now()
     issued_on = timezone.localtime(now).date()
     trainee = decision.trainee
@@ -129,7 +144,7 @@ def _create(*, decision: Decision, issued_by, replaces: Certificate | None) -> C
 
 
 @transaction.atomic
-def certificate_issue(*, decision: Decision, issued_by=None) -> Certificate:
+def certificate_issue(*, decision: Decision, issued_by: User | None = None) -> Certificate:
     """Issue the certificate of a Competent decision, once. `issued_by` None means the
     system acting on the course's auto-issue rule or a bulk job already authorised."""
     _check_may_issue(decision, issued_by)
@@ -163,10 +178,23 @@ def certificate_issue_on_decision(*, decision: Decision) -> None:
         return
     if course is None or not course.auto_issue_certificate:
         return
-    from assessments.tasks import certificate_issue_task
-
     decision_id = decision.pk
     transaction.on_commit(lambda: certificate_issue_task.enqueue(decision_id))
+
+
+@task()
+def certificate_issue_task(decision_id: int) -> str:
+    """Auto-issue on a Competent decision (course rule). Idempotent: it re-reads the decision
+    and may run late, or twice."""
+    decision = Decision.objects.select_related("course").filter(pk=decision_id).first()
+    if decision is None or decision.course is None or not decision.course.auto_issue_certificate:
+        return "skipped"
+    try:
+        return certificate_issue(decision=decision, issued_by=None).number
+    except AlreadyIssued as already:
+        return already.certificate.number
+    except CertificateError:
+        return "refused"
 
 
 # --- lifecycle -------------------------------------------------------------------------
@@ -199,7 +227,7 @@ def certificates_on_decision_corrected(*, decision: Decision) -> int:
 
 @transaction.atomic
 def certificate_revoke(
-    *, certificate: Certificate, by, reason: str, show_reason_publicly: bool = False
+    *, certificate: Certificate, by: User, reason: str, show_reason_publicly: bool = False
 ) -> Certificate:
     _check_admin(by)
     reason = (reason or "").strip()
@@ -226,7 +254,7 @@ def certificate_revoke(
 
 
 @transaction.atomic
-def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certificate:
+def certificate_reissue(*, certificate: Certificate, by: User, reason: str) -> Certificate:
     """A new certificate (new number, current printed name) replaces the old one, which is
     kept and shown as superseded."""
     _check_admin(by)
@@ -251,7 +279,9 @@ def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certifi
 
 
 @transaction.atomic
-def bulk_issue_job_create(*, by, cohort, unit, decision_ids: list[int]) -> BulkIssueJob:
+def bulk_issue_job_create(
+    *, by: User, cohort: Cohort, unit: CompetencyUnit, decision_ids: list[int]
+) -> BulkIssueJob:
     """Queue a background job issuing the chosen decisions' certificates. Only decisions
     that are candidates for this cohort and unit are accepted."""
     _check_admin(by)
@@ -278,13 +308,11 @@ def bulk_issue_job_create(*, by, cohort, unit, decision_ids: list[int]) -> BulkI
 
 
 def _enqueue_job(job_id: int) -> None:
-    from assessments.tasks import bulk_issue_job_task
-
     transaction.on_commit(lambda: bulk_issue_job_task.enqueue(job_id))
 
 
 @transaction.atomic
-def bulk_issue_job_retry(*, job: BulkIssueJob, by) -> int:
+def bulk_issue_job_retry(*, job: BulkIssueJob, by: User) -> int:
     _check_admin(by)
     job = BulkIssueJob.objects.select_for_update(of=("self",)).get(pk=job.pk)
     count = job.items.filter(status=BulkIssueItem.Status.FAILED).update(
@@ -354,6 +382,11 @@ def bulk_issue_job_run(*, job_id: int) -> BulkIssueJob:
     return job
 
 
+@task()
+def bulk_issue_job_task(job_id: int) -> int:
+    return bulk_issue_job_run(job_id=job_id).pk
+
+
 def bulk_issue_job_counts(job: BulkIssueJob) -> dict[str, int]:
     counts = job.items.aggregate(
         total=Count("pk"),
@@ -363,104 +396,3 @@ def bulk_issue_job_counts(job: BulkIssueJob) -> dict[str, int]:
         pending=Count("pk", filter=Q(status=BulkIssueItem.Status.PENDING)),
     )
     return counts
-
-
-# --- signing keys ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def certificate_signing_key_create(*, rotate: bool = False) -> CertificateSigningKey:
-    """Create the organisation's signing key if there is none; with `rotate`, retire the
-    current one (it stays published) and create a new one."""
-    from assessments import badges
-
-    current = badges.signing_key_active()
-    if current is not None and not rotate:
-        return current
-    if current is not None:
-        CertificateSigningKey.objects.filter(retired_at__isnull=True).update(
-            retired_at=timezone.now()
-        )
-    kid, private, public = badges.key_generate()
-    return CertificateSigningKey.objects.create(kid=kid, private_jwk=private, public_jwk=public)
-
-
-# --- reminders -------------------------------------------------------------------------
-
-
-def certificates_send_expiry_reminders(*, today: datetime.date | None = None) -> int:
-    """E-mail holders whose valid certificate expires within the design's reminder window,
-    in the holder's language. Each certificate is reminded once: the reminder is queued in the
-    outbox in the same transaction that marks the certificate reminded. Returns how many
-    reminders were queued."""
-    today = today or timezone.localdate()
-    design = selectors.design_load()
-    horizon = today + datetime.timedelta(days=design.reminder_days_before_expiry)
-    due = Certificate.objects.filter(
-        status=Certificate.Status.ISSUED,
-        expires_on__isnull=False,
-        expires_on__gte=today,
-        expires_on__lte=horizon,
-        reminder_sent_at__isnull=True,
-    ).select_related("trainee", "unit")
-    sent = 0
-    for certificate in due:
-        with transaction.atomic():
-            locked = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
-            if locked.reminder_sent_at is not None:
-                continue
-            if certificate.trainee.email:
-                language = user_language(certificate.trainee)
-                with translation.override(language):
-                    subject = gettext("Your certificate %(number)s expires on %(date)s") % {
-                        "number": certificate.number,
-                        "date": certificate.expires_on.isoformat(),
-                    }
-                    body = gettext(
-                        "Your certificate %(number)s for unit %(unit)s expires on %(date)s. "
-                        "Please talk to your assessor about reassessment."
-                    ) % {
-                        "number": certificate.number,
-                        "unit": certificate.unit.code,
-                        "date": certificate.expires_on.isoformat(),
-                    }
-                delivery_queue(
-                    recipient=certificate.trainee.email,
-                    subject=subject,
-                    body=body,
-                    language=language,
-                    kind="certificate.expiry_reminder",
-                )
-                sent += 1
-            locked.reminder_sent_at = timezone.now()
-            locked.save(update_fields=["reminder_sent_at"])
-    return sent
-
-
-# --- verification rate limit -----------------------------------------------------------
-
-VERIFY_RATE_LIMIT = 30  # lookups per client per window (override: CERTIFICATE_VERIFY_RATE_LIMIT)
-VERIFY_RATE_WINDOW = 600  # seconds (override: CERTIFICATE_VERIFY_RATE_WINDOW)
-
-
-def verify_rate_hit(*, client_address: str) -> bool:
-    """Count one certificate lookup for this client; False once over the limit. The client
-    is stored only as a keyed hash; old windows are deleted as new ones start."""
-    from django.db.models import F
-
-    from assessments.models.certificates import VerifyRateCounter
-
-    limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", VERIFY_RATE_LIMIT)
-    window = getattr(settings, "CERTIFICATE_VERIFY_RATE_WINDOW", VERIFY_RATE_WINDOW)
-    now = timezone.now()
-    start = datetime.datetime.fromtimestamp(
-        int(now.timestamp()) // window * window, tz=datetime.UTC
-    )
-    key = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address}".encode()).hexdigest()[:40]
-    with transaction.atomic():
-        counter, created = VerifyRateCounter.objects.get_or_create(key=key, window_start=start)
-        if created:
-            VerifyRateCounter.objects.filter(window_start__lt=start).delete()
-        VerifyRateCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
-        count = VerifyRateCounter.objects.filter(pk=counter.pk).values_list("count", flat=True)[0]
-    return count <= limit

@@ -18,7 +18,10 @@ from assessments.services.certificates import (
     certificate_issue_on_decision,
     certificates_on_decision_corrected,
 )
+from content.models.framework import CompetencyUnit
+from content.pages.course import CoursePage
 from people import roles
+from people.models import User
 
 
 class DecisionRefused(ValidationError):
@@ -27,7 +30,7 @@ class DecisionRefused(ValidationError):
         self.gaps = gaps or []
 
 
-def _may_decide(assessor, trainee, corrects: Decision | None) -> bool:
+def _may_decide(assessor: User, trainee: User, corrects: Decision | None) -> bool:
     if not roles.may_decide(assessor) or assessor.pk == trainee.pk:
         return False
     if trainees_for_assessor(assessor).filter(pk=trainee.pk).exists():
@@ -39,13 +42,36 @@ def _may_decide(assessor, trainee, corrects: Decision | None) -> bool:
     )
 
 
+def _round_number(
+    *, trainee: User, unit: CompetencyUnit, corrects: Decision | None, correction_reason: str
+) -> int:
+    """A correction stays in the round it corrects; otherwise a new round follows a Not Yet
+    Competent decision, and none follows Competent (that is corrected instead)."""
+    if corrects is not None:
+        if corrects.trainee_id != trainee.pk or corrects.unit_id != unit.pk:
+            raise PermissionDenied
+        if not correction_reason.strip():
+            raise DecisionRefused(_("Say why the earlier decision is corrected."))
+        if corrects.corrections.exists():
+            raise DecisionRefused(_("This decision has already been corrected."))
+        return corrects.round_number
+    latest = current_decision(trainee=trainee, unit=unit)
+    if latest is None:
+        return 1
+    if latest.outcome == Decision.Outcome.COMPETENT:
+        raise DecisionRefused(
+            _("The trainee has already been assessed Competent; record a correction instead.")
+        )
+    return latest.round_number + 1
+
+
 @transaction.atomic
 def decision_record(
     *,
-    assessor,
-    trainee,
-    unit,
-    course=None,
+    assessor: User,
+    trainee: User,
+    unit: CompetencyUnit,
+    course: CoursePage | None = None,
     outcome: str,
     reasons: str,
     assessed_on: date,
@@ -74,24 +100,9 @@ def decision_record(
     elif outcome != Decision.Outcome.COMPETENT:
         raise DecisionRefused(_("Unknown outcome."))
 
-    latest = current_decision(trainee=trainee, unit=unit)
-    if corrects is not None:
-        if corrects.trainee_id != trainee.pk or corrects.unit_id != unit.pk:
-            raise PermissionDenied
-        if not correction_reason.strip():
-            raise DecisionRefused(_("Say why the earlier decision is corrected."))
-        if corrects.corrections.exists():
-            raise DecisionRefused(_("This decision has already been corrected."))
-        round_number = corrects.round_number
-    elif latest is None:
-        round_number = 1
-    elif latest.outcome == Decision.Outcome.COMPETENT:
-        raise DecisionRefused(
-            _("The trainee has already been assessed Competent; record a correction instead.")
-        )
-    else:
-        round_number = latest.round_number + 1
-
+    round_number = _round_number(
+        trainee=trainee, unit=unit, corrects=corrects, correction_reason=correction_reason
+    )
     decision = Decision.objects.create(
         trainee=trainee,
         unit=unit,

@@ -1,5 +1,7 @@
 """Assessor assignments and the oral question bank."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -7,11 +9,19 @@ from django.utils.translation import gettext as _
 from assessments.models.assignments import AssessorAssignment
 from assessments.models.questions import OralQuestion
 from assessments.services.audit import audit_record
+from content.models.framework import CompetencyItem, CompetencyUnit, Indicator
 from people import roles
+from people.models import Cohort, Store, User
 
 
 @transaction.atomic
-def assessor_assignment_create(*, admin, assessor, cohort=None, store=None) -> AssessorAssignment:
+def assessor_assignment_create(
+    *,
+    admin: User | None,
+    assessor: User,
+    cohort: Cohort | None = None,
+    store: Store | None = None,
+) -> AssessorAssignment:
     if admin is not None and not roles.is_admin(admin):
         raise PermissionDenied
     if not roles.is_assessor(assessor):
@@ -33,7 +43,13 @@ def assessor_assignment_create(*, admin, assessor, cohort=None, store=None) -> A
 
 @transaction.atomic
 def oral_question_create(
-    *, author, unit, indicator, text: str, model_answer: str, competency_items=()
+    *,
+    author: User,
+    unit: CompetencyUnit,
+    indicator: Indicator,
+    text: str,
+    model_answer: str,
+    competency_items: Iterable[CompetencyItem] = (),
 ) -> OralQuestion:
     if not roles.is_assessor(author):
         raise PermissionDenied

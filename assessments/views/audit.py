@@ -1,24 +1,14 @@
-"""The audit log for admins: list, CSV (formula cells neutralised) and XLSX export."""
-
-import csv
-import io
+"""The audit log for admins: list, CSV and XLSX export (core.spreadsheets)."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from assessments.models.audit import AuditEntry
+from core.spreadsheets import csv_response, xlsx_response
 from people.permissions import admin_required
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 @never_cache
@@ -29,8 +19,8 @@ def audit_list(request):
     return render(request, "assessments/workspace/audit.html", {"page": page})
 
 
-def _table():
-    header = [
+def _rows():
+    yield [
         _("Time"),
         _("Who"),
         _("Action"),
@@ -40,8 +30,8 @@ def _table():
         _("Summary"),
     ]
     entries = AuditEntry.objects.select_related("trainee__profile").order_by("at", "pk")
-    body = (
-        [
+    for e in entries.iterator(chunk_size=2000):
+        yield [
             timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
             e.actor_label,
             e.action,
@@ -50,42 +40,15 @@ def _table():
             e.trainee.printed_name if e.trainee else "",
             e.summary,
         ]
-        for e in entries
-    )
-    return header, body
 
 
 @never_cache
 @admin_required
 def audit_csv(request):
-    header, body = _table()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in body:
-        writer.writerow([neutralise(cell) for cell in row])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-    return response
+    return csv_response(_rows(), filename="audit-log.csv")
 
 
 @never_cache
 @admin_required
 def audit_xlsx(request):
-    from openpyxl import Workbook
-
-    header, body = _table()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_("Audit log"))[:31])
-    sheet.append([str(h) for h in header])
-    for row in body:
-        # Strings are written as text cells (never formulas): neutralise anyway for copy/paste.
-        sheet.append([neutralise(cell) if isinstance(cell, str) else cell for cell in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="audit-log.xlsx"'
-    return response
+    return xlsx_response(_rows(), filename="audit-log.xlsx", sheet_title=_("Audit log"))

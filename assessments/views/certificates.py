@@ -20,6 +20,8 @@ from assessments.forms.certificates import (
 from assessments.models.certificates import BulkIssueJob, Certificate
 from assessments.selectors import certificates as selectors
 from assessments.services import certificates as services
+from assessments.services.signing_keys import certificate_signing_key_create
+from assessments.services.verify_throttle import verify_rate_hit
 from content.models.framework import CompetencyUnit
 from core.numbers import bounded_int
 from people import roles
@@ -91,7 +93,7 @@ def certificate_download(request, pk: int):
 @require_GET
 def certificate_credential_download(request, pk: int):
     certificate = get_object_or_404(selectors.certificates_visible_to(request.user), pk=pk)
-    key = services.certificate_signing_key_create()
+    key = certificate_signing_key_create()
     token = badges.credential_sign(certificate, key)
     response = HttpResponse(token, content_type="application/vc+jwt")
     return _attachment_headers(response, f"{certificate.number}.jwt")
@@ -273,7 +275,7 @@ def verify_index(request):
     form = CertificateNumberForm(request.GET if number is not None else None)
     context = {"form": form, "searched": False}
     if form.is_bound:
-        if not services.verify_rate_hit(client_address=_client_address(request)):
+        if not verify_rate_hit(client_address=_client_address(request)):
             return _too_many(request)
         context["searched"] = True
         if form.is_valid():
@@ -290,7 +292,7 @@ def verify_index(request):
 @never_cache
 @require_GET
 def verify_certificate(request, code: str):
-    if not services.verify_rate_hit(client_address=_client_address(request)):
+    if not verify_rate_hit(client_address=_client_address(request)):
         return _too_many(request)
     certificate = selectors.certificate_by_code(code)
     context = {
@@ -309,12 +311,12 @@ def verify_certificate(request, code: str):
 @never_cache
 @require_GET
 def verify_credential(request, code: str):
-    if not services.verify_rate_hit(client_address=_client_address(request)):
+    if not verify_rate_hit(client_address=_client_address(request)):
         return _too_many(request)
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
         raise Http404
-    key = services.certificate_signing_key_create()
+    key = certificate_signing_key_create()
     token = badges.credential_sign(certificate, key)
     response = HttpResponse(token, content_type="application/vc+jwt")
     return _attachment_headers(response, f"{certificate.number}.jwt")
@@ -323,7 +325,7 @@ def verify_credential(request, code: str):
 @never_cache
 @require_GET
 def verify_status(request, code: str):
-    if not services.verify_rate_hit(client_address=_client_address(request)):
+    if not verify_rate_hit(client_address=_client_address(request)):
         return JsonResponse({"error": _("Too many lookups. Please try again later.")}, status=429)
     certificate = selectors.certificate_by_code(code)
     if certificate is None:

@@ -18,6 +18,7 @@ from assessments.selectors.scope import (
     trainees_under_review_by,
 )
 from assessments.services.decisions import DecisionRefused, decision_record
+from core.views import run_service
 from people.models import User
 from people.permissions import decider_required
 
@@ -39,38 +40,34 @@ def decision_new(request, trainee_id: int):
     current = current_decision(trainee=trainee, unit=unit)
     form = DecisionForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     gaps = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def record(data: dict):
         corrects = current if data["correction_reason"].strip() and current else None
-        try:
-            decision_record(
-                assessor=request.user,
-                trainee=trainee,
-                unit=unit,
-                course=course,
-                outcome=data["outcome"],
-                reasons=data["reasons"],
-                assessed_on=data["assessed_on"],
-                feedback=data["feedback"],
-                reassessment_on=data["reassessment_on"],
-                corrects=corrects,
-                correction_reason=data["correction_reason"] if corrects else "",
-            )
-        except DecisionRefused as exc:
-            gaps = exc.gaps
-            form.add_error(
-                None,
-                exc.messages[0]
-                if not gaps
-                else _("Competent cannot be recorded while the profile has gaps."),
-            )
-        except PermissionDenied as exc:
-            form.add_error(
-                None, str(exc) or _("Only an assessor assigned to this trainee may decide.")
-            )
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect("assessments:trainee", trainee_id=trainee.pk)
+        return decision_record(
+            assessor=request.user,
+            trainee=trainee,
+            unit=unit,
+            course=course,
+            outcome=data["outcome"],
+            reasons=data["reasons"],
+            assessed_on=data["assessed_on"],
+            feedback=data["feedback"],
+            reassessment_on=data["reassessment_on"],
+            corrects=corrects,
+            correction_reason=data["correction_reason"] if corrects else "",
+        )
+
+    def describe(refused: Exception) -> str:
+        if isinstance(refused, PermissionDenied):
+            return str(refused) or _("Only an assessor assigned to this trainee may decide.")
+        gaps.extend(refused.gaps)
+        if gaps:  # listed beside the profile
+            return _("Competent cannot be recorded while the profile has gaps.")
+        return refused.messages[0]
+
+    if run_service(form, record, refusals=(DecisionRefused, PermissionDenied), describe=describe):
+        messages.success(request, _("Decision recorded."))
+        return redirect("assessments:trainee", trainee_id=trainee.pk)
     profile = competency_profile(trainee=trainee, unit=unit, course=course)
     return render(
         request,

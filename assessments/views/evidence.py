@@ -2,7 +2,6 @@
 correction and the permission-checked file download."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from assessments.forms.evidence import (
     QuestioningHeaderForm,
     UploadForm,
 )
+from assessments.forms.results import CorrectedResultsForm, OralAnswersForm
 from assessments.models.evidence import EvidenceKind, ItemResult
 from assessments.models.questions import OralQuestion
 from assessments.selectors.evidence import evidence_for_trainee
@@ -35,6 +35,7 @@ from assessments.services.evidence import (
     portfolio_upload,
     questioning_record,
 )
+from core.views import REFUSALS_AND_DENIALS, run_service
 from people import roles
 from people.permissions import decider_required
 
@@ -52,24 +53,23 @@ def customer_feedback_new(request, trainee_id: int):
     trainee = trainee_for_assessor_or_404(request.user, trainee_id)
     unit, _course = _unit_or_404(trainee)
     form = CustomerFeedbackForm(request.POST or None, request.FILES or None, unit=unit)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record = customer_feedback_record(
-                assessor=request.user,
-                trainee=trainee,
-                unit=unit,
-                source=data["source"],
-                occurred_on=data["occurred_on"],
-                summary=data["summary"],
-                indicators=list(data["indicators"]),
-                upload=data.get("attachment"),
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
-        else:
-            messages.success(request, _("Customer feedback recorded."))
-            return redirect("assessments:evidence", evidence_id=record.pk)
+    record = run_service(
+        form,
+        lambda data: customer_feedback_record(
+            assessor=request.user,
+            trainee=trainee,
+            unit=unit,
+            source=data["source"],
+            occurred_on=data["occurred_on"],
+            summary=data["summary"],
+            indicators=list(data["indicators"]),
+            upload=data.get("attachment"),
+        ),
+        refusals=REFUSALS_AND_DENIALS,
+    )
+    if record is not None:
+        messages.success(request, _("Customer feedback recorded."))
+        return redirect("assessments:evidence", evidence_id=record.pk)
     return render(
         request,
         "assessments/workspace/form.html",
@@ -95,33 +95,23 @@ def questioning_new(request, trainee_id: int):
     form = QuestioningHeaderForm(
         request.POST or None, initial={"occurred_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        answers = []
-        for q in questions:
-            result = request.POST.get(f"r_{q.pk}", ItemResult.NOT_OBSERVED)
-            if result not in ItemResult.values:
-                result = ItemResult.NOT_OBSERVED
-            answers.append(
-                OralAnswer(
-                    q,
-                    request.POST.get(f"a_{q.pk}", "")[:4000],
-                    result,
-                    request.POST.get(f"c_{q.pk}", "")[:2000],
-                )
-            )
-        try:
-            record = questioning_record(
-                assessor=request.user,
-                trainee=trainee,
-                unit=unit,
-                answers=answers,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Oral questioning recorded."))
-            return redirect("assessments:evidence", evidence_id=record.pk)
+    results = OralAnswersForm(request.POST or None, keys=[q.pk for q in questions])
+    record = run_service(
+        form,
+        lambda data: questioning_record(
+            assessor=request.user,
+            trainee=trainee,
+            unit=unit,
+            answers=[
+                OralAnswer(q, results.answer(q.pk), results.result(q.pk), results.comment(q.pk))
+                for q in questions
+            ],
+            **data,
+        ),
+    )
+    if record is not None:
+        messages.success(request, _("Oral questioning recorded."))
+        return redirect("assessments:evidence", evidence_id=record.pk)
     return render(
         request,
         "assessments/workspace/questioning.html",
@@ -140,14 +130,17 @@ def assessor_upload(request, trainee_id: int):
     trainee = trainee_for_assessor_or_404(request.user, trainee_id)
     unit, _course = _unit_or_404(trainee)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        record = portfolio_upload(
+    record = run_service(
+        form,
+        lambda data: portfolio_upload(
             uploader=request.user,
             trainee=trainee,
             unit=unit,
-            upload=form.cleaned_data["file"],
-            summary=form.cleaned_data["summary"],
-        )
+            upload=data["file"],
+            summary=data["summary"],
+        ),
+    )
+    if record is not None:
         messages.success(request, _("File uploaded. Another assessor must judge it."))
         return redirect("assessments:evidence", evidence_id=record.pk)
     return render(
@@ -227,21 +220,21 @@ def evidence_judge_view(request, evidence_id: int):
     ):
         raise Http404
     form = JudgementForm(request.POST or None, unit=record.unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evidence_judge(
-                assessor=request.user,
-                evidence=record,
-                result=form.cleaned_data["result"],
-                indicators=list(form.cleaned_data["indicators"]),
-                verification=form.cleaned_data["verification"],
-                notes=form.cleaned_data["notes"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
-        else:
-            messages.success(request, _("Judgement recorded."))
-            return redirect("assessments:evidence", evidence_id=record.pk)
+    judged = run_service(
+        form,
+        lambda data: evidence_judge(
+            assessor=request.user,
+            evidence=record,
+            result=data["result"],
+            indicators=list(data["indicators"]),
+            verification=data["verification"],
+            notes=data["notes"],
+        ),
+        refusals=REFUSALS_AND_DENIALS,
+    )
+    if judged is not None:
+        messages.success(request, _("Judgement recorded."))
+        return redirect("assessments:evidence", evidence_id=record.pk)
     return render(
         request,
         "assessments/workspace/form.html",
@@ -264,25 +257,24 @@ def evidence_correct_view(request, evidence_id: int):
         raise Http404
     lines = list(record.lines.select_related("indicator"))
     form = CorrectionForm(request.POST or None, initial={"summary": record.summary})
-    if request.method == "POST" and form.is_valid():
-        results = {}
-        for line in lines:
-            value = request.POST.get(f"r_{line.pk}")
-            if value in ItemResult.values:
-                results[line.pk] = value
-        try:
-            new = evidence_correct(
-                assessor=request.user,
-                original=record,
-                reason=form.cleaned_data["reason"],
-                summary=form.cleaned_data["summary"],
-                line_results=results,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Correction recorded; the original is kept."))
-            return redirect("assessments:evidence", evidence_id=new.pk)
+    results = CorrectedResultsForm(request.POST or None, keys=[line.pk for line in lines])
+    new = run_service(
+        form,
+        lambda data: evidence_correct(
+            assessor=request.user,
+            original=record,
+            reason=data["reason"],
+            summary=data["summary"],
+            line_results={
+                line.pk: results.result(line.pk)
+                for line in lines
+                if results.result(line.pk) is not None
+            },
+        ),
+    )
+    if new is not None:
+        messages.success(request, _("Correction recorded; the original is kept."))
+        return redirect("assessments:evidence", evidence_id=new.pk)
     return render(
         request,
         "assessments/workspace/correct.html",

@@ -15,6 +15,7 @@ from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import assessment_context
 from assessments.services.appeals import appeal_lodge
 from assessments.services.evidence import portfolio_upload
+from core.views import run_service
 from people.permissions import trainee_required
 
 
@@ -55,14 +56,17 @@ def my_upload(request):
     if unit is None:
         raise Http404
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        portfolio_upload(
+    uploaded = run_service(
+        form,
+        lambda data: portfolio_upload(
             uploader=request.user,
             trainee=request.user,
             unit=unit,
-            upload=form.cleaned_data["file"],
-            summary=form.cleaned_data["summary"],
-        )
+            upload=data["file"],
+            summary=data["summary"],
+        ),
+    )
+    if uploaded is not None:
         messages.success(request, _("File uploaded. An assessor will judge it."))
         return redirect("assessments:me")
     return render(

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments.forms.evidence import ObservationHeaderForm
+from assessments.forms.results import ItemResultsForm
 from assessments.models.evidence import EvidenceKind, ItemResult, ObservationDraft
 from assessments.selectors.checklist import observation_checklist
 from assessments.selectors.scope import (
@@ -28,6 +29,7 @@ from assessments.services.evidence import (
     observation_submit,
 )
 from core.numbers import MAX_INT, bounded_int
+from core.views import run_service
 from people.permissions import decider_required
 
 
@@ -61,46 +63,38 @@ def observation_edit(request, draft_id: int):
         messages.info(request, _("This observation has been submitted and is locked."))
         return redirect("assessments:evidence", evidence_id=draft.evidence_id)
     checklist = observation_checklist(draft.unit, draft.kind)
-    data = draft.data or {}
+    keys = [entry.key for entry in checklist]
     if request.method == "POST":
         form = ObservationHeaderForm(request.POST)
-        items = []
-        for entry in checklist:
-            result = request.POST.get(f"r_{entry.key}", ItemResult.NOT_OBSERVED)
-            if result not in ItemResult.values:
-                result = ItemResult.NOT_OBSERVED
-            items.append(
-                ItemJudgement(entry, result, request.POST.get(f"c_{entry.key}", "")[:2000])
+        results = ItemResultsForm(request.POST, keys=keys)
+        record = run_service(
+            form,
+            lambda data: observation_submit(
+                draft=draft,
+                assessor=request.user,
+                items=[
+                    ItemJudgement(e, results.result(e.key), results.comment(e.key))
+                    for e in checklist
+                ],
+                **data,
+            ),
+        )
+        if record is not None:
+            messages.success(request, _("Observation submitted. It is now locked."))
+            return redirect(
+                f"{reverse('assessments:evidence', args=[record.pk])}?submitted={draft.pk}"
             )
-        if form.is_valid():
-            try:
-                record = observation_submit(
-                    draft=draft, assessor=request.user, items=items, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Observation submitted. It is now locked."))
-                return redirect(
-                    f"{reverse('assessments:evidence', args=[record.pk])}?submitted={draft.pk}"
-                )
-        data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     else:
+        saved = draft.data or {}  # the autosaved draft: header and rows as typed
         initial = {
-            k: data.get(k)
+            k: saved.get(k)
             for k in ("occurred_on", "place", "environment", "summary")
-            if data.get(k)
+            if saved.get(k)
         }
         initial.setdefault("occurred_on", timezone.localdate())
         form = ObservationHeaderForm(initial=initial)
-    rows = [
-        {
-            "entry": e,
-            "result": data.get(f"r_{e.key}", ItemResult.NOT_OBSERVED),
-            "comment": data.get(f"c_{e.key}", ""),
-        }
-        for e in checklist
-    ]
+        results = ItemResultsForm(keys=keys, initial=saved)
+    rows = [{"entry": e, **results.shown(e.key)} for e in checklist]
     return render(
         request,
         "assessments/workspace/observation.html",

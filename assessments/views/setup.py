@@ -1,7 +1,6 @@
 """Admin: assign assessors to cohorts or stores. Assessors and admins: the oral question bank."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from assessments.models.assignments import AssessorAssignment
 from assessments.models.questions import OralQuestion
 from assessments.selectors.scope import assessment_context
 from assessments.services.workspace import assessor_assignment_create, oral_question_create
+from core.views import run_service
 from people import roles
 from people.models import Cohort, Store, User
 from people.permissions import admin_required, assessor_required
@@ -28,14 +28,9 @@ def assignments(request):
         cohorts=Cohort.objects.all(),
         stores=Store.objects.all(),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessor_assignment_create(admin=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Assignment saved."))
-            return redirect("assessments:assignments")
+    if run_service(form, lambda data: assessor_assignment_create(admin=request.user, **data)):
+        messages.success(request, _("Assignment saved."))
+        return redirect("assessments:assignments")
     return render(
         request,
         "assessments/workspace/assignments.html",
@@ -55,8 +50,7 @@ def oral_questions(request):
     if unit is None:
         raise Http404
     form = OralQuestionForm(request.POST or None, unit=unit)
-    if request.method == "POST" and form.is_valid():
-        oral_question_create(author=request.user, unit=unit, **form.cleaned_data)
+    if run_service(form, lambda data: oral_question_create(author=request.user, unit=unit, **data)):
         messages.success(request, _("Question added."))
         return redirect("assessments:oral_questions")
     return render(

@@ -11,10 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments.forms.evidence import ThirdPartyHeaderForm, ThirdPartyRequestForm
+from assessments.forms.results import ItemResultsForm
 from assessments.models.evidence import ItemResult, ThirdPartyRequest
 from assessments.selectors.profile import unit_indicators
 from assessments.selectors.scope import assessment_context, trainee_for_assessor_or_404
-from assessments.services.evidence import (
+from assessments.services.third_party import (
     IndicatorReport,
     LinkRefused,
     third_party_link,
@@ -25,6 +26,7 @@ from assessments.services.evidence import (
     third_party_request_resend,
 )
 from core.languages import current_language
+from core.views import run_service
 from people.permissions import decider_required
 
 
@@ -36,16 +38,16 @@ def third_party_new(request, trainee_id: int):
     if unit is None:
         raise Http404
     form = ThirdPartyRequestForm(request.POST or None)
+    language = current_language()
+    created = run_service(
+        form,
+        lambda data: third_party_request_create(
+            assessor=request.user, trainee=trainee, unit=unit, language=language, **data
+        ),
+    )
     link = None
-    if request.method == "POST" and form.is_valid():
-        language = current_language()
-        _tp_request, token = third_party_request_create(
-            assessor=request.user,
-            trainee=trainee,
-            unit=unit,
-            language=language,
-            **form.cleaned_data,
-        )
+    if created is not None:
+        _tp_request, token = created
         link = third_party_link(token, language=language)
         messages.success(request, _("The link will be e-mailed to the supervisor."))
         form = ThirdPartyRequestForm()
@@ -133,47 +135,37 @@ def _third_party_form(request, token: str):
     form = ThirdPartyHeaderForm(
         request.POST or None, initial={"supervisor_name": tp_request.supervisor_name}
     )
-    if request.method == "POST" and form.is_valid():
-        reports = []
-        for ind in indicators:
-            result = request.POST.get(f"r_{ind.pk}", ItemResult.NOT_OBSERVED)
-            if result not in ItemResult.values:
-                result = ItemResult.NOT_OBSERVED
-            reports.append(IndicatorReport(ind, result, request.POST.get(f"c_{ind.pk}", "")[:2000]))
-        data = form.cleaned_data
-        try:
-            third_party_report_submit(
+    results = ItemResultsForm(request.POST or None, keys=[ind.pk for ind in indicators])
+    try:
+        record = run_service(
+            form,
+            lambda data: third_party_report_submit(
                 token=token,
                 supervisor_name=data["supervisor_name"],
                 supervisor_role=data["supervisor_role"],
                 declared=data["declaration"],
                 observed_from=data["observed_from"],
                 summary=data["summary"],
-                reports=reports,
-            )
-        except LinkRefused as refused:
-            return render(
-                request,
-                "assessments/workspace/third_party_refused.html",
-                {"reason": refused.reason},
-                status=410,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return render(
-                request,
-                "assessments/workspace/third_party_thanks.html",
-                {"trainee_name": tp_request.trainee.printed_name},
-            )
-    rows = [
-        {
-            "indicator": ind,
-            "result": request.POST.get(f"r_{ind.pk}", ItemResult.NOT_OBSERVED),
-            "comment": request.POST.get(f"c_{ind.pk}", ""),
-        }
-        for ind in indicators
-    ]
+                reports=[
+                    IndicatorReport(ind, results.result(ind.pk), results.comment(ind.pk))
+                    for ind in indicators
+                ],
+            ),
+        )
+    except LinkRefused as refused:
+        return render(
+            request,
+            "assessments/workspace/third_party_refused.html",
+            {"reason": refused.reason},
+            status=410,
+        )
+    if record is not None:
+        return render(
+            request,
+            "assessments/workspace/third_party_thanks.html",
+            {"trainee_name": tp_request.trainee.printed_name},
+        )
+    rows = [{"indicator": ind, **results.shown(ind.pk)} for ind in indicators]
     return render(
         request,
         "assessments/workspace/third_party_form.html",

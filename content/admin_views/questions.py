@@ -5,7 +5,6 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.models.framework import Indicator
@@ -46,6 +45,3 @@ class QuestionViewSet(SnippetViewSet):
     ]
     list_per_page = 50
     ordering = ["code"]
-
-
-register_snippet(QuestionViewSet)

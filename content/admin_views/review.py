@@ -3,12 +3,11 @@ everyone else submits to the workflow, where a second person approves.
 
 Trainers hold Wagtail's publish permission (people.services.roles_sync), which would let
 them skip the review; these hooks close that door in the editor, the page action menu and
-bulk actions."""
+bulk actions. They are registered in content/wagtail_hooks.py."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from wagtail import hooks
 from wagtail.models import Page
 
 
@@ -18,8 +17,8 @@ def must_use_workflow(user, page: Page | None) -> bool:
     return page.get_workflow() is not None
 
 
-@hooks.register("before_publish_page")
 def refuse_direct_publish(request, page):
+    """`before_publish_page`."""
     if must_use_workflow(request.user, page):
         if page.live and page.live_revision_id is None:
             # The create view adds the page (live by default) before asking the hooks.
@@ -34,8 +33,8 @@ def refuse_direct_publish(request, page):
     return None
 
 
-@hooks.register("construct_page_action_menu")
 def hide_publish_button(menu_items, request, context):
+    """`construct_page_action_menu`."""
     page = (
         context.get("page")
         if context.get("page") and context["page"].pk
@@ -45,8 +44,8 @@ def hide_publish_button(menu_items, request, context):
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
 
 
-@hooks.register("before_bulk_action")
 def refuse_bulk_publish(request, action_type, objects, action_class_instance):
+    """`before_bulk_action`."""
     if action_type != "publish" or request.user.is_superuser:
         return None
     if any(isinstance(obj, Page) and obj.get_workflow() is not None for obj in objects):

@@ -1,27 +1,31 @@
 """Scenario authoring in the Wagtail admin: refuse to publish an invalid graph, and a
 full-size picture of the graph linked from the page's action menu (the editor's "Graph" tab
 shows it too). Choice mappings follow their points after every publish (see the
-`page_published` receiver in content/pages/scenario.py)."""
+`page_published` receiver in content/pages/scenario.py). Hooks are registered in
+content/wagtail_hooks.py."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail import hooks
+from django.views.generic import TemplateView
 from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
 
 from content import scenario_graph
 from content.pages.scenario import ScenarioPage
 from content.selectors.scenarios import scenario_graph_of, scenario_problems
 
+GRAPH_URL = "scenario_graph:graph"
 
-@hooks.register("before_publish_page")
+
 def refuse_invalid_scenario(request, page):
-    """A second gate behind the form's own check (ScenarioPageForm.is_valid)."""
+    """`before_publish_page`: a second gate behind the form's own check
+    (ScenarioPageForm.is_valid)."""
     if not isinstance(page, ScenarioPage):
         return None
     problems = scenario_problems(page)
@@ -33,36 +37,61 @@ def refuse_invalid_scenario(request, page):
     return redirect("wagtailadmin_pages:edit", page.pk)
 
 
-def scenario_graph_view(request, page_id: int):
-    """The latest draft's graph, full size, with its problems. Editors of the page only."""
-    page = get_object_or_404(ScenarioPage, pk=page_id)
-    if not page.permissions_for_user(request.user).can_edit():
-        raise PermissionDenied
-    draft = page.get_latest_revision_as_object()
-    problems = scenario_problems(draft)
+def graph_picture(graph, **options) -> tuple[str, str]:
+    """(svg, "") for a graph Graphviz can draw, else ("", why not)."""
     try:
-        svg = mark_safe(scenario_graph.render_svg(scenario_graph_of(draft)))  # noqa: S308 (dot escapes all text)
-        render_error = ""
+        return mark_safe(scenario_graph.render_svg(graph, **options)), ""  # noqa: S308 (dot escapes all text)
     except scenario_graph.RenderError as exc:
-        svg, render_error = "", str(exc)
-    return TemplateResponse(
-        request,
-        "content/scenario/graph_view.html",
-        {
-            "page": page,
-            "svg": svg,
-            "problems": problems,
-            "render_error": render_error,
-            "header_title": _("Graph: %(title)s") % {"title": page.title},
-        },
-    )
+        return "", str(exc)
 
 
-@hooks.register("register_admin_urls")
-def scenario_admin_urls():
-    return [
-        path("scenarios/<id:page_id>/graph/", scenario_graph_view, name="scenario_graph"),
-    ]
+class ScenarioGraphView(WagtailAdminTemplateMixin, TemplateView):
+    """The latest draft's graph, full size, with its problems. Editors of the page only."""
+
+    template_name = "content/scenario/graph_view.html"
+    header_icon = "site"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.page = get_object_or_404(ScenarioPage, pk=kwargs["page_id"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.page.permissions_for_user(request.user).can_edit():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Graph: %(title)s") % {"title": self.page.title}
+
+    def get_breadcrumbs_items(self):
+        edit_url = reverse("wagtailadmin_pages:edit", args=[self.page.pk])
+        return [
+            *self.breadcrumbs_items,
+            {"url": edit_url, "label": self.page.get_admin_display_title()},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        draft = self.page.get_latest_revision_as_object()
+        svg, render_error = graph_picture(scenario_graph_of(draft))
+        return super().get_context_data(
+            page=self.page,
+            svg=svg,
+            problems=scenario_problems(draft),
+            render_error=render_error,
+            **kwargs,
+        )
+
+
+class ScenarioGraphViewSet(ViewSet):
+    """No menu item: the page editor's action menu links here (ScenarioGraphMenuItem)."""
+
+    def get_urlpatterns(self):
+        view = self.construct_view(ScenarioGraphView)
+        return [path("<id:page_id>/graph/", view, name="graph")]
+
+
+scenario_graph_viewset = ScenarioGraphViewSet("scenario_graph", url_prefix="scenarios")
 
 
 class ScenarioGraphMenuItem(ActionMenuItem):
@@ -76,9 +105,4 @@ class ScenarioGraphMenuItem(ActionMenuItem):
         return context.get("view") == "edit" and isinstance(page, ScenarioPage)
 
     def get_url(self, context):
-        return reverse("scenario_graph", args=[context["page"].pk])
-
-
-@hooks.register("register_page_action_menu_item")
-def scenario_graph_menu_item():
-    return ScenarioGraphMenuItem()
+        return reverse(GRAPH_URL, args=[context["page"].pk])

@@ -1,8 +1,8 @@
-"""Every model of the content app. Models live in `content/models/*.py` and Wagtail pages in
-`content/pages/*.py`; each module is imported here so that Django registers it."""
+"""Every model of the content app, imported here so that Django registers them: the
+competency framework, mapping, observation items, question bank and review task in
+`content/models/`, the Wagtail pages in `content/pages/`."""
 
-from config.autoload import import_submodules
-from content.models.framework import (  # noqa: F401
+from content.models.framework import (
     AssessmentMethod,
     CompetencyItem,
     CompetencyUnit,
@@ -11,7 +11,38 @@ from content.models.framework import (  # noqa: F401
     UnitNote,
     WorkTask,
 )
-from content.models.mapping import CompetencyMapped  # noqa: F401
+from content.models.mapping import CompetencyMapped
+from content.models.observation import ObservationItem
+from content.models.questions import Question, QuestionOption, QuestionTag
+from content.models.review import TwoPersonApprovalTask
+from content.pages.course import CourseIndexPage, CoursePage, ModulePage
+from content.pages.home import HomePage
+from content.pages.lesson import LessonPage
+from content.pages.quiz import QuizPage, QuizQuestion
+from content.pages.scenario import ScenarioChoice, ScenarioPage, ScenarioStep
 
-import_submodules("content.models")
-import_submodules("content.pages")
+__all__ = [
+    "AssessmentMethod",
+    "CompetencyItem",
+    "CompetencyMapped",
+    "CompetencyUnit",
+    "CourseIndexPage",
+    "CoursePage",
+    "HomePage",
+    "Indicator",
+    "LessonPage",
+    "ModulePage",
+    "ObservationItem",
+    "Question",
+    "QuestionOption",
+    "QuestionTag",
+    "QuizPage",
+    "QuizQuestion",
+    "ScenarioChoice",
+    "ScenarioPage",
+    "ScenarioStep",
+    "TwoPersonApprovalTask",
+    "UnitGuidance",
+    "UnitNote",
+    "WorkTask",
+]

@@ -9,8 +9,9 @@ import pytest
 from PIL import Image
 
 from assessments.models.certificates import CertificateDesign
-from assessments.pdf import BASE_URL, SafeURLFetcher, render_pdf
+from assessments.pdf import render_pdf
 from assessments.selectors.certificates import sample_print_context
+from core.pdf import BASE_URL, SafeURLFetcher
 
 TEMPLATE = "assessments/pdf/certificate.html"
 

@@ -293,7 +293,7 @@ def test_list_query_count_does_not_grow(
 )
 def test_admin_preview_and_design_setting_per_role(client_as, role, ok):
     client, _ = client_as(role)
-    response = client.get(reverse("certificate_preview"))
+    response = client.get(reverse("certificate_preview:preview"))
     assert (response.status_code == 200) == ok
     if ok:
         assert response.content.startswith(b"%PDF")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from assessments.models.audit import AuditEntry
 from assessments.models.evidence import ThirdPartyRequest
-from assessments.services.evidence import third_party_report_submit, third_party_request_create
+from assessments.services.third_party import third_party_report_submit, third_party_request_create
 from core.models import Delivery
 from tests.factories.people import make_assessor, make_trainee
 from tests.factories.workspace import workspace_build

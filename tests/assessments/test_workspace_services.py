@@ -16,12 +16,10 @@ from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import trainees_for_assessor
 from assessments.services.appeals import appeal_assign, appeal_lodge, appeal_outcome_record
 from assessments.services.decisions import DecisionRefused, decision_record
-from assessments.services.evidence import (
+from assessments.services.evidence import evidence_correct, evidence_judge, portfolio_upload
+from assessments.services.third_party import (
     IndicatorReport,
     LinkRefused,
-    evidence_correct,
-    evidence_judge,
-    portfolio_upload,
     third_party_report_submit,
     third_party_request_create,
 )

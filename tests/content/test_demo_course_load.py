@@ -12,7 +12,7 @@ from people import roles
 from people.models import Cohort
 from tests.factories.framework import import_seed
 from tests.factories.people import make_trainee, make_trainer
-from training.demo import enrolments as enrolment_loader
+from training import demo as enrolment_loader
 from training.models.enrolment import Enrolment
 from training.models.progress import LessonProgress
 

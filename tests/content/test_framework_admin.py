@@ -38,9 +38,9 @@ def _unit_urls(unit):
         "inspect": _url("wagtailsnippets_content_competencyunit:inspect", unit.pk),
         "edit": _url("wagtailsnippets_content_competencyunit:edit", unit.pk),
         "delete": _url("wagtailsnippets_content_competencyunit:delete", unit.pk),
-        "matrix": _url("content_framework:unit_matrix", unit.pk),
-        "import": _url("content_framework:unit_import"),
-        "mapping": _url("content_framework:mapping_index"),
+        "matrix": _url("mapping_matrix:unit", unit.pk),
+        "import": _url("unit_import:index"),
+        "mapping": _url("mapping_matrix:index"),
     }
 
 
@@ -126,7 +126,7 @@ def test_admin_pages_have_a_fixed_query_count(size, admin_client_, django_assert
     )
     _count_queries(
         admin_client_,
-        _url("content_framework:unit_matrix", seed.pk),
+        _url("mapping_matrix:unit", seed.pk),
         django_assert_max_num_queries,
         26,
     )
@@ -136,9 +136,7 @@ def test_admin_pages_have_a_fixed_query_count(size, admin_client_, django_assert
         django_assert_max_num_queries,
         16,
     )
-    _count_queries(
-        admin_client_, _url("content_framework:mapping_index"), django_assert_max_num_queries, 14
-    )
+    _count_queries(admin_client_, _url("mapping_matrix:index"), django_assert_max_num_queries, 14)
 
 
 def test_observation_items_for_trainer(trainer_client):
@@ -169,7 +167,7 @@ def test_indicator_chooser_search(client_as, role):
 
 
 def test_import_preview_then_confirm(admin_client_):
-    url = _url("content_framework:unit_import")
+    url = _url("unit_import:index")
     with SEED.open("rb") as fh:
         preview = admin_client_.post(url, {"file": fh})
     assert preview.status_code == 200
@@ -191,9 +189,7 @@ def test_import_preview_then_confirm(admin_client_):
 
 
 def test_import_tampered_token_is_refused(admin_client_):
-    response = admin_client_.post(
-        _url("content_framework:unit_import"), {"token": "forged"}, follow=True
-    )
+    response = admin_client_.post(_url("unit_import:index"), {"token": "forged"}, follow=True)
     assert CompetencyUnit.objects.count() == 0
     assert response.status_code == 200
 
@@ -208,7 +204,7 @@ def test_import_tampered_token_is_refused(admin_client_):
 )
 def test_import_bad_file_shows_field_and_line(admin_client_, name, where):
     with translation.override("en"), (FIXTURES / name).open("rb") as fh:
-        response = admin_client_.post(_url("content_framework:unit_import"), {"file": fh})
+        response = admin_client_.post(_url("unit_import:index"), {"file": fh})
     assert response.status_code == 400
     errors = response.context["errors"]
     assert errors and errors[0].line == int(where.split()[1])
@@ -220,7 +216,7 @@ def test_import_rejects_changed_content_with_same_code(admin_client_):
     import_seed()
     changed = io.BytesIO(SEED.read_bytes().replace("溝通技能".encode(), "溝通協調".encode()))
     changed.name = "changed.txt"
-    response = admin_client_.post(_url("content_framework:unit_import"), {"file": changed})
+    response = admin_client_.post(_url("unit_import:index"), {"file": changed})
     assert response.status_code == 400 and response.context["rejection"]
     assert CompetencyUnit.objects.get().items.get(code="S1").text == "溝通技能"
 
@@ -255,7 +251,7 @@ def test_free_unit_can_be_deleted_by_admin(admin_client_):
 def test_matrix_exports_download(trainer_client, fmt):
     unit = import_seed()
     make_observation(unit.indicators.get(code="T1.1"))
-    response = trainer_client.get(_url("content_framework:unit_matrix_export", unit.pk, fmt))
+    response = trainer_client.get(_url("mapping_matrix:unit_export", unit.pk, fmt))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     if fmt == "xlsx":
@@ -271,7 +267,7 @@ def test_matrix_page_highlights_gaps(trainer_client):
     unit = import_seed()
     make_observation(unit.indicators.get(code="T1.1"), method=AssessmentMethod.OBSERVATION)
     make_observation(unit.indicators.get(code="T1.1"), method=AssessmentMethod.QUESTIONING)
-    body = trainer_client.get(_url("content_framework:unit_matrix", unit.pk)).content.decode()
+    body = trainer_client.get(_url("mapping_matrix:unit", unit.pk)).content.decode()
     assert 'mapping-gap" data-code="T1.2"' in body
     assert 'mapping-indicator" data-code="T1.1"' in body  # covered: no gap class
 
@@ -289,7 +285,7 @@ def test_course_edit_warns_and_publish_asks_for_confirmation(admin_client_):
     revision = course.save_revision()
     from django.test import RequestFactory
 
-    from content.admin_views.framework import confirm_course_gaps
+    from content.admin_views.mapping_gaps import confirm_course_gaps
 
     request = RequestFactory().post(edit, {})
     request.user = response.context["request"].user
@@ -301,7 +297,7 @@ def test_course_edit_warns_and_publish_asks_for_confirmation(admin_client_):
     confirmed.user = request.user
     assert confirm_course_gaps(confirmed, course) is None
 
-    confirm_url = _url("content_framework:course_publish_confirm", course.pk)
+    confirm_url = _url("course_publish_gaps:confirm", course.pk)
     admin_client_.post(confirm_url, {})  # without the box ticked: nothing published
     course.refresh_from_db()
     assert course.title != "新版課程"
@@ -316,7 +312,7 @@ def test_trainer_cannot_use_publish_confirm_for_other_roles(client_as):
     for role in ("anonymous", "trainee", "assessor"):
         client, _user = client_as(role)
         response = client.post(
-            _url("content_framework:course_publish_confirm", course.pk),
+            _url("course_publish_gaps:confirm", course.pk),
             {"confirm_mapping_gaps": "1"},
         )
         assert response.status_code in (302, 403)
@@ -354,9 +350,9 @@ def test_admin_imports_our_yaml_format(admin_client_):
     from tests.content.test_unit_import import EXAMPLE
 
     with EXAMPLE.open("rb") as fh:
-        preview = admin_client_.post(_url("content_framework:unit_import"), {"file": fh})
+        preview = admin_client_.post(_url("unit_import:index"), {"file": fh})
     assert preview.status_code == 200 and "EXCRM01v1" in preview.content.decode()
-    admin_client_.post(_url("content_framework:unit_import"), {"token": preview.context["token"]})
+    admin_client_.post(_url("unit_import:index"), {"token": preview.context["token"]})
     assert CompetencyUnit.objects.get(code="EXCRM01v1").indicators.count() == 4
 
 

@@ -10,10 +10,12 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from content.mapping_exports import matrix_csv, matrix_xlsx, neutralise
-from content.mapping_pdf import DataOnlyURLFetcher, matrix_pdf
+from content.mapping_exports import matrix_csv, matrix_xlsx
+from content.mapping_pdf import matrix_pdf
 from content.models.framework import AssessmentMethod, Indicator
 from content.selectors.mapping import course_mapping_gaps, mapping_matrix
+from core.pdf import SafeURLFetcher
+from core.spreadsheets import neutralise
 from tests.factories.framework import (
     import_seed,
     make_course,
@@ -179,7 +181,7 @@ def test_pdf_embeds_cjk_font_and_text(unit, tmp_path):
 
 
 def test_pdf_fetcher_refuses_everything_but_data():
-    fetcher = DataOnlyURLFetcher()
+    fetcher = SafeURLFetcher()
     for url in ("file:///etc/passwd", "http://169.254.169.254/", "https://example.org/x.png"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)

@@ -101,12 +101,12 @@ def test_draft_saves_and_the_graph_tab_shows_picture_and_problems(trainer_client
     html = edit.content.decode()
     assert 'data-testid="scenario-graph-panel"' in html
     assert "<svg" in html and "指向不存在的步驟" in html
-    assert reverse("scenario_graph", args=[page.pk]) in html  # linked from the action menu
+    assert reverse("scenario_graph:graph", args=[page.pk]) in html  # linked from the action menu
     # Indicators offered are the course unit's only (13), as checkboxes.
     make_module()  # another course with its own unit
     edit = trainer_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     assert edit.content.decode().count('type="checkbox" name="indicators"') == 13
-    graph = trainer_client.get(reverse("scenario_graph", args=[page.pk]))
+    graph = trainer_client.get(reverse("scenario_graph:graph", args=[page.pk]))
     assert graph.status_code == 200
     assert "<svg" in graph.content.decode() and "nowhere" in graph.content.decode()
 
@@ -183,7 +183,7 @@ def test_before_publish_hook_refuses_invalid_graph(rf, trainer):
 def test_graph_view_per_role(client_as, role, status):
     page = make_scenario()
     client, _user = client_as(role)
-    response = client.get(reverse("scenario_graph", args=[page.pk]))
+    response = client.get(reverse("scenario_graph:graph", args=[page.pk]))
     assert response.status_code == status
     if status == 302:
         assert "login" in response["Location"]
@@ -192,4 +192,4 @@ def test_graph_view_per_role(client_as, role, status):
 
 
 def test_graph_view_unknown_page_is_404(trainer_client):
-    assert trainer_client.get(reverse("scenario_graph", args=[999999])).status_code == 404
+    assert trainer_client.get(reverse("scenario_graph:graph", args=[999999])).status_code == 404

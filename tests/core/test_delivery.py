@@ -12,10 +12,10 @@ from django.test import override_settings
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
+from core import services
 from core.checks import mail_settings_check
 from core.languages import address_language, user_language
 from core.models import Delivery
-from core.services import delivery as services
 from core.tasks import delivery_send_task
 from tests.factories.people import make_trainee
 

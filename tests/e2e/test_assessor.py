@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.models.decisions import Decision
 from assessments.models.evidence import EvidenceRecord, ObservationDraft
-from assessments.services.evidence import third_party_request_create
+from assessments.services.third_party import third_party_request_create
 from tests.e2e.conftest import login
 from tests.factories.workspace import give_complete_evidence, workspace_build
 

@@ -35,10 +35,15 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 
 def docx_bytes() -> bytes:
+    """The same bytes on every call: a member added by name would carry the current time,
+    so two calls a second apart would differ."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document/>")
+        for name, text in (
+            ("[Content_Types].xml", "<Types/>"),
+            ("word/document.xml", "<w:document/>"),
+        ):
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 

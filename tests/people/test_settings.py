@@ -61,9 +61,10 @@ def _production_setting(expression: str, **env_extra) -> str:
 
 
 def test_production_language_cookie_is_secure_and_same_site():
-    assert _production_setting(
-        "settings.LANGUAGE_COOKIE_SECURE, settings.LANGUAGE_COOKIE_SAMESITE"
-    ) == ("(True, 'Lax')")
+    assert (
+        _production_setting("(settings.LANGUAGE_COOKIE_SECURE, settings.LANGUAGE_COOKIE_SAMESITE)")
+        == "(True, 'Lax')"
+    )
 
 
 def test_forwarded_proto_is_trusted_only_when_the_deployment_says_a_proxy_overwrites_it():

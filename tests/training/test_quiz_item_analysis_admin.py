@@ -7,6 +7,7 @@ import random
 import pytest
 from django.urls import reverse
 
+from core.spreadsheets import neutralise as csv_safe
 from tests.factories.people import make_trainee
 from tests.factories.quizzes import (
     FormData,
@@ -16,7 +17,6 @@ from tests.factories.quizzes import (
     make_question,
     make_quiz,
 )
-from training.admin_views.item_analysis import csv_safe
 from training.selectors.quizzes import quiz_item_analysis
 from training.services import quizzes as services
 
@@ -72,9 +72,9 @@ def test_item_analysis_pages_per_role(client_as, role):
     quiz, _skill, broken = answered_quiz(6)
     client, _user = client_as(role)
     urls = [
-        reverse("quiz_item_analysis"),
-        reverse("quiz_item_analysis_detail", args=[quiz.pk]),
-        reverse("quiz_item_analysis_csv", args=[quiz.pk]),
+        reverse("item_analysis:index"),
+        reverse("item_analysis:detail", args=[quiz.pk]),
+        reverse("item_analysis:csv", args=[quiz.pk]),
     ]
     for url in urls:
         response = client.get(url)
@@ -87,13 +87,13 @@ def test_item_analysis_pages_per_role(client_as, role):
     if role == "trainer":
         html = client.get(urls[1]).content.decode()
         assert 'data-testid="item-analysis"' in html and "丙" in html
-        assert client.get(reverse("quiz_item_analysis_detail", args=[999999])).status_code == 404
+        assert client.get(reverse("item_analysis:detail", args=[999999])).status_code == 404
 
 
 def test_csv_export_neutralises_formulas(client_as):
     quiz, _skill, _broken = answered_quiz(6)
     client, _user = client_as("trainer")
-    response = client.get(reverse("quiz_item_analysis_csv", args=[quiz.pk]))
+    response = client.get(reverse("item_analysis:csv", args=[quiz.pk]))
     assert response["Content-Disposition"].startswith("attachment")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 5
@@ -130,5 +130,17 @@ def test_item_analysis_query_count_does_not_grow(django_assert_max_num_queries):
 def test_admin_menu_links_to_item_analysis_and_marking(client_as, role):
     client, _user = client_as(role)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert reverse("quiz_item_analysis") in html
+    assert reverse("item_analysis:index") in html
     assert reverse("training:marking_queue") in html
+
+
+def test_xlsx_download_from_the_report_header(client_as):
+    import openpyxl
+
+    quiz, _skill, _broken = answered_quiz(6)
+    client, _user = client_as("trainer")
+    response = client.get(reverse("item_analysis:detail", args=[quiz.pk]), {"export": "xlsx"})
+    assert response["Content-Disposition"] == f'attachment; filename="item-analysis-{quiz.pk}.xlsx"'
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert len(rows) == 5 and "'=cmd|' /C calc'!A0" in [row[1] for row in rows]
+    assert [row[3] for row in rows[1:]] == [6, 6, 6, 6]  # numbers stay numbers

@@ -42,7 +42,7 @@ def cell(html, attr, value, col):
 
 
 def test_index_counts(trainer_client, played):
-    html = trainer_client.get(reverse("scenario_analytics")).content.decode()
+    html = trainer_client.get(reverse("scenario_analytics:index")).content.decode()
     assert cell(html, "data-scenario", played.pk, "runs") == "4"
     assert cell(html, "data-scenario", played.pk, "finished") == "3"
     assert cell(html, "data-scenario", played.pk, "completion") == "75.0%"
@@ -51,7 +51,7 @@ def test_index_counts(trainer_client, played):
 
 
 def test_detail_heatmap_and_choice_counts(trainer_client, played):
-    response = trainer_client.get(reverse("scenario_analytics_detail", args=[played.pk]))
+    response = trainer_client.get(reverse("scenario_analytics:detail", args=[played.pk]))
     html = response.content.decode()
     good = ScenarioChoice.objects.get(page=played, from_key="start", to_key="good")
     bad = ScenarioChoice.objects.get(page=played, from_key="start", to_key="bad")
@@ -65,7 +65,7 @@ def test_detail_heatmap_and_choice_counts(trainer_client, played):
 def test_analytics_queries_do_not_grow_with_runs(
     trainer_client, played, django_assert_max_num_queries
 ):
-    url = reverse("scenario_analytics_detail", args=[played.pk])
+    url = reverse("scenario_analytics:detail", args=[played.pk])
     with django_assert_max_num_queries(20) as small:
         trainer_client.get(url)
     more = [make_trainee() for _ in range(6)]
@@ -77,7 +77,7 @@ def test_analytics_queries_do_not_grow_with_runs(
         play(t, played, [("start", "good"), ("good", "end-ok")])
     with django_assert_max_num_queries(len(small.captured_queries)):
         trainer_client.get(url)
-    index = reverse("scenario_analytics")
+    index = reverse("scenario_analytics:index")
     with django_assert_max_num_queries(20) as before:
         trainer_client.get(index)
     make_scenario(make_module(), slug="another")
@@ -99,8 +99,8 @@ def test_analytics_queries_do_not_grow_with_runs(
 def test_analytics_per_role(client_as, played, role, status):
     client, _ = client_as(role)
     for url in (
-        reverse("scenario_analytics"),
-        reverse("scenario_analytics_detail", args=[played.pk]),
+        reverse("scenario_analytics:index"),
+        reverse("scenario_analytics:detail", args=[played.pk]),
     ):
         response = client.get(url)
         assert response.status_code == status
@@ -119,8 +119,8 @@ def test_admin_user_without_trainer_role_is_refused(client, played):
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     for url in (
-        reverse("scenario_analytics"),
-        reverse("scenario_analytics_detail", args=[played.pk]),
+        reverse("scenario_analytics:index"),
+        reverse("scenario_analytics:detail", args=[played.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")

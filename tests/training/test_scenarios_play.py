@@ -7,8 +7,7 @@ from django.urls import reverse
 from content.pages.course import CoursePage
 from content.pages.scenario import ScenarioChoice
 from tests.factories.scenarios import enrol, make_module, make_scenario
-from training.evidence import training_evidence
-from training.evidence_sources.scenarios import scenario_run_evidence
+from training.evidence import scenario_run_evidence, training_evidence
 from training.models.scenario_runs import ScenarioRun, ScenarioRunStep
 
 pytestmark = pytest.mark.django_db

@@ -1,19 +1,20 @@
-"""Item analysis in the Wagtail admin, for trainers: per question of a quiz, how many
-answered, facility, discrimination, option frequencies and flags; CSV export."""
+"""Item analysis in the Wagtail admin (Reports), for trainers: the quizzes, then per question
+of one quiz how many answered, facility, discrimination, option frequencies and flags, with
+CSV and XLSX downloads (core.spreadsheets)."""
 
-import csv
+from dataclasses import dataclass
+from functools import cached_property
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.urls import path, reverse
+from django.http import Http404
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.views.reports import ReportView
 
 from content.pages.quiz import QuizPage
+from core.admin_roles import ReportDetailMixin, RoleReportViewSet, RoleRequiredMixin
+from core.spreadsheets import NeutralisedExportMixin
 from people import roles
 from training import item_analysis
 from training.selectors.quizzes import quiz_item_analysis
@@ -25,19 +26,7 @@ FLAG_LABELS = {
     item_analysis.FLAG_NEGATIVE: gettext_lazy("Negative discrimination"),
     item_analysis.FLAG_UNUSED_DISTRACTOR: gettext_lazy("A wrong option is never chosen"),
 }
-
-
-def _require_trainer(request) -> None:
-    if not roles.is_trainer(request.user):
-        raise PermissionDenied
-
-
-def csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas: cells starting with = + - @ (or tab/CR) get a quote."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
+TITLE = gettext_lazy("Item analysis")
 
 
 def _option_label(option) -> str:
@@ -46,115 +35,130 @@ def _option_label(option) -> str:
     return option.label
 
 
-@never_cache
-def index(request):
-    _require_trainer(request)
-    quizzes = QuizPage.objects.all().order_by("path")
-    return render(
-        request,
-        "training/admin/item_analysis_index.html",
-        {"quizzes": quizzes, "page_title": _("Item analysis"), "header_icon": "table"},
-    )
+def _figure(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
-@never_cache
-def detail(request, quiz_id: int):
-    _require_trainer(request)
-    quiz = QuizPage.objects.filter(pk=quiz_id).first()
-    if quiz is None:
-        raise Http404
-    rows = quiz_item_analysis(quiz)
-    return render(
-        request,
-        "training/admin/item_analysis_detail.html",
-        {
-            "quiz": quiz,
-            "rows": [
-                {
-                    "question": row.question,
-                    "stats": row.stats,
-                    "options": [
-                        (_option_label(o), o.is_correct, n) for o, n in row.stats.option_counts
-                    ],
-                    "flags": [FLAG_LABELS[flag] for flag in row.stats.flags],
-                }
-                for row in rows
-            ],
-            "page_title": _("Item analysis"),
-            "page_subtitle": quiz.title,
-            "header_icon": "table",
-        },
-    )
+@dataclass(frozen=True)
+class ItemLine:
+    """One question's figures, as the report shows and exports them."""
 
+    question: object
+    stats: item_analysis.ItemStats
 
-@never_cache
-def export_csv(request, quiz_id: int):
-    _require_trainer(request)
-    quiz = QuizPage.objects.filter(pk=quiz_id).first()
-    if quiz is None:
-        raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="item-analysis-{quiz.pk}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 (Chinese text) correctly with a BOM
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Code"),
-            _("Question"),
-            _("Type"),
-            _("Answered"),
-            _("Drawn"),
-            _("Facility"),
-            _("Discrimination"),
-            _("Point-biserial"),
-            _("Option frequencies"),
-            _("Flags"),
-        ]
-    )
-    for row in quiz_item_analysis(quiz):
-        stats = row.stats
-        writer.writerow(
-            [
-                csv_safe(value)
-                for value in (
-                    row.question.code,
-                    row.question.text,
-                    row.question.get_qtype_display(),
-                    stats.answered,
-                    stats.seen,
-                    "" if stats.facility is None else f"{stats.facility:.2f}",
-                    "" if stats.discrimination is None else f"{stats.discrimination:.2f}",
-                    "" if stats.point_biserial is None else f"{stats.point_biserial:.2f}",
-                    "; ".join(
-                        f"{_option_label(option)}{' ✓' if option.is_correct else ''}: {count}"
-                        for option, count in stats.option_counts
-                    ),
-                    "; ".join(str(FLAG_LABELS[flag]) for flag in stats.flags),
-                )
-            ]
+    code = property(lambda self: self.question.code)
+    text = property(lambda self: self.question.text)
+    qtype = property(lambda self: self.question.get_qtype_display())
+    answered = property(lambda self: self.stats.answered)
+    seen = property(lambda self: self.stats.seen)
+    facility = property(lambda self: _figure(self.stats.facility))
+    discrimination = property(lambda self: _figure(self.stats.discrimination))
+    point_biserial = property(lambda self: _figure(self.stats.point_biserial))
+
+    @property
+    def options(self) -> list[tuple[str, bool, int]]:
+        return [(_option_label(o), o.is_correct, n) for o, n in self.stats.option_counts]
+
+    @property
+    def options_text(self) -> str:
+        return "; ".join(
+            f"{label}{' ✓' if correct else ''}: {count}" for label, correct, count in self.options
         )
-    return response
+
+    @property
+    def flags(self) -> list[str]:
+        return [str(FLAG_LABELS[flag]) for flag in self.stats.flags]
+
+    @property
+    def flags_text(self) -> str:
+        return "; ".join(self.flags)
 
 
-@hooks.register("register_admin_urls")
-def register_urls():
-    return [
-        path("item-analysis/", index, name="quiz_item_analysis"),
-        path("item-analysis/<id:quiz_id>/", detail, name="quiz_item_analysis_detail"),
-        path("item-analysis/<id:quiz_id>/csv/", export_csv, name="quiz_item_analysis_csv"),
+class QuizListView(RoleRequiredMixin, ReportView):
+    page_title = TITLE
+    header_icon = "table"
+    results_template_name = "training/admin/quiz_list_results.html"
+    detail_url_name = None
+
+    @cached_property
+    def columns(self):
+        return [TitleColumn("title", label=_("Quiz"), url_name=self.detail_url_name)]
+
+    def get_base_queryset(self):
+        return QuizPage.objects.order_by("path")
+
+    @cached_property
+    def no_results_message(self):
+        return _("No quizzes yet.")
+
+
+class ItemAnalysisView(RoleRequiredMixin, ReportDetailMixin, NeutralisedExportMixin, ReportView):
+    """One quiz. `export` in the URL's kwargs (the /csv/ address) downloads straight away."""
+
+    page_title = TITLE
+    header_icon = "table"
+    results_template_name = "training/admin/item_analysis_results.html"
+    paginate_by = None
+    list_export = [
+        "code",
+        "text",
+        "qtype",
+        "answered",
+        "seen",
+        "facility",
+        "discrimination",
+        "point_biserial",
+        "options_text",
+        "flags_text",
     ]
+    export_headings = {
+        "code": gettext_lazy("Code"),
+        "text": gettext_lazy("Question"),
+        "qtype": gettext_lazy("Type"),
+        "answered": gettext_lazy("Answered"),
+        "seen": gettext_lazy("Drawn"),
+        "facility": gettext_lazy("Facility"),
+        "discrimination": gettext_lazy("Discrimination"),
+        "point_biserial": gettext_lazy("Point-biserial"),
+        "options_text": gettext_lazy("Option frequencies"),
+        "flags_text": gettext_lazy("Flags"),
+    }
+
+    @cached_property
+    def quiz(self) -> QuizPage:
+        quiz = QuizPage.objects.filter(pk=self.kwargs["quiz_id"]).first()
+        if quiz is None:
+            raise Http404
+        return quiz
+
+    def get_page_subtitle(self):
+        return self.quiz.title
+
+    def get_queryset(self):
+        return [ItemLine(row.question, row.stats) for row in quiz_item_analysis(self.quiz)]
+
+    def get_filename(self):
+        return f"item-analysis-{self.quiz.pk}"
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.kwargs.get("export"):
+            return self.as_spreadsheet(context["object_list"], self.kwargs["export"])
+        return super().render_to_response(context, **response_kwargs)
 
 
-class TrainerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return roles.is_trainer(request.user)
+class ItemAnalysisViewSet(RoleReportViewSet):
+    user_check = staticmethod(roles.is_trainer)
+    icon = "table"
+    menu_label = TITLE
+    menu_name = "item-analysis"
+    menu_order = 260
+    index_view_class = QuizListView
+    detail_view_class = ItemAnalysisView
+    detail_kwarg = "quiz_id"
+
+    def get_urlpatterns(self):
+        csv = path("<id:quiz_id>/csv/", self.detail_view, {"export": "csv"}, name="csv")
+        return [*super().get_urlpatterns(), csv]
 
 
-@hooks.register("register_admin_menu_item")
-def register_menu_item():
-    return TrainerMenuItem(
-        gettext_lazy("Item analysis"),
-        reverse("quiz_item_analysis"),
-        icon_name="table",
-        order=260,
-    )
+item_analysis_viewset = ItemAnalysisViewSet("item_analysis", url_prefix="item-analysis")

@@ -1,21 +1,19 @@
-"""Scenario analytics for trainers (Wagtail admin): per scenario the runs, completion rate and
-pass rate, and a path heatmap: the scenario graph with each arrow as thick and as red as the
-share of trainees who took that choice. Trainers and admins only."""
+"""Scenario analytics for trainers (Wagtail admin, Reports): per scenario the runs, completion
+rate and pass rate, and a path heatmap: the scenario graph with each arrow as thick and as red
+as the share of trainees who took that choice. Trainers and admins only."""
 
-from django.core.exceptions import PermissionDenied
+from functools import cached_property
+
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
 
-from content import scenario_graph
+from content.admin_views.scenarios import graph_picture
 from content.pages.scenario import ScenarioPage
 from content.selectors.scenarios import scenario_graph_of
+from core.admin_roles import ReportDetailMixin, RoleReportViewSet, RoleRequiredMixin
 from people import roles
 from training.selectors.scenarios import (
     scenario_choice_counts,
@@ -23,35 +21,29 @@ from training.selectors.scenarios import (
     scenario_stats,
 )
 
-
-def _require_trainer(request) -> None:
-    if not roles.is_trainer(request.user):
-        raise PermissionDenied
+TITLE = gettext_lazy("Scenario analytics")
 
 
-@never_cache
-def scenario_analytics_index(request):
-    _require_trainer(request)
-    pages = ScenarioPage.objects.order_by("path").only("id", "title", "path", "live", "depth")
-    return TemplateResponse(
-        request,
-        "training/scenarios/analytics_index.html",
-        {"rows": scenario_stats(pages), "header_title": _("Scenario analytics")},
-    )
+class ScenarioListView(RoleRequiredMixin, ReportView):
+    """Every scenario (drafts too) with its figures."""
+
+    page_title = TITLE
+    header_icon = "site"
+    results_template_name = "training/scenarios/analytics_results.html"
+    detail_url_name = None
+
+    def get_base_queryset(self):
+        return ScenarioPage.objects.order_by("path").only("id", "title", "path", "live", "depth")
+
+    def decorate_paginated_queryset(self, object_list):
+        return scenario_stats(object_list)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(detail_url_name=self.detail_url_name, **kwargs)
 
 
-@never_cache
-def scenario_analytics_detail(request, page_id: int):
-    _require_trainer(request)
-    page = get_object_or_404(ScenarioPage, pk=page_id)
-    stats = scenario_stats([page])[0]
-    counts = scenario_choice_counts(page)
-    graph = scenario_graph_of(page)
-    try:
-        svg = mark_safe(scenario_graph.render_svg(graph, counts=counts))  # noqa: S308 (dot escapes all text)
-        render_error = ""
-    except scenario_graph.RenderError as exc:
-        svg, render_error = "", str(exc)
+def _choice_rows(graph, counts: dict) -> list[dict]:
+    """Per step, its choices with how often each was taken and its share of the step."""
     by_step: dict[str, list] = {}
     for choice in graph.choices:
         by_step.setdefault(choice.from_key, []).append(choice)
@@ -59,58 +51,62 @@ def scenario_analytics_detail(request, page_id: int):
     for step in graph.steps:
         choices = by_step.get(step.key, [])
         total = sum(counts.get(c.id, 0) for c in choices)
-        steps.append(
+        rows = [
             {
-                "step": step,
-                "total": total,
-                "choices": [
-                    {
-                        "choice": c,
-                        "count": counts.get(c.id, 0),
-                        "percent": round(100 * counts.get(c.id, 0) / total) if total else None,
-                    }
-                    for c in choices
-                ],
+                "choice": c,
+                "count": counts.get(c.id, 0),
+                "percent": round(100 * counts.get(c.id, 0) / total) if total else None,
             }
+            for c in choices
+        ]
+        steps.append({"step": step, "total": total, "choices": rows})
+    return steps
+
+
+class ScenarioAnalyticsView(
+    RoleRequiredMixin, ReportDetailMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    """One scenario: its figures, the heatmap and the counts behind it."""
+
+    page_title = TITLE
+    header_icon = "site"
+    template_name = "training/scenarios/analytics_detail.html"
+
+    @cached_property
+    def page(self) -> ScenarioPage:
+        return get_object_or_404(ScenarioPage, pk=self.kwargs["page_id"])
+
+    def get_page_subtitle(self):
+        return self.page.title
+
+    def get_context_data(self, **kwargs):
+        page = self.page
+        counts = scenario_choice_counts(page)
+        graph = scenario_graph_of(page)
+        svg, render_error = graph_picture(graph, counts=counts)
+        endings = scenario_ending_counts(page)
+        return super().get_context_data(
+            page=page,
+            stats=scenario_stats([page])[0],
+            svg=svg,
+            render_error=render_error,
+            steps=_choice_rows(graph, counts),
+            endings=[(s, endings.get(s.key, 0)) for s in graph.steps if s.kind == "ending"],
+            **kwargs,
         )
-    endings = scenario_ending_counts(page)
-    return TemplateResponse(
-        request,
-        "training/scenarios/analytics_detail.html",
-        {
-            "page": page,
-            "stats": stats,
-            "svg": svg,
-            "render_error": render_error,
-            "steps": steps,
-            "endings": [(s, endings.get(s.key, 0)) for s in graph.steps if s.kind == "ending"],
-            "header_title": _("Scenario analytics: %(title)s") % {"title": page.title},
-        },
-    )
 
 
-@hooks.register("register_admin_urls")
-def scenario_analytics_urls():
-    return [
-        path("scenario-analytics/", scenario_analytics_index, name="scenario_analytics"),
-        path(
-            "scenario-analytics/<id:page_id>/",
-            scenario_analytics_detail,
-            name="scenario_analytics_detail",
-        ),
-    ]
+class ScenarioAnalyticsViewSet(RoleReportViewSet):
+    user_check = staticmethod(roles.is_trainer)
+    icon = "site"
+    menu_label = TITLE
+    menu_name = "scenario-analytics"
+    menu_order = 700
+    index_view_class = ScenarioListView
+    detail_view_class = ScenarioAnalyticsView
+    detail_kwarg = "page_id"
 
 
-class TrainerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return roles.is_trainer(request.user)
-
-
-@hooks.register("register_reports_menu_item")
-def scenario_analytics_menu_item():
-    return TrainerMenuItem(
-        gettext_lazy("Scenario analytics"),
-        reverse("scenario_analytics"),
-        icon_name="site",
-        order=700,
-    )
+scenario_analytics_viewset = ScenarioAnalyticsViewSet(
+    "scenario_analytics", url_prefix="scenario-analytics"
+)

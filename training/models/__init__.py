@@ -1,5 +1,16 @@
-"""Every model of the training app, one module per feature, imported so Django registers them."""
+"""Every model of the training app, one module per feature, imported here so that Django
+registers them."""
 
-from config.autoload import import_submodules
+from training.models.enrolment import Enrolment
+from training.models.progress import LessonProgress
+from training.models.quiz_attempts import QuizAttempt, QuizResponse
+from training.models.scenario_runs import ScenarioRun, ScenarioRunStep
 
-import_submodules("training.models")
+__all__ = [
+    "Enrolment",
+    "LessonProgress",
+    "QuizAttempt",
+    "QuizResponse",
+    "ScenarioRun",
+    "ScenarioRunStep",
+]

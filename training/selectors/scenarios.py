@@ -128,7 +128,7 @@ def scenario_counted_runs(
 
 def scenario_status(trainee_ids, pages, course: CoursePage | None = None) -> dict:
     """-> {(trainee_id, page_id): {"started", "done", "passed", "score", "finished_at"}} for
-    course completion (the activity kind in training/activity_kinds/scenarios.py)."""
+    course completion (the status function of scenarios in training/activity_kinds.py)."""
     counting = course.scenario_counting if course else CoursePage.ScenarioCounting.BEST
     result = {}
     for key, entry in scenario_counted_runs(

@@ -347,9 +347,11 @@ def quiz_attempt_start(*, quiz: QuizPage, trainee, rng: random.Random | None = N
         qtype = meta[question_id]["qtype"]
         order = options.get(question_id, [])
         right: list[int] = []
-        if qtype == QuestionType.ORDERING:
-            order = _shuffled(order, rng)
-        elif quiz.shuffle_options and qtype in QuestionType.with_options():
+        if (
+            qtype == QuestionType.ORDERING
+            or quiz.shuffle_options
+            and qtype in QuestionType.with_options()
+        ):
             order = _shuffled(order, rng)
         if qtype == QuestionType.MATCHING:
             right = _shuffled(order, rng)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from content.pages.course import CoursePage
 from people.permissions import trainer_required
-from training.forms.enrolment import CohortEnrolForm, TraineesEnrolForm
+from training.forms import CohortEnrolForm, TraineesEnrolForm
 from training.selectors.learning import course_enrolment_rows
 from training.services.enrolment import cohort_enrol, enrolment_create
 

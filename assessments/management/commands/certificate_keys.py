@@ -3,7 +3,7 @@ Retired keys stay in the published JWK set so that older credentials still verif
 
 from django.core.management.base import BaseCommand
 
-from assessments.services.certificates import certificate_signing_key_create
+from assessments.services.signing_keys import certificate_signing_key_create
 
 
 class Command(BaseCommand):

@@ -3,7 +3,10 @@
 
 from django.core.management.base import BaseCommand
 
-from assessments.services.certificates import certificates_send_expiry_reminders
+from assessments.services.certificate_reminders import (
+    certificates_expiry_reminders_task,
+    certificates_send_expiry_reminders,
+)
 
 
 class Command(BaseCommand):
@@ -16,8 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue: bool = False, **options):
         if enqueue:
-            from assessments.tasks import certificates_expiry_reminders_task
-
             certificates_expiry_reminders_task.enqueue()
             self.stdout.write("queued")
             return

@@ -4,7 +4,7 @@ Needed where the task backend cannot defer retries, and a safety net everywhere 
 
 from django.core.management.base import BaseCommand
 
-from core.services.delivery import deliveries_retry_due
+from core.services import deliveries_retry_due
 
 
 class Command(BaseCommand):

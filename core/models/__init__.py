@@ -1,3 +1,0 @@
-from core.models.delivery import Delivery
-
-__all__ = ["Delivery"]

@@ -1,1 +1,0 @@
-"""Demo data loaders of the training app (each with an idempotent load())."""
