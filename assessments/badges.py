@@ -1,12 +1,19 @@
 """Open Badges 3.0 credentials for certificates, signed as VC-JWT (RS256) with the
 organisation's key. The public keys are published as a JWK set at /verify/keys.json; the
-status of a credential is read live at /verify/status/<code>.json."""
+status of a credential is read live at /verify/status/<code>.json.
 
-import hashlib
+The credential carries nothing derived from the holder's name: the subject is a per-certificate
+`urn:uuid:` computed with an HMAC keyed by the server's secret from the certificate's random
+verification code, so it can neither be reversed to a name nor recomputed outside the server.
+Only valid (or expired) certificates are signed: a revoked or superseded one is refused with its
+status (`credential_refusal`), and its status endpoint says so for credentials already out."""
+
 import time
+import uuid
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
@@ -56,16 +63,23 @@ def issuer_profile() -> dict:
     }
 
 
-def _identity_hash(certificate: Certificate) -> dict:
-    salt = certificate.verification_code[:16]
-    digest = hashlib.sha256((certificate.holder_name + salt).encode("utf-8")).hexdigest()
-    return {
-        "type": "IdentityObject",
-        "identityType": "name",
-        "hashed": True,
-        "identityHash": f"sha256${digest}",
-        "salt": salt,
-    }
+SUBJECT_HMAC_SALT = "assessments.badges.credential-subject"
+
+
+def credential_subject_id(certificate: Certificate) -> str:
+    """A random-looking, stable `urn:uuid:` (RFC 9562 version 8) for the certificate's holder
+    in this one credential: HMAC-SHA256 keyed by the server secret over the certificate's
+    192-bit random verification code. No name goes in, so none can come out. Every
+    certificate, old or new, has one without a migration; rotating DJANGO_SECRET_KEY changes
+    it in credentials signed afterwards (those already out keep theirs and still verify)."""
+    digest = bytearray(
+        salted_hmac(SUBJECT_HMAC_SALT, certificate.verification_code, algorithm="sha256").digest()[
+            :16
+        ]
+    )
+    digest[6] = (digest[6] & 0x0F) | 0x80  # version 8: custom
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return uuid.UUID(bytes=bytes(digest)).urn
 
 
 def credential_build(certificate: Certificate) -> dict:
@@ -106,8 +120,8 @@ def credential_build(certificate: Certificate) -> dict:
         "issuer": issuer_profile(),
         "validFrom": certificate.issued_at.isoformat(),
         "credentialSubject": {
+            "id": credential_subject_id(certificate),
             "type": ["AchievementSubject"],
-            "identifier": [_identity_hash(certificate)],
             "achievement": achievement,
         },
         "credentialStatus": {
@@ -120,13 +134,34 @@ def credential_build(certificate: Certificate) -> dict:
     return credential
 
 
+SIGNABLE_STATES = (VerifyState.VALID, VerifyState.EXPIRED)
+
+
+def credential_refusal(certificate: Certificate) -> str | None:
+    """The state that forbids signing a new credential (revoked, superseded), or None. An
+    expired certificate is still signed: its `exp` claim tells verifiers it has lapsed."""
+    state = certificate_state(certificate)
+    return None if state in SIGNABLE_STATES else state
+
+
+class CredentialRefused(Exception):
+    def __init__(self, state: str):
+        super().__init__(state)
+        self.state = state
+
+
 def credential_sign(certificate: Certificate, key: CertificateSigningKey) -> str:
-    """VC-JWT: the credential in the `vc` claim, with the registered claims OB 3.0 names."""
+    """VC-JWT: the credential in the `vc` claim, with the registered claims OB 3.0 names.
+    Raises CredentialRefused for a revoked or superseded certificate: a freshly signed,
+    valid-looking JWT of one would mislead any verifier that does not check the status."""
+    refused = credential_refusal(certificate)
+    if refused is not None:
+        raise CredentialRefused(refused)
     credential = credential_build(certificate)
     claims = {
         "iss": credential["issuer"]["id"],
         "jti": credential["id"],
-        "sub": credential["credentialSubject"]["identifier"][0]["identityHash"],
+        "sub": credential["credentialSubject"]["id"],
         "nbf": int(certificate.issued_at.timestamp()),
         "iat": int(time.time()),
         "vc": credential,

@@ -9,6 +9,7 @@ from assessments.views import (
     dashboard,
     decisions,
     evidence,
+    marking,
     me,
     observations,
     setup,
@@ -109,6 +110,9 @@ urlpatterns = [
     path("me/", me.my_assessment, name="me"),
     path("me/upload/", me.my_upload, name="my_upload"),
     path("me/decisions/<id:decision_id>/appeal/", me.my_appeal, name="my_appeal"),
+    # Marking written quiz answers of the trainees in scope (also at /learn/marking/)
+    path("marking/", marking.marking_queue, name="marking_queue"),
+    path("marking/<id:response_id>/", marking.marking_mark, name="marking_mark"),
     # Appeals, the audit log and its exports, assessor assignments, oral questions
     path("appeals/", appeals.appeals_list, name="appeals"),
     path("appeals/<id:appeal_id>/", appeals.appeal_detail, name="appeal"),

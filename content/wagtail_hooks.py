@@ -5,8 +5,8 @@ content/admin_views/, one module per concern.
 - Competency framework: units (snippets; trainers read, admins edit), observation checklist
   items, indicator / K-S item choosers, unit import (admins), mapping matrix (trainers).
 - Question bank (snippets).
-- Publishing: courses with mapping gaps need a confirmation; pages under a workflow go
-  through review; scenarios with an invalid graph are refused; the scenario graph view."""
+- Publishing: courses with mapping gaps need a confirmation; trainers publish only through
+  the two-person review (no publish permission; a stale submission is flagged); scenarios with an invalid graph are refused; the scenario graph view."""
 
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
@@ -23,6 +23,8 @@ from content.admin_views.questions import QuestionViewSet
 from content.admin_views.unit_upload import unit_import_viewset
 from content.admin_views.units import CompetencyUnitViewSet, UnitPermissionPolicy
 from content.models.framework import CompetencyUnit
+from content.services.review import review_roles_sync
+from people.services import ROLES_SYNCED_HOOK
 
 # --- screens
 register_permission_policy(CompetencyUnit, UnitPermissionPolicy(CompetencyUnit))
@@ -47,12 +49,13 @@ hooks.register("register_page_action_menu_item", scenarios.ScenarioGraphMenuItem
 
 # --- editing and publishing pages: the first hook that answers wins
 hooks.register("before_edit_page", mapping_gaps.warn_course_gaps)
+hooks.register("before_edit_page", review.warn_stale_submission)
+hooks.register("after_create_page", review.review_new_course_index)
 hooks.register("before_publish_page", mapping_gaps.confirm_course_gaps)
-hooks.register("before_publish_page", review.refuse_direct_publish)
 hooks.register("before_publish_page", scenarios.refuse_invalid_scenario)
-hooks.register("construct_page_action_menu", review.hide_publish_button)
 hooks.register("before_bulk_action", mapping_gaps.refuse_bulk_publish_with_gaps)
-hooks.register("before_bulk_action", review.refuse_bulk_publish)
+# --- roles: the review workflow and trainers' page permissions (people.services.roles_sync)
+hooks.register(ROLES_SYNCED_HOOK, review_roles_sync)
 
 # --- deleting: before core's general guard for protected records (order=100)
 hooks.register("before_delete_snippet", unit_deletion.refuse_protected_unit_delete)

@@ -4,7 +4,8 @@ A user, snippet or page that records refer to through on_delete=PROTECT cannot b
 without these hooks Wagtail calls `delete()`, Django raises ProtectedError and the admin
 answers 500. The hooks name what keeps the object, already on the confirmation page, and
 run before anything is deleted. A user goes back to the account's edit page, where it can
-be deactivated instead. They are registered in core/wagtail_hooks.py.
+be deactivated instead; a page that can be retired (it has a `retired` field: lessons,
+quizzes, scenarios) is offered retirement, which is an edit published through review. They are registered in core/wagtail_hooks.py.
 """
 
 from django.contrib import messages
@@ -42,6 +43,13 @@ def _object_refusal(obj, blockers) -> str:
 
 
 def _page_refusal(page, blockers) -> str:
+    if hasattr(page.specific_class or type(page), "retired"):
+        return _(
+            "Page “%(page)s” cannot be deleted: records that must be kept refer to it: "
+            "%(records)s. Retire it instead: tick “Retired” on its Settings tab and "
+            "publish the change through review. Trainees who have not started it will no "
+            "longer see it; existing records and evidence are kept."
+        ) % {"page": page.get_admin_display_title(), "records": blockers_text(blockers)}
     return _(
         "Page “%(page)s” cannot be deleted: records that must be kept refer to it or to its "
         "subpages: %(records)s. Unpublish it instead."

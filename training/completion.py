@@ -12,7 +12,9 @@ is `DEFAULT_RULES` below:
 `register_activity_kind` adds or replaces a kind at run time, with other rules if given.
 
 A course is complete when it has at least one required activity and all required
-activities are satisfied. The services that finish an activity record the course's
+activities are satisfied. A retired activity (content/pages/retirement.py) is never
+required; it stays in the outline only of trainees who started it, with their status, and
+is never the next activity. The services that finish an activity record the course's
 completion themselves (training/services/progress.py): once, with its time; it never flips
 back."""
 
@@ -26,6 +28,7 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page
 
 from content.pages.course import CoursePage, ModulePage
+from content.pages.retirement import is_retired
 from training.activity_kinds import ACTIVITY_KINDS
 
 
@@ -144,6 +147,16 @@ def _call_status_fn(fn: StatusFn, trainee_ids, pages, course):
     return fn(trainee_ids, pages, **kwargs)
 
 
+def activity_started(*, trainee_id: int, page, course: CoursePage) -> bool:
+    """Whether the trainee has a record of the activity (a retired page stays open to them).
+    Queries: one call of the page kind's status function."""
+    kind = _KINDS.get(page._meta.label)
+    if kind is None:
+        return False
+    status = kind.statuses(trainee_ids=[trainee_id], pages=[page], course=course)
+    return bool(status.get((trainee_id, page.pk), NOT_STARTED).started)
+
+
 # --- Outline: the course's modules and activities in tree order -------------------------
 
 
@@ -231,6 +244,7 @@ class ActivityProgress:
     status: ActivityStatus
     required: bool
     satisfied: bool
+    retired: bool = False
 
     @property
     def state(self) -> str:
@@ -244,19 +258,23 @@ class ActivityProgress:
 @dataclass
 class ModuleProgress:
     page: Page
-    activities: list[ActivityProgress]
+    activities: list[ActivityProgress]  # what the trainee sees (retired ones they started)
+
+    @property
+    def counted(self) -> list[ActivityProgress]:
+        return [a for a in self.activities if not a.retired]
 
     @property
     def total(self) -> int:
-        return len(self.activities)
+        return len(self.counted)
 
     @property
     def done(self) -> int:
-        return sum(1 for a in self.activities if a.satisfied)
+        return sum(1 for a in self.counted if a.satisfied)
 
     @property
     def state(self) -> str:
-        if self.activities and self.done == self.total:
+        if self.counted and self.done == self.total:
             return "done"
         if any(a.status.started for a in self.activities):
             return "in_progress"
@@ -294,7 +312,7 @@ class CourseProgress:
     def next_activity(self, after_page_id: int | None = None) -> ActivityProgress | None:
         """The first unsatisfied activity after `after_page_id` (wrapping round), or the
         first unsatisfied one in the course."""
-        pending = [a for a in self.activities if not a.satisfied]
+        pending = [a for a in self.activities if not a.satisfied and not a.retired]
         if not pending:
             return None
         if after_page_id is not None:
@@ -302,7 +320,7 @@ class CourseProgress:
             if after_page_id in ids:
                 start = ids.index(after_page_id)
                 for activity in self.activities[start:]:
-                    if not activity.satisfied:
+                    if not activity.satisfied and not activity.retired:
                         return activity
         return pending[0]
 
@@ -311,7 +329,8 @@ def course_progress(
     *, course: CoursePage, trainee_ids: Iterable[int], outline: CourseOutline | None = None
 ) -> dict[int, CourseProgress]:
     """Progress of each trainee through the course. Queries: the outline's plus one call of
-    each kind's status function for all trainees at once."""
+    each kind's status function for all trainees at once. Retired activities appear only
+    for trainees who started them, and are never required."""
     outline = outline or course_outline(course)
     trainee_ids = list(trainee_ids)
     pages_by_kind: dict[str, list] = {}
@@ -328,21 +347,27 @@ def course_progress(
         for page in outline.activities:
             kind = outline.kind_of[page.pk]
             status = statuses.get((trainee_id, page.pk), NOT_STARTED)
+            retired = is_retired(page)
+            if retired and not status.started:
+                continue  # hidden from trainees who never started it
             by_page[page.pk] = ActivityProgress(
                 page=page,
                 kind=kind,
                 status=status,
-                required=bool(kind.required(course)),
+                required=not retired and bool(kind.required(course)),
                 satisfied=bool(kind.satisfied(course, status)),
+                retired=retired,
             )
         modules = [
-            ModuleProgress(page=m.page, activities=[by_page[a.pk] for a in m.activities])
+            ModuleProgress(
+                page=m.page, activities=[by_page[a.pk] for a in m.activities if a.pk in by_page]
+            )
             for m in outline.modules
         ]
         result[trainee_id] = CourseProgress(
             course=course,
             trainee_id=trainee_id,
             modules=modules,
-            activities=[by_page[p.pk] for p in outline.activities],
+            activities=[by_page[p.pk] for p in outline.activities if p.pk in by_page],
         )
     return result

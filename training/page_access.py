@@ -1,7 +1,9 @@
 """Only enrolled trainees open a course's pages (course, modules, lessons, quizzes,
 scenarios). Trainers, assessors and admins may look at any of them. Everyone else gets a
 page that explains how to enrol, with a self-enrol button when the course allows it.
-Pages with personal progress are never cached by browsers or proxies.
+Pages with personal progress are never cached by browsers or proxies. A retired activity
+(content/pages/retirement.py) opens only for trainees who started it, and for those who may
+preview; other trainees are told it was retired (410).
 
 The hooks are registered in training/wagtail_hooks.py."""
 
@@ -9,7 +11,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from content.pages.retirement import is_retired
 from people import roles
+from training.completion import activity_started
 from training.selectors.learning import course_of, enrolment_of, may_preview
 
 
@@ -31,7 +35,22 @@ def require_enrolment(page, request, serve_args, serve_kwargs):
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if enrolment is not None or may_preview(request.user):
+    if enrolment is not None:
+        if (
+            is_retired(page)
+            and not may_preview(request.user)
+            and not activity_started(trainee_id=request.user.pk, page=page, course=course)
+        ):
+            return _never_cached(
+                TemplateResponse(
+                    request,
+                    "training/retired.html",
+                    {"page": page, "course": course},
+                    status=410,
+                )
+            )
+        return None
+    if may_preview(request.user):
         return None
     response = TemplateResponse(
         request,
@@ -42,6 +61,10 @@ def require_enrolment(page, request, serve_args, serve_kwargs):
         },
         status=403,
     )
+    return _never_cached(response)
+
+
+def _never_cached(response):
     add_never_cache_headers(response)
     return response
 

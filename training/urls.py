@@ -1,8 +1,9 @@
 """URLs of the trainee area, mounted at `/learn/` (namespace "training")."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
-from training.views import dashboard, learning, manage, quiz_marking, quizzes, scenarios
+from training.views import dashboard, learning, manage, quizzes, scenarios
 
 app_name = "training"
 urlpatterns = [
@@ -31,9 +32,19 @@ urlpatterns = [
     path("quiz/attempt/<id:attempt_id>/check/<id:slot>/", quizzes.attempt_check, name="quiz_check"),
     path("quiz/attempt/<id:attempt_id>/submit/", quizzes.attempt_submit, name="quiz_submit"),
     path("quiz/attempt/<id:attempt_id>/result/", quizzes.attempt_result, name="quiz_result"),
-    # Marking written answers (trainers)
-    path("marking/", quiz_marking.marking_queue, name="marking_queue"),
-    path("marking/<id:response_id>/", quiz_marking.marking_mark, name="marking_mark"),
+    # Marking written answers is assessment, scoped by assessor assignments, so it lives in
+    # `assessments` (/assess/marking/); the old addresses keep working as redirects (by URL
+    # name: training never imports assessments).
+    path(
+        "marking/",
+        RedirectView.as_view(pattern_name="assessments:marking_queue", query_string=True),
+        name="marking_queue",
+    ),
+    path(
+        "marking/<id:response_id>/",
+        RedirectView.as_view(pattern_name="assessments:marking_mark", query_string=True),
+        name="marking_mark",
+    ),
     # Role-play scenarios
     path("scenarios/<id:page_id>/", scenarios.scenario_start, name="scenario_start"),
     path("scenarios/<id:page_id>/play/", scenarios.scenario_begin, name="scenario_begin"),

@@ -47,11 +47,12 @@ def enrolment_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def marking_menu_item():
-    """The marking queue of written quiz answers is our own view (/learn/marking/)."""
+    """The marking queue of written quiz answers is our own view (/learn/marking/). Marking
+    is assessment (assessors in scope and admins), so trainers are not offered it."""
     return RoleMenuItem(
         _("Marking queue"),
         reverse("training:marking_queue"),
-        shown_to=_is_trainer_or_assessor,
+        shown_to=roles.is_assessor,
         icon_name="edit",
         order=270,
     )

@@ -1,6 +1,7 @@
 """Reads about certificates shared by views, services, tasks and the bench."""
 
 import datetime
+import hmac
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -138,11 +139,24 @@ def certificate_by_code(code: str) -> Certificate | None:
     )
 
 
-def certificate_by_number(number: str) -> Certificate | None:
+def normalise_name(name: str) -> str:
+    """A name as compared on the verify page: NFC, outer whitespace trimmed."""
+    return unicodedata.normalize("NFC", (name or "").strip())
+
+
+def certificate_by_number_and_name(number: str, name: str) -> Certificate | None:
+    """The certificate with this number whose holder's name as printed is exactly `name`
+    (NFC, trimmed). A wrong name answers None, like an unknown number: the number alone
+    (sequential, guessable) finds nothing."""
     number = (number or "").strip().upper()
-    if not NUMBER_RE.match(number):
+    name = normalise_name(name)
+    if not NUMBER_RE.match(number) or not name:
         return None
-    return Certificate.objects.select_related("unit", "course").filter(number=number).first()
+    certificate = Certificate.objects.select_related("unit", "course").filter(number=number).first()
+    expected = normalise_name(certificate.holder_name) if certificate else ""
+    # compare_digest: no early exit at the first differing character
+    matches = hmac.compare_digest(expected.encode("utf-8"), name.encode("utf-8"))
+    return certificate if certificate is not None and matches else None
 
 
 def certificate_replacement(certificate: Certificate) -> Certificate | None:

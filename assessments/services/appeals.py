@@ -41,16 +41,28 @@ def appeal_assign(*, admin: User, appeal: Appeal, reviewer: User) -> AppealAssig
         raise ValidationError(_("The reviewer must not be the assessor who made the decision."))
     if appeal.outcomes.exists():
         raise ValidationError(_("This appeal is closed."))
+    previous = appeal.assignments.order_by("-assigned_at", "-pk").select_related("reviewer").first()
     assignment = AppealAssignment.objects.create(
         appeal=appeal, reviewer=reviewer, assigned_by=admin
     )
+    summary = reviewer.printed_name
+    if previous is not None and previous.reviewer_id != reviewer.pk:
+        # The replaced reviewer loses access from now on (access follows the current row).
+        summary = _("%(reviewer)s (replaces %(previous)s)") % {
+            "reviewer": reviewer.printed_name,
+            "previous": previous.reviewer.printed_name,
+        }
     audit_record(
         actor=admin,
-        action="appeal.assigned",
+        action="appeal.reassigned" if previous is not None else "appeal.assigned",
         obj=assignment,
         trainee=appeal.trainee,
-        summary=reviewer.printed_name,
-        data={"appeal": appeal.pk, "reviewer": reviewer.pk},
+        summary=summary,
+        data={
+            "appeal": appeal.pk,
+            "reviewer": reviewer.pk,
+            "replaces": previous.reviewer_id if previous is not None else None,
+        },
     )
     return assignment
 

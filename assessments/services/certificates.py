@@ -29,6 +29,7 @@ from assessments.models.certificates import (
 )
 from assessments.models.decisions import Decision
 from assessments.selectors import certificates as selectors
+from assessments.services.audit import audit_record
 
 # Keys and reminders have their own modules; tests still reach them as `certificates.<name>`.
 from assessments.services.certificate_reminders import (
@@ -109,6 +110,20 @@ def _check_may_issue(decision: Decision, by: User | None) -> None:
     )
 
 
+def _audit(
+    *, by: User | None, action: str, certificate: Certificate, summary: str = "", **data
+) -> None:
+    """One audit entry per certificate change: who (None: the system), what, when, why."""
+    audit_record(
+        actor=by,
+        action=action,
+        obj=certificate,
+        trainee=certificate.trainee,
+        summary=(f"{certificate.number} · {summary}" if summary else certificate.number)[:500],
+        data={"number": certificate.number, "status": certificate.status, **data},
+    )
+
+
 def _check_admin(by: User | None) -> None:
     if by is None or not roles.is_admin(by):
         raise PermissionDenied(gettext("Only admins may change certificates."))
@@ -118,7 +133,7 @@ def _check_admin(by: User | None) -> None:
 
 
 def _create(
-    *, decision: Decision, issued_by: User | None, replaces: Certificate | None
+    *, decision: Decision, issued_by: User | None, replaces: Certificate | None, via: str
 ) -> Certificate:
     now = timezone.now()
     issued_on = timezone.localtime(now).date()
@@ -140,13 +155,24 @@ def _create(
         expires_on=_expires_on(decision.course, issued_on),
     )
     _render_and_store(certificate)
+    _audit(
+        by=issued_by,
+        action="certificate.issued",
+        certificate=certificate,
+        decision=decision.pk,
+        replaces=replaces.number if replaces else None,
+        via=via,
+    )
     return certificate
 
 
 @transaction.atomic
-def certificate_issue(*, decision: Decision, issued_by: User | None = None) -> Certificate:
+def certificate_issue(
+    *, decision: Decision, issued_by: User | None = None, via: str = "manual"
+) -> Certificate:
     """Issue the certificate of a Competent decision, once. `issued_by` None means the
-    system acting on the course's auto-issue rule or a bulk job already authorised."""
+    system acting on the course's auto-issue rule or a bulk job already authorised; `via`
+    ("manual", "auto", "bulk") goes into the audit entry."""
     _check_may_issue(decision, issued_by)
     decision = (
         Decision.objects.select_for_update(of=("self",))
@@ -162,7 +188,7 @@ def certificate_issue(*, decision: Decision, issued_by: User | None = None) -> C
         raise AlreadyIssued(existing)
     try:
         with transaction.atomic():
-            return _create(decision=decision, issued_by=issued_by, replaces=None)
+            return _create(decision=decision, issued_by=issued_by, replaces=None, via=via)
     except IntegrityError as error:
         existing = selectors.decision_original_certificate(decision)
         if existing is not None:
@@ -190,7 +216,7 @@ def certificate_issue_task(decision_id: int) -> str:
     if decision is None or decision.course is None or not decision.course.auto_issue_certificate:
         return "skipped"
     try:
-        return certificate_issue(decision=decision, issued_by=None).number
+        return certificate_issue(decision=decision, issued_by=None, via="auto").number
     except AlreadyIssued as already:
         return already.certificate.number
     except CertificateError:
@@ -212,17 +238,37 @@ def certificates_on_decision_corrected(*, decision: Decision) -> int:
         reason = gettext("The assessment decision was corrected (decision %(pk)s).") % {
             "pk": decision.pk
         }
-    return (
+    revoked = list(
         Certificate.objects.select_for_update(of=("self",))
+        .select_related("trainee")
         .filter(decision_id=decision.corrects_id, status=Certificate.Status.ISSUED)
-        .update(
-            status=Certificate.Status.REVOKED,
-            status_changed_at=now,
-            status_changed_by=decision.assessor,
-            status_reason=reason,
-            status_reason_public=False,
-        )
     )
+    for certificate in revoked:
+        certificate.status = Certificate.Status.REVOKED
+        certificate.status_changed_at = now
+        certificate.status_changed_by = decision.assessor
+        certificate.status_reason = reason
+        certificate.status_reason_public = False
+        certificate.save(
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "status_changed_by",
+                "status_reason",
+                "status_reason_public",
+            ]
+        )
+        _audit(
+            by=decision.assessor,
+            action="certificate.revoked",
+            certificate=certificate,
+            summary=reason,
+            reason=reason,
+            public=False,
+            decision_corrected=decision.corrects_id,
+            correcting_decision=decision.pk,
+        )
+    return len(revoked)
 
 
 @transaction.atomic
@@ -250,6 +296,14 @@ def certificate_revoke(
             "status_reason_public",
         ]
     )
+    _audit(
+        by=by,
+        action="certificate.revoked",
+        certificate=certificate,
+        summary=certificate.status_reason,
+        reason=certificate.status_reason,
+        public=show_reason_publicly,
+    )
     return certificate
 
 
@@ -272,7 +326,16 @@ def certificate_reissue(*, certificate: Certificate, by: User, reason: str) -> C
     decision = Decision.objects.select_related(
         "trainee__profile", "assessor__profile", "unit", "course"
     ).get(pk=old.decision_id)
-    return _create(decision=decision, issued_by=by, replaces=old)
+    new = _create(decision=decision, issued_by=by, replaces=old, via="reissue")
+    _audit(
+        by=by,
+        action="certificate.reissued",
+        certificate=old,
+        summary=old.status_reason,
+        reason=old.status_reason,
+        replaced_by=new.number,
+    )
+    return new
 
 
 # --- bulk issue ------------------------------------------------------------------------
@@ -303,8 +366,19 @@ def bulk_issue_job_create(
     BulkIssueItem.objects.bulk_create(
         [BulkIssueItem(job=job, decision_id=pk) for pk in sorted(set(candidates))]
     )
+    _audit_job(by=by, action="certificate_bulk_job.created", job=job, decisions=sorted(candidates))
     _enqueue_job(job.pk)
     return job
+
+
+def _audit_job(*, by: User | None, action: str, job: BulkIssueJob, **data) -> None:
+    audit_record(
+        actor=by,
+        action=action,
+        obj=job,
+        summary=f"#{job.pk} {job.cohort} · {job.unit.code}"[:500],
+        data={"job": job.pk, "cohort": job.cohort_id, "unit": job.unit_id, **data},
+    )
 
 
 def _enqueue_job(job_id: int) -> None:
@@ -322,6 +396,7 @@ def bulk_issue_job_retry(*, job: BulkIssueJob, by: User) -> int:
         job.status = BulkIssueJob.Status.PENDING
         job.finished_at = None
         job.save(update_fields=["status", "finished_at"])
+        _audit_job(by=by, action="certificate_bulk_job.retried", job=job, items=count)
         _enqueue_job(job.pk)
     return count
 
@@ -339,7 +414,7 @@ def _bulk_item_process(item_id: int) -> None:
         try:
             with transaction.atomic():
                 certificate = certificate_issue(
-                    decision=item.decision, issued_by=item.job.created_by
+                    decision=item.decision, issued_by=item.job.created_by, via="bulk"
                 )
         except AlreadyIssued as already:
             item.status = BulkIssueItem.Status.SKIPPED
@@ -375,10 +450,20 @@ def bulk_issue_job_run(*, job_id: int) -> BulkIssueJob:
             _bulk_item_process(item_id)
     with transaction.atomic():
         job = BulkIssueJob.objects.select_for_update(of=("self",)).get(pk=job_id)
-        if not job.items.filter(status=BulkIssueItem.Status.PENDING).exists():
+        if (
+            job.status != BulkIssueJob.Status.DONE
+            and not job.items.filter(status=BulkIssueItem.Status.PENDING).exists()
+        ):
             job.status = BulkIssueJob.Status.DONE
             job.finished_at = timezone.now()
             job.save(update_fields=["status", "finished_at"])
+            _audit_job(
+                by=None,
+                action="certificate_bulk_job.finished",
+                job=job,
+                requested_by=job.created_by_id,
+                **bulk_issue_job_counts(job),
+            )
     return job
 
 

@@ -8,11 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments.models.appeals import AppealAssignment
 from assessments.models.decisions import Decision
 from assessments.selectors.decisions import current_decision
 from assessments.selectors.profile import competency_profile
-from assessments.selectors.scope import trainees_for_assessor
+from assessments.selectors.scope import may_assess, may_correct_decision
 from assessments.services.audit import audit_record
 from assessments.services.certificates import (
     certificate_issue_on_decision,
@@ -33,12 +32,13 @@ class DecisionRefused(ValidationError):
 def _may_decide(assessor: User, trainee: User, corrects: Decision | None) -> bool:
     if not roles.may_decide(assessor) or assessor.pk == trainee.pk:
         return False
-    if trainees_for_assessor(assessor).filter(pk=trainee.pk).exists():
+    if may_assess(assessor, trainee):
         return True
-    # The independent reviewer of an appeal may record a correcting decision.
+    # The current reviewer of an appeal may record a correcting decision (not a replaced one).
     return (
         corrects is not None
-        and AppealAssignment.objects.filter(appeal__decision=corrects, reviewer=assessor).exists()
+        and corrects.trainee_id == trainee.pk
+        and may_correct_decision(assessor, corrects)
     )
 
 
@@ -118,13 +118,26 @@ def decision_record(
         corrects=corrects,
         correction_reason=correction_reason,
     )
+    summary = f"{decision.get_outcome_display()} ({_('round')} {round_number})"
+    if corrects is not None:
+        # A correction is audited as one, with what it corrects and why.
+        summary = _("Correction of decision #%(corrected)s (%(was)s): %(now)s. Why: %(reason)s") % {
+            "corrected": corrects.pk,
+            "was": corrects.get_outcome_display(),
+            "now": summary,
+            "reason": correction_reason,
+        }
     audit_record(
         actor=assessor,
-        action="decision.recorded",
+        action="decision.corrected" if corrects is not None else "decision.recorded",
         obj=decision,
         trainee=trainee,
-        summary=f"{decision.get_outcome_display()} ({_('round')} {round_number})",
-        data={"gaps": decision.gaps, "corrects": corrects.pk if corrects else None},
+        summary=summary[:2000],
+        data={
+            "gaps": decision.gaps,
+            "corrects": corrects.pk if corrects else None,
+            "correction_reason": correction_reason if corrects else "",
+        },
     )
     if corrects is not None:
         # Certificates issued from the corrected decision stop being valid, in this transaction.

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from assessments.forms.evidence import AppealAssignForm, AppealOutcomeForm
 from assessments.models.appeals import Appeal
 from assessments.selectors.decisions import appeal_status
+from assessments.selectors.scope import current_appeal_assignments
 from assessments.services.appeals import appeal_assign, appeal_outcome_record, current_reviewer_id
 from people import roles
 from people.models import User
@@ -22,7 +23,8 @@ def _appeals_for(user):
     ).prefetch_related("assignments__reviewer__profile", "outcomes")
     if roles.is_admin(user):
         return qs
-    return qs.filter(assignments__reviewer=user).distinct()
+    # Access follows the current assignment: a replaced reviewer no longer sees the appeal.
+    return qs.filter(pk__in=current_appeal_assignments().filter(reviewer=user).values("appeal"))
 
 
 def _reviewers_for(appeal):

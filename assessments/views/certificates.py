@@ -93,8 +93,35 @@ def certificate_download(request, pk: int):
 @require_GET
 def certificate_credential_download(request, pk: int):
     certificate = get_object_or_404(selectors.certificates_visible_to(request.user), pk=pk)
+    return _credential_response(certificate)
+
+
+def _credential_refused(certificate: Certificate, state: str) -> JsonResponse:
+    """410 Gone: no new signed credential for a revoked or superseded certificate; the
+    status (and the replacement, if any) as the status endpoint gives it."""
+    if state == selectors.VerifyState.REVOKED:
+        message = _(
+            "This certificate was revoked: no signed credential is issued for it any more. "
+            "Credentials issued before are revoked too; the status link says so."
+        )
+    else:
+        message = _(
+            "This certificate was replaced by a reissued one: no signed credential is issued "
+            "for it any more. Credentials issued before show it as superseded."
+        )
+    return JsonResponse(
+        {"error": message, **badges.credential_status(certificate)},
+        status=410,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _credential_response(certificate: Certificate) -> HttpResponse:
     key = certificate_signing_key_create()
-    token = badges.credential_sign(certificate, key)
+    try:
+        token = badges.credential_sign(certificate, key)
+    except badges.CredentialRefused as refused:
+        return _credential_refused(certificate, refused.state)
     response = HttpResponse(token, content_type="application/vc+jwt")
     return _attachment_headers(response, f"{certificate.number}.jwt")
 
@@ -271,15 +298,19 @@ def _verify_context(certificate: Certificate | None, *, by_code: bool) -> dict:
 @never_cache
 @require_GET
 def verify_index(request):
-    number = request.GET.get("number")
-    form = CertificateNumberForm(request.GET if number is not None else None)
+    """Look-up by number AND the holder's name as printed. Number alone, a wrong name or an
+    unknown number all give the same "not found": nothing about the register leaks."""
+    searched = "number" in request.GET or "name" in request.GET
+    form = CertificateNumberForm(request.GET if searched else None)
     context = {"form": form, "searched": False}
     if form.is_bound:
         if not verify_rate_hit(client_address=_client_address(request)):
             return _too_many(request)
         context["searched"] = True
         if form.is_valid():
-            certificate = selectors.certificate_by_number(form.cleaned_data["number"])
+            certificate = selectors.certificate_by_number_and_name(
+                form.cleaned_data["number"], form.cleaned_data["name"]
+            )
             context.update(_verify_context(certificate, by_code=False))
     return render(
         request,
@@ -316,10 +347,7 @@ def verify_credential(request, code: str):
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
         raise Http404
-    key = certificate_signing_key_create()
-    token = badges.credential_sign(certificate, key)
-    response = HttpResponse(token, content_type="application/vc+jwt")
-    return _attachment_headers(response, f"{certificate.number}.jwt")
+    return _credential_response(certificate)
 
 
 @never_cache

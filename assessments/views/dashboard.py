@@ -1,12 +1,17 @@
 """The assessor dashboard at /assess/: trainees in scope with status and needs, and the cohort
-heat map (indicators × trainees). Trainers see it read-only."""
+heat map (indicators × trainees). Assessors and admins only: trainers read progress in
+their own screens, not assessment records."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from assessments.selectors.dashboard import Status, trainee_rows
-from assessments.selectors.scope import assessment_context, can_decide, trainees_visible_to
+from assessments.selectors.scope import (
+    assessment_context,
+    may_see_assessments,
+    trainees_visible_to,
+)
 from people import roles
 from people.models import Cohort
 
@@ -18,7 +23,7 @@ def dashboard(request):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    if not (roles.is_assessor(user) or roles.is_trainer(user)):
+    if not may_see_assessments(user):
         raise PermissionDenied
     scope = trainees_visible_to(user)
     cohorts = list(
@@ -42,7 +47,8 @@ def dashboard(request):
             "cohorts": cohorts,
             "cohort": cohort,
             "status_counts": [(Status.LABELS[k], k, v) for k, v in counts.items()],
-            "can_decide": can_decide(user),
+            # The oral question bank is for anyone assessor_required lets in.
+            "can_decide": roles.is_assessor(user),
             "is_admin": roles.is_admin(user),
         },
     )

@@ -14,7 +14,7 @@ from assessments.selectors.decisions import current_decision
 from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import (
     assessment_context,
-    trainees_for_assessor,
+    trainees_assessable_by,
     trainees_under_review_by,
 )
 from assessments.services.decisions import DecisionRefused, decision_record
@@ -26,10 +26,10 @@ from people.permissions import decider_required
 @never_cache
 @decider_required
 def decision_new(request, trainee_id: int):
-    # Assessors in scope, and the independent reviewer of an appeal (who may only correct).
+    # Assessors in scope, and the current reviewer of an appeal (who may only correct).
     trainee = get_object_or_404(
         User.objects.filter(
-            Q(pk__in=trainees_for_assessor(request.user).values("pk"))
+            Q(pk__in=trainees_assessable_by(request.user).values("pk"))
             | Q(pk__in=trainees_under_review_by(request.user).values("pk"))
         ),
         pk=trainee_id,

@@ -22,10 +22,9 @@ from assessments.models.questions import OralQuestion
 from assessments.selectors.evidence import evidence_for_trainee
 from assessments.selectors.scope import (
     assessment_context,
-    can_decide,
     evidence_visible_to,
+    may_assess,
     trainee_for_assessor_or_404,
-    trainees_for_assessor,
 )
 from assessments.services.evidence import (
     OralAnswer,
@@ -171,11 +170,7 @@ def evidence_detail(request, evidence_id: int):
         for r in evidence_for_trainee(trainee=record.trainee, unit=record.unit)
         if r.pk == record.pk
     )
-    may_act = (
-        can_decide(request.user)
-        and request.user.pk != record.trainee_id
-        and trainees_for_assessor(request.user).filter(pk=record.trainee_id).exists()
-    )
+    may_act = may_assess(request.user, record.trainee_id)
     may_judge = (
         may_act
         and record.needs_judgement
@@ -214,10 +209,7 @@ def evidence_detail(request, evidence_id: int):
 @decider_required
 def evidence_judge_view(request, evidence_id: int):
     record = _evidence_or_404(request.user, evidence_id)
-    if (
-        request.user.pk == record.trainee_id
-        or not trainees_for_assessor(request.user).filter(pk=record.trainee_id).exists()
-    ):
+    if not may_assess(request.user, record.trainee_id):
         raise Http404
     form = JudgementForm(request.POST or None, unit=record.unit)
     judged = run_service(
@@ -250,10 +242,7 @@ def evidence_judge_view(request, evidence_id: int):
 @decider_required
 def evidence_correct_view(request, evidence_id: int):
     record = _evidence_or_404(request.user, evidence_id)
-    if (
-        request.user.pk == record.trainee_id
-        or not trainees_for_assessor(request.user).filter(pk=record.trainee_id).exists()
-    ):
+    if not may_assess(request.user, record.trainee_id):
         raise Http404
     lines = list(record.lines.select_related("indicator"))
     form = CorrectionForm(request.POST or None, initial={"summary": record.summary})

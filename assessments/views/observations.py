@@ -20,7 +20,7 @@ from assessments.selectors.checklist import observation_checklist
 from assessments.selectors.scope import (
     assessment_context,
     trainee_for_assessor_or_404,
-    trainees_for_assessor,
+    trainees_assessable_by,
 )
 from assessments.services.evidence import (
     ItemJudgement,
@@ -36,7 +36,7 @@ from people.permissions import decider_required
 def _draft_or_404(user, draft_id: int) -> ObservationDraft:
     return get_object_or_404(
         ObservationDraft.objects.select_related("trainee__profile", "unit").filter(
-            assessor=user, trainee__in=trainees_for_assessor(user).values("pk")
+            assessor=user, trainee__in=trainees_assessable_by(user).values("pk")
         ),
         pk=draft_id,
     )

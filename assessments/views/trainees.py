@@ -1,4 +1,4 @@
-"""An assessor's (or trainer's, read-only) page about one trainee: competency profile,
+"""An assessor's (or admin's, read-only unless in the Assessor group) page about one trainee: competency profile,
 evidence, decisions, and the actions to gather more."""
 
 from django.shortcuts import render
@@ -11,25 +11,21 @@ from assessments.selectors.evidence import evidence_for_trainee, third_party_req
 from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import (
     assessment_context,
+    may_assess,
+    may_see_assessments,
     trainee_visible_or_404,
-    trainees_for_assessor,
 )
-from people import roles
 from people.permissions import role_required
 
-staff_required = role_required(lambda u: roles.is_assessor(u) or roles.is_trainer(u))
+assessment_staff_required = role_required(may_see_assessments)
 
 
 @never_cache
-@staff_required
+@assessment_staff_required
 def trainee_detail(request, trainee_id: int):
     trainee = trainee_visible_or_404(request.user, trainee_id)
     unit, course = assessment_context(trainee)
-    may_act = (
-        roles.may_decide(request.user)  # what decider_required lets through (not superusers)
-        and request.user.pk != trainee.pk
-        and trainees_for_assessor(request.user).filter(pk=trainee.pk).exists()
-    )
+    may_act = may_assess(request.user, trainee)
     profile = competency_profile(trainee=trainee, unit=unit, course=course) if unit else None
     return render(
         request,

@@ -1,6 +1,8 @@
 """A course whose mapping has gaps (content.selectors.mapping.course_mapping_gaps) is
-published only once someone confirms the gaps by name: its editor warns, publishing asks
-first, bulk publishing refuses it, and the confirmation page posts to its own view.
+published only once someone confirms the gaps by name: its editor warns (the reviewer sees
+the same warning), publishing asks first, bulk publishing refuses it, and the confirmation
+page posts to its own view. That view publishes only for those who may publish outside the
+review (admins); everyone else's confirmation submits the course to the review workflow.
 
 The hooks are registered in content/wagtail_hooks.py."""
 
@@ -18,6 +20,7 @@ from wagtail.admin import messages as wagtail_messages
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.models import Page
 
+from content.admin_views.review import must_use_workflow
 from content.pages.course import CoursePage
 from content.selectors.mapping import course_mapping_gaps
 
@@ -91,17 +94,24 @@ def refuse_bulk_publish_with_gaps(request, action_type, objects, action_class_in
 
 class CoursePublishWithGapsView(View):
     """Publish the latest revision of a course whose mapping has gaps, once the user has
-    ticked the confirmation naming them. Those who may publish the course only."""
+    ticked the confirmation naming them; for those who may publish the course and are not
+    held to the review (content.admin_views.review.must_use_workflow). Everyone else who
+    may submit the course submits it to its workflow instead: the reviewer approves it,
+    seeing the same gaps warning in the editor."""
 
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
         course = get_object_or_404(CoursePage, pk=pk)
-        if not course.permissions_for_user(request.user).can_publish():
+        perms = course.permissions_for_user(request.user)
+        held_to_review = must_use_workflow(request.user, course)
+        if not (perms.can_edit() if held_to_review else perms.can_publish()):
             raise PermissionDenied
         if request.POST.get(CONFIRM_GAPS_PARAM) != "1":
             messages.error(request, _("Tick the box to confirm publishing with mapping gaps."))
             return redirect("wagtailadmin_pages:edit", course.pk)
+        if held_to_review:
+            return self.submit(request, course, perms)
         revision = course.get_latest_revision()
         if revision is None:
             revision = course.save_revision(user=request.user)
@@ -109,6 +119,28 @@ class CoursePublishWithGapsView(View):
         messages.success(
             request,
             _("Course “%(title)s” published despite its mapping gaps.") % {"title": course.title},
+        )
+        return redirect("wagtailadmin_pages:edit", course.pk)
+
+    def submit(self, request, course: CoursePage, perms):
+        """Submit the course's latest revision for review, as the editor's submit does."""
+        if not perms.can_submit_for_moderation():
+            messages.error(
+                request,
+                _("Course “%(title)s” is already in review or locked; it was not submitted.")
+                % {"title": course.title},
+            )
+            return redirect("wagtailadmin_pages:edit", course.pk)
+        if course.get_latest_revision() is None:
+            course.save_revision(user=request.user)
+        course.get_workflow().start(course, request.user)
+        messages.success(
+            request,
+            _(
+                "Course “%(title)s” has been submitted for review; the reviewer sees its "
+                "mapping gaps before approving it."
+            )
+            % {"title": course.title},
         )
         return redirect("wagtailadmin_pages:edit", course.pk)
 

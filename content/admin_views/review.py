@@ -1,54 +1,41 @@
-"""Publishing under review: on pages that have a workflow, only admins publish directly;
-everyone else submits to the workflow, where a second person approves.
+"""Publishing under review. Wagtail's permissions are the single source: trainers hold no
+`publish_page` (people.services.roles_sync), so Wagtail itself offers them "Submit for
+review" and never publish, unpublish, deleting or moving a live page, or copying with
+"publish copies", in the editor, the listings and bulk actions alike. What is left here:
+telling who is held to the review (views of our own that publish ask it) and warning in the
+editor when a submission can no longer be approved. Registered in content/wagtail_hooks.py."""
 
-Trainers hold Wagtail's publish permission (people.services.roles_sync), which would let
-them skip the review; these hooks close that door in the editor, the page action menu and
-bulk actions. They are registered in content/wagtail_hooks.py."""
-
-from django.contrib import messages
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from wagtail.admin import messages as wagtail_messages
 from wagtail.models import Page
+
+from content.models.review import STALE_SUBMISSION_MESSAGE, TwoPersonApprovalTask
+from content.pages.course import CourseIndexPage
+from content.services.review import review_workflow_ensure
 
 
 def must_use_workflow(user, page: Page | None) -> bool:
+    """Everyone but admins publishes pages that have a workflow through it."""
     if user.is_superuser or page is None:
         return False
     return page.get_workflow() is not None
 
 
-def refuse_direct_publish(request, page):
-    """`before_publish_page`."""
-    if must_use_workflow(request.user, page):
-        if page.live and page.live_revision_id is None:
-            # The create view adds the page (live by default) before asking the hooks.
-            type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
-        messages.error(
-            request,
-            _(
-                "This page is published through review: submit it, and another trainer or an admin approves it."
-            ),
-        )
-        return redirect("wagtailadmin_pages:edit", page.pk)
-    return None
-
-
-def hide_publish_button(menu_items, request, context):
-    """`construct_page_action_menu`."""
-    page = (
-        context.get("page")
-        if context.get("page") and context["page"].pk
-        else context.get("parent_page")
-    )
-    if must_use_workflow(request.user, page):
-        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
-
-
-def refuse_bulk_publish(request, action_type, objects, action_class_instance):
-    """`before_bulk_action`."""
-    if action_type != "publish" or request.user.is_superuser:
+def warn_stale_submission(request, page):
+    """`before_edit_page`: a page in review that changed since it was submitted cannot be
+    approved (TwoPersonApprovalTask); say so, and that the submitter must resubmit."""
+    if request.method != "GET":
         return None
-    if any(isinstance(obj, Page) and obj.get_workflow() is not None for obj in objects):
-        messages.error(request, _("Pages under review cannot be published in bulk."))
-        return redirect("wagtailadmin_home")
+    task_state = page.current_workflow_task_state
+    if task_state is None or not isinstance(task_state.task.specific, TwoPersonApprovalTask):
+        return None
+    if TwoPersonApprovalTask.changed_since_submission(task_state):
+        wagtail_messages.warning(request, str(STALE_SUBMISSION_MESSAGE))
     return None
+
+
+def review_new_course_index(request, page) -> None:
+    """`after_create_page`: a course index a trainer or admin creates in the editor is under
+    the two-person review at once, and is where trainers hold their page permissions (code
+    that creates one calls `review_workflow_ensure` itself, as the demo loader does)."""
+    if isinstance(page.specific, CourseIndexPage):
+        review_workflow_ensure(page=page)

@@ -51,6 +51,7 @@ def load_course(path: Path | str | None = None) -> CoursePage:
         raise CourseDataError(f"{source}: expected a mapping with 'course' and 'modules'.")
     home = site_ensure_home()
     index = _upsert(home, CourseIndexPage, INDEX_SLUG, {"title": INDEX_TITLE, "intro": INDEX_INTRO})
+    review_workflow_ensure(page=index)  # under the two-person review; trainers author here
     review_workflow_ensure(page=index)
 
     spec = data["course"]

@@ -1,10 +1,19 @@
 """Two-person review of course content: Wagtail's group approval, except that nobody
-approves a submission they made or a revision they wrote themselves. (Wagtail's own
-GroupApprovalTask lets the submitter approve their own page.)"""
+approves a submission they made or a revision they wrote themselves (Wagtail's own
+GroupApprovalTask lets the submitter approve their own page), and that only the submitted
+revision can be approved: Wagtail publishes the page's latest revision when a workflow
+finishes (wagtail.workflows.publish_workflow_state), so once the page has changed since the
+submission (an approver's own edit, say), approving is refused and the submitter resubmits."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, TaskState
+
+STALE_SUBMISSION_MESSAGE = _(
+    "This page has changed since it was submitted for review, so it cannot be approved: "
+    "the submitter must resubmit it."
+)
 
 
 class TwoPersonApprovalTask(AbstractGroupApprovalTask):
@@ -21,6 +30,15 @@ class TwoPersonApprovalTask(AbstractGroupApprovalTask):
         revision_user_id = task_state.revision.user_id if task_state.revision_id else None
         return user.pk in {requested_by_id, revision_user_id}
 
+    @staticmethod
+    def changed_since_submission(task_state: TaskState | None) -> bool:
+        """True when the page has a newer revision than the one under review."""
+        if task_state is None or not task_state.revision_id:
+            return False
+        obj = task_state.workflow_state.content_object
+        latest_id = obj.latest_revision_id if obj is not None else None
+        return latest_id is not None and latest_id != task_state.revision_id
+
     def _current_task_state(self, obj) -> TaskState | None:
         state = getattr(obj, "current_workflow_task_state", None)
         if state is not None and state.task_id == self.pk:
@@ -28,9 +46,13 @@ class TwoPersonApprovalTask(AbstractGroupApprovalTask):
         return None
 
     def get_actions(self, obj, user):
-        if self.is_own_submission(self._current_task_state(obj), user):
+        task_state = self._current_task_state(obj)
+        if self.is_own_submission(task_state, user):
             return []
-        return super().get_actions(obj, user)
+        actions = super().get_actions(obj, user)
+        if self.changed_since_submission(task_state):
+            actions = [action for action in actions if action[0] != "approve"]
+        return actions
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         return (
@@ -40,9 +62,18 @@ class TwoPersonApprovalTask(AbstractGroupApprovalTask):
             .exclude(revision__user=user)
         )
 
+    @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
-        if action_name == "approve" and self.is_own_submission(task_state, user):
-            raise PermissionDenied(_("You cannot approve your own submission."))
+        if action_name == "approve":
+            if self.is_own_submission(task_state, user):
+                raise PermissionDenied(_("You cannot approve your own submission."))
+            # Lock the page row so no revision is saved between this check and the publish
+            # (which publishes the latest revision, now the submitted one).
+            obj = task_state.workflow_state.content_object
+            type(obj).objects.select_for_update().filter(pk=obj.pk).first()
+            obj.refresh_from_db(fields=["latest_revision"])
+            if self.changed_since_submission(task_state):
+                raise PermissionDenied(STALE_SUBMISSION_MESSAGE)
         return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod

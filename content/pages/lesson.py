@@ -15,6 +15,7 @@ from content.forms.pages import PageForm
 from content.models.framework import CompetencyItem, Indicator
 from content.models.mapping import CompetencyMapped
 from content.page_context import LearningContextMixin
+from content.pages.retirement import RETIRABLE_SETTINGS_PANELS, Retirable
 from content.reading_time import plain_text, reading_minutes
 
 
@@ -43,7 +44,7 @@ class LessonPageForm(PageForm):
                 )
 
 
-class LessonPage(LearningContextMixin, CompetencyMapped, Page):
+class LessonPage(LearningContextMixin, CompetencyMapped, Retirable, Page):
     summary = models.CharField(
         _("summary"),
         max_length=300,
@@ -79,7 +80,7 @@ class LessonPage(LearningContextMixin, CompetencyMapped, Page):
             ObjectList(content_panels, heading=_("Content")),
             ObjectList(mapping_panels, heading=_("Competency mapping")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
-            ObjectList(Page.settings_panels, heading=_("Settings")),
+            ObjectList(RETIRABLE_SETTINGS_PANELS, heading=_("Settings")),
         ]
     )
     search_fields = [

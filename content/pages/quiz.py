@@ -14,10 +14,11 @@ from wagtail.models import Orderable, Page
 
 from content.forms.pages import PageForm
 from content.models.questions import Question
+from content.pages.retirement import RETIRABLE_SETTINGS_PANELS, Retirable
 from people import roles
 
 
-class QuizPage(Page):
+class QuizPage(Retirable, Page):
     class Selection(models.TextChoices):
         FIXED = "fixed", _("Fixed questions")
         PER_INDICATOR = "per_indicator", _("Random draw of N per indicator")
@@ -104,6 +105,7 @@ class QuizPage(Page):
             heading=_("Attempts and review"),
         ),
     ]
+    settings_panels = RETIRABLE_SETTINGS_PANELS
     parent_page_types = ["content.ModulePage"]
     subpage_types: list[str] = []
     template = "content/quiz_page.html"

@@ -41,6 +41,7 @@ from content import scenario_graph
 from content.forms.scenario import ScenarioGraphPanel, ScenarioPageForm, ScoreListFormField
 from content.models.framework import AssessmentMethod
 from content.models.mapping import CompetencyMapped
+from content.pages.retirement import RETIRABLE_SETTINGS_PANELS, Retirable
 
 
 class ScoreListField(models.JSONField):
@@ -52,7 +53,7 @@ class ScoreListField(models.JSONField):
         return models.Field.formfield(self, form_class=ScoreListFormField, **kwargs)
 
 
-class ScenarioPage(CompetencyMapped, Page):
+class ScenarioPage(CompetencyMapped, Retirable, Page):
     class FeedbackTiming(models.TextChoices):
         IMMEDIATE = "immediate", _("After each choice")
         END = "end", _("Only at the end")
@@ -112,7 +113,7 @@ class ScenarioPage(CompetencyMapped, Page):
             ObjectList([InlinePanel("choices", heading=_("Choices"))], heading=_("Choices")),
             ObjectList([ScenarioGraphPanel()], heading=_("Graph")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
-            ObjectList(Page.settings_panels, heading=_("Settings")),
+            ObjectList(RETIRABLE_SETTINGS_PANELS, heading=_("Settings")),
         ]
     )
     base_form_class = ScenarioPageForm

@@ -1,23 +1,25 @@
-"""The "Two-person review" publishing workflow for course content."""
+"""The "Two-person review" publishing workflow for course content, and the page permissions
+it relies on.
 
-from django.contrib.auth.models import Group
+Wagtail's permissions are the single source: trainers hold add, change and lock on the
+course index and never `publish_page` (people.services.roles_sync), so unpublishing,
+deleting or moving a live page and copying with "publish copies" are refused to them by
+Wagtail itself; what they change reaches trainees only through this workflow."""
+
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
 from content.models.review import TwoPersonApprovalTask
+from content.pages.course import CourseIndexPage
 from people import roles
+from people.services import TRAINER_PAGE_PERMISSIONS
 
 REVIEW_WORKFLOW_NAME = "Two-person review"
 REVIEW_TASK_NAME = "Second trainer or admin approves"
 
 
-@transaction.atomic
-def review_workflow_ensure(*, page: Page) -> Workflow:
-    """Create (once) the two-person review workflow and assign it to `page` and therefore
-    its subtree (the course index). Idempotent: running it again changes nothing.
-
-    Trainers submit; another trainer or an admin (superusers can moderate any task)
-    approves; nobody approves their own submission (TwoPersonApprovalTask)."""
+def _review_workflow() -> Workflow:
     trainers, _created = Group.objects.get_or_create(name=roles.TRAINER)
     task = TwoPersonApprovalTask.objects.filter(name=REVIEW_TASK_NAME).first()
     if task is None:
@@ -34,5 +36,47 @@ def review_workflow_ensure(*, page: Page) -> Workflow:
         workflow.active = True
         workflow.save(update_fields=["active"])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
     return workflow
+
+
+def _assign(workflow: Workflow, page: Page | None) -> None:
+    if page is not None:
+        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+
+
+def _cover_tree(workflow: Workflow) -> None:
+    """The tree's root gets the workflow, so no page escapes it (this replaces Wagtail's
+    default "Moderators approval" there)."""
+    _assign(workflow, Page.get_first_root_node())
+
+
+@transaction.atomic
+def review_workflow_ensure(*, page: Page) -> Workflow:
+    """Create (once) the two-person review workflow and assign it to `page` (the course
+    index) and to the tree's root; grant trainers their page permissions
+    on `page`. Idempotent: running it again changes nothing.
+
+    Trainers submit; another trainer or an admin (superusers can moderate any task)
+    approves; nobody approves their own submission, and only the submitted revision is
+    published (TwoPersonApprovalTask)."""
+    workflow = _review_workflow()
+    _assign(workflow, page)
+    _cover_tree(workflow)
+
+    trainers, _created = Group.objects.get_or_create(name=roles.TRAINER)
+    for codename in TRAINER_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(
+            content_type__app_label="wagtailcore", codename=codename
+        )
+        GroupPagePermission.objects.get_or_create(group=trainers, page=page, permission=permission)
+    return workflow
+
+
+@transaction.atomic
+def review_roles_sync(groups: dict[str, Group]) -> None:
+    """`people_roles_synced` hook (people.services.roles_sync, after every migrate): the
+    review workflow exists and covers the whole tree, and trainers hold their page
+    permissions on every course index."""
+    _cover_tree(_review_workflow())
+    for index in CourseIndexPage.objects.all():
+        review_workflow_ensure(page=index)

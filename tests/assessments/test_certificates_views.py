@@ -351,7 +351,11 @@ def test_verify_by_code_per_role(client_as, certificate, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_verify_by_number_per_role(client_as, certificate, role):
     response = _status(
-        client_as, role, "get", reverse("verify:index"), {"number": certificate.number.lower()}
+        client_as,
+        role,
+        "get",
+        reverse("verify:index"),
+        {"number": certificate.number.lower(), "name": f" {certificate.holder_name} "},
     )
     assert response.status_code == 200
     html = response.content.decode()

@@ -77,7 +77,7 @@ def test_resend_and_cancel_are_refused_to_everyone_but_the_assessor_in_scope(wor
 
 OFFERED = {
     "assessor": (200, True),
-    "trainer": (200, False),  # read-only view of the trainee, no links listed
+    "trainer": (403, False),  # trainers are not in /assess/ (issue 13)
     "admin": (200, False),
     "assessor_out_of_scope": (404, False),
     "trainee": (403, False),

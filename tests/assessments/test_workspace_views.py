@@ -93,11 +93,12 @@ def _expect(anon, trainee, other, trainer, assessor, admin):
 # Recording, judging and deciding are for Assessor-group members only; admins oversee.
 STAFF_ONLY = _expect(302, 403, 403, 403, 200, 403)
 CASES = [
-    ("GET", lambda w: reverse("assessments:dashboard"), _expect(302, 403, 403, 200, 200, 200)),
+    # Trainers are not in /assess/ (issue 13): evidence and decisions are for assessors and admins.
+    ("GET", lambda w: reverse("assessments:dashboard"), _expect(302, 403, 403, 403, 200, 200)),
     (
         "GET",
         lambda w: reverse("assessments:trainee", args=[w["record"].trainee_id]),
-        _expect(302, 403, 403, 200, 200, 200),
+        _expect(302, 403, 403, 403, 200, 200),
     ),
     (
         "POST",
@@ -131,7 +132,7 @@ CASES = [
     (
         "GET",
         lambda w: reverse("assessments:evidence", args=[w["record"].pk]),
-        _expect(302, 200, 404, 200, 200, 200),
+        _expect(302, 200, 404, 404, 200, 200),
     ),
     ("GET", lambda w: reverse("assessments:evidence_judge", args=[w["record"].pk]), STAFF_ONLY),
     (
@@ -463,10 +464,12 @@ def test_decision_view_refuses_competent_with_gaps_then_accepts(ws, client_as, t
     assert Decision.objects.get().outcome == "competent"
 
 
-def test_trainer_sees_progress_but_cannot_decide(ws, client_as, trainee):
+def test_trainer_sees_no_assessment_records_and_cannot_decide(ws, client_as, trainee):
     client, _ = client_as("trainer")
-    html = client.get(reverse("assessments:trainee", args=[trainee.pk])).content.decode()
-    assert "assessor-actions" not in html and "profile-matrix" in html
+    response = client.get(reverse("assessments:trainee", args=[trainee.pk]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "assessor-actions" not in html and "profile-matrix" not in html
     data = {
         "outcome": "not_yet_competent",
         "assessed_on": timezone.localdate().isoformat(),

@@ -13,6 +13,7 @@ from content.models.questions import Question, QuestionOption
 from content.pages.course import CourseIndexPage, CoursePage
 from content.pages.home import HomePage
 from content.pages.quiz import QuizPage
+from content.services.review import review_workflow_ensure
 from tests.factories.framework import import_seed
 from tests.factories.quizzes import FormData, answer_data, enrol
 from training.models.quiz_attempts import QuizAttempt
@@ -94,6 +95,7 @@ def demo_course(db):
     index = CourseIndexPage.objects.first() or home.add_child(
         instance=CourseIndexPage(title="課程", slug="courses")
     )
+    review_workflow_ensure(page=index)
     return index.add_child(
         instance=CoursePage(title="示範課程", slug="loyalty-programs", unit=unit)
     )

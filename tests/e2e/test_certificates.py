@@ -65,9 +65,10 @@ def test_verify_by_qr_url_and_number_and_detect_altered_file(
     expect(result).to_have_attribute("data-match", "yes")
     assert page.locator("#verify-file-hash").inner_text() == certificate.pdf_sha256
 
-    # by typing the number
+    # by typing the number and the holder's name as printed
     page.goto(f"{live_server.url}/verify/")
     page.fill("#id_number", certificate.number)
+    page.fill("#id_name", certificate.holder_name)
     with page.expect_navigation():
         page.get_by_test_id("verify-number-form").locator("button").click()
     assert page.get_by_test_id("verify-number").inner_text() == certificate.number

@@ -7,6 +7,7 @@ from assessments.models.decisions import Decision
 from content.models.framework import CompetencyUnit, WorkTask
 from content.pages.course import CourseIndexPage, CoursePage
 from content.pages.home import HomePage
+from content.services.review import review_workflow_ensure
 
 _seq = itertools.count(1)
 
@@ -42,6 +43,7 @@ def make_course(
     index = CourseIndexPage.objects.first()
     if index is None:
         index = home.add_child(instance=CourseIndexPage(title="課程", slug=f"courses-{next(_seq)}"))
+        review_workflow_ensure(page=index)
     n = next(_seq)
     return index.add_child(
         instance=CoursePage(

@@ -12,6 +12,7 @@ from content.models.framework import (
     WorkTask,
 )
 from content.models.observation import ObservationItem
+from content.services.review import review_workflow_ensure
 from content.services.units import unit_import
 
 SEED = Path(__file__).resolve().parents[2] / "content" / "data" / "units" / "KPS5R0821v2.txt"
@@ -81,6 +82,7 @@ def make_course(unit: CompetencyUnit, *, slug: str | None = None, **kw):
         index = HomePage.objects.first().add_child(
             instance=CourseIndexPage(title="課程", slug="courses")
         )
+        review_workflow_ensure(page=index)
     course = index.add_child(
         instance=CoursePage(title=f"課程 {n}", slug=slug or f"fw-course-{n}", unit=unit, **kw)
     )

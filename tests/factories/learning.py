@@ -7,6 +7,7 @@ from content.models.framework import Indicator
 from content.pages.course import CourseIndexPage, CoursePage, ModulePage
 from content.pages.home import HomePage
 from content.pages.lesson import LessonPage
+from content.services.review import review_workflow_ensure
 from tests.factories.framework import make_framework_unit
 
 _seq = itertools.count(1)
@@ -24,6 +25,7 @@ def course_index() -> CourseIndexPage:
     if index is None:
         home = HomePage.objects.first()
         index = home.add_child(instance=CourseIndexPage(title="課程", slug="courses"))
+        review_workflow_ensure(page=index)
     return index
 
 

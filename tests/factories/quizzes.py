@@ -10,6 +10,7 @@ from content.models.framework import CompetencyItem, CompetencyUnit, Indicator
 from content.models.questions import Question, QuestionOption
 from content.pages.course import CourseIndexPage, CoursePage, ModulePage
 from content.pages.quiz import QuizPage, QuizQuestion
+from content.services.review import review_workflow_ensure
 from content.services.site import site_ensure_home
 from training.models.enrolment import Enrolment
 
@@ -36,6 +37,7 @@ def make_module(unit: CompetencyUnit | None = None, **course_kw) -> ModulePage:
     index = CourseIndexPage.objects.first() or home.add_child(
         instance=CourseIndexPage(title="課程", slug="courses")
     )
+    review_workflow_ensure(page=index)
     course = index.add_child(
         instance=CoursePage(title=f"課程 {n}", slug=f"quiz-course-{n}", unit=unit, **course_kw)
     )

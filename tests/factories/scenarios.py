@@ -6,6 +6,7 @@ import itertools
 from content.models.framework import CompetencyUnit, Indicator
 from content.pages.course import CourseIndexPage, CoursePage, ModulePage
 from content.pages.home import HomePage
+from content.services.review import review_workflow_ensure
 from content.services.scenarios import scenario_page_create
 from training.models.enrolment import Enrolment
 
@@ -50,6 +51,7 @@ def make_module(
     index = CourseIndexPage.objects.first()
     if index is None:
         index = home.add_child(instance=CourseIndexPage(title="課程", slug="courses"))
+        review_workflow_ensure(page=index)
     course = index.add_child(
         instance=CoursePage(
             title=f"課程 {n}", slug=course_slug or f"course-{n}", unit=unit, **course_kw

@@ -23,6 +23,7 @@ from assessments.services.workspace import assessor_assignment_create, oral_ques
 from content.models.framework import Indicator
 from content.pages.course import CourseIndexPage, CoursePage
 from content.pages.home import HomePage
+from content.services.review import review_workflow_ensure
 from people.models import Cohort
 from tests.factories.framework import make_framework_unit, make_observation
 from training.models.enrolment import Enrolment
@@ -60,6 +61,7 @@ def make_course(unit, **rules) -> CoursePage:
         index = home.add_child(
             instance=CourseIndexPage(title="課程", slug=f"ws-courses-{next(_seq)}")
         )
+        review_workflow_ensure(page=index)
     n = next(_seq)
     return index.add_child(
         instance=CoursePage(title=f"評量課程 {n}", slug=f"ws-course-{n}", unit=unit, **rules)

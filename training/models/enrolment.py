@@ -18,7 +18,9 @@ class Enrolment(models.Model):
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrolments")
+    # PROTECT: learners' records never go with the content; it is retired instead
+    # (content/pages/retirement.py).
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrolments")
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -12,7 +12,9 @@ class LessonProgress(models.Model):
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
     )
-    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress")
+    # PROTECT: learners' records never go with the content; it is retired instead
+    # (content/pages/retirement.py).
+    lesson = models.ForeignKey(LessonPage, on_delete=models.PROTECT, related_name="progress")
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     last_seen_at = models.DateTimeField(_("last seen at"), auto_now=True)
     last_position = models.PositiveIntegerField(

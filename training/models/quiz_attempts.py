@@ -17,7 +17,9 @@ class QuizAttempt(models.Model):
         GRADED = "graded", _("Graded")
         AWAITING_MARKING = "awaiting_marking", _("Awaiting marking")
 
-    quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="attempts")
+    # PROTECT: learners' records never go with the content; it is retired instead
+    # (content/pages/retirement.py).
+    quiz = models.ForeignKey(QuizPage, on_delete=models.PROTECT, related_name="attempts")
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
     )

@@ -22,11 +22,13 @@ class ScenarioRun(models.Model):
         on_delete=models.CASCADE,
         related_name="scenario_runs",
     )
+    # PROTECT: learners' records never go with the content; it is retired instead
+    # (content/pages/retirement.py).
     scenario = models.ForeignKey(
-        ScenarioPage, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="runs"
+        ScenarioPage, verbose_name=_("scenario"), on_delete=models.PROTECT, related_name="runs"
     )
     course = models.ForeignKey(
-        CoursePage, verbose_name=_("course"), on_delete=models.CASCADE, related_name="+"
+        CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
     )
     number = models.PositiveIntegerField(_("run number"), default=1)
     status = models.CharField(

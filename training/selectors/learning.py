@@ -48,13 +48,15 @@ def enrolment_of(user, course: CoursePage) -> Enrolment | None:
 
 def lesson_for_trainee(user, lesson_id: int) -> tuple[LessonPage, Enrolment]:
     """A live lesson of a course the user is enrolled on, or 404 (never 403: a foreign id
-    reveals nothing)."""
+    reveals nothing). A retired lesson only for trainees who started it."""
     lesson = LessonPage.objects.live().filter(pk=lesson_id).defer_streamfields().first()
     if lesson is None:
         raise Http404
     course = course_of(lesson)
     enrolment = enrolment_of(user, course) if course else None
     if enrolment is None:
+        raise Http404
+    if lesson.retired and not LessonProgress.objects.filter(trainee=user, lesson=lesson).exists():
         raise Http404
     return lesson, enrolment
 
@@ -100,7 +102,11 @@ def indicator_coverage(
     evidence from training.evidence). Queries: three plus one per evidence source."""
     indicators = list(Indicator.objects.filter(unit_id=course.unit_id).order_by("sort_order", "pk"))
     coverage = {i.pk: IndicatorCoverage(indicator=i) for i in indicators}
-    lessons = {a.page.pk: a for a in progress.activities if isinstance(a.page, LessonPage)}
+    lessons = {
+        a.page.pk: a
+        for a in progress.activities
+        if isinstance(a.page, LessonPage) and (not a.retired or a.satisfied)
+    }
     if lessons:
         through = LessonPage._meta.get_field("indicators").remote_field.through
         for lesson_id, indicator_id in through.objects.filter(
@@ -140,7 +146,7 @@ def resume_point(*, enrolment: Enrolment, progress: CourseProgress) -> ResumePoi
     otherwise the next unfinished activity after it. One query (the lesson position)."""
     stopped = enrolment.resume_page_id
     current = next((a for a in progress.activities if a.page.pk == stopped), None)
-    target = current if current is not None and not current.satisfied else None
+    target = current if current is not None and not (current.satisfied or current.retired) else None
     if target is None:
         target = progress.next_activity(after_page_id=stopped)
     if target is None:

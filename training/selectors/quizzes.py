@@ -270,12 +270,15 @@ def quiz_status(trainee_ids, pages) -> dict[tuple[int, int], QuizStatus]:
 # --- marking --------------------------------------------------------------------------------
 
 
-def marking_queue(*, marker) -> list[QuizResponse]:
-    """Written answers waiting for a mark (never the marker's own)."""
+def marking_queue(*, marker, trainees) -> list[QuizResponse]:
+    """Written answers waiting for a mark, of the given trainees only (the marker's scope,
+    which `assessments` decides: training cannot know assessor assignments), never the
+    marker's own."""
     return list(
         QuizResponse.objects.filter(
             status=QuizResponse.Status.NEEDS_MARKING,
             attempt__state=QuizAttempt.State.AWAITING_MARKING,
+            attempt__trainee__in=trainees,
         )
         .exclude(attempt__trainee=marker)
         .select_related("question", "attempt__quiz", "attempt__trainee__profile")
@@ -283,12 +286,14 @@ def marking_queue(*, marker) -> list[QuizResponse]:
     )
 
 
-def marking_item(*, response_id: int, marker) -> QuizResponse:
+def marking_item(*, response_id: int, marker, trainees) -> QuizResponse:
+    """One written answer of the given trainees (the marker's scope), else 404."""
     response = (
         QuizResponse.objects.filter(
             pk=response_id,
             question__qtype=QuestionType.WRITTEN,
             attempt__state__in=FINISHED,
+            attempt__trainee__in=trainees,
         )
         .exclude(attempt__trainee=marker)
         .select_related("question", "attempt__quiz", "attempt__trainee__profile")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from content.models.questions import Question, QuestionOption, QuestionTag, QuestionType
 from content.pages.course import CoursePage
 from content.pages.quiz import QuizPage, QuizQuestion
+from content.pages.retirement import is_retired
 from core.numbers import bounded_int
 from training import grading
 from training.models.enrolment import Enrolment
@@ -48,6 +49,10 @@ class AttemptClosed(QuizError):
 
 
 class NoQuestions(QuizError):
+    pass
+
+
+class QuizRetired(QuizError):
     pass
 
 
@@ -304,6 +309,13 @@ def quiz_attempt_start(*, quiz: QuizPage, trainee, rng: random.Random | None = N
             if not _is_late(attempt, now):
                 return attempt
             _finalise(attempt, now=now, late=True)
+    if is_retired(quiz):
+        raise QuizRetired(
+            _(
+                "This quiz has been retired: no new attempts can be started. Your earlier "
+                "attempts and results stay available."
+            )
+        )
     if quiz.attempts_allowed and len(existing) >= quiz.attempts_allowed:
         raise AttemptLimitReached(_("You have used every attempt this quiz allows."))
 

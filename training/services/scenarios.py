@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from content import scenario_graph
 from content.pages.course import CoursePage
+from content.pages.retirement import is_retired
 from content.pages.scenario import ScenarioChoice, ScenarioPage, ScenarioStep
 from training.models.enrolment import Enrolment
 from training.models.scenario_runs import ScenarioRun, ScenarioRunStep
@@ -40,6 +41,10 @@ class ScenarioChanged(ScenarioPlayError):
 
 
 class BackNotAllowed(ScenarioPlayError):
+    pass
+
+
+class ScenarioRetired(ScenarioPlayError):
     pass
 
 
@@ -77,6 +82,13 @@ def scenario_run_start(*, trainee, scenario: ScenarioPage) -> tuple[ScenarioRun,
         # The scenario was edited and the run's step is gone: keep the run, start afresh.
         current.status = ScenarioRun.Status.ABANDONED
         current.save(update_fields=["status"])
+    if is_retired(scenario):
+        raise ScenarioRetired(
+            _(
+                "This scenario has been retired: no new runs can be started. Your earlier "
+                "runs stay available."
+            )
+        )
     start = ScenarioStep.objects.filter(page=scenario, is_start=True).order_by("sort_order").first()
     if start is None:
         raise ScenarioChanged(_("This scenario has no start step yet."))

@@ -1,4 +1,6 @@
-"""Marking written quiz answers: a queue for trainers and assessors, and the mark form."""
+"""Marking written quiz answers: a queue of the trainees in the marker's assessment scope,
+and the mark form. Marking is assessment: admins and assessors on the trainees assigned to
+them (`trainees_to_mark_for`), never trainers as such. Also reached at /learn/marking/."""
 
 from decimal import Decimal
 
@@ -10,12 +12,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from people import roles
-from people.permissions import role_required
+from assessments.selectors.scope import trainees_to_mark_for
+from people.permissions import assessor_required
 from training.selectors import quizzes as selectors
 from training.services import quizzes as services
-
-marker_required = role_required(lambda user: roles.is_trainer(user) or roles.is_assessor(user))
 
 
 class MarkForm(forms.Form):
@@ -45,20 +45,28 @@ class MarkForm(forms.Form):
 
 
 @never_cache
-@marker_required
+@assessor_required
 def marking_queue(request):
     return render(
         request,
-        "training/quizzes/marking_queue.html",
-        {"responses": selectors.marking_queue(marker=request.user)},
+        "assessments/marking/queue.html",
+        {
+            "responses": selectors.marking_queue(
+                marker=request.user, trainees=trainees_to_mark_for(request.user).values("pk")
+            )
+        },
     )
 
 
 @never_cache
-@marker_required
+@assessor_required
 @require_http_methods(["GET", "POST"])
 def marking_mark(request, response_id: int):
-    response = selectors.marking_item(response_id=response_id, marker=request.user)
+    response = selectors.marking_item(
+        response_id=response_id,
+        marker=request.user,
+        trainees=trainees_to_mark_for(request.user).values("pk"),
+    )
     form = MarkForm(
         request.POST or None,
         points=response.points,
@@ -81,10 +89,10 @@ def marking_mark(request, response_id: int):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The answer is marked."))
-            return redirect("training:marking_queue")
+            return redirect("assessments:marking_queue")
     return render(
         request,
-        "training/quizzes/marking_mark.html",
+        "assessments/marking/mark.html",
         {"response": response, "form": form},
         status=400 if request.method == "POST" else 200,
     )
