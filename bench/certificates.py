@@ -63,7 +63,7 @@ def main() -> None:
     from assessments.models.decisions import Decision
     from assessments.pdf import render_pdf
     from assessments.selectors.certificates import sample_print_context
-    from assessments.services.certificates import bulk_issue_job_counts, bulk_issue_job_create
+    from assessments.services.certificate_bulk import bulk_issue_job_counts, bulk_issue_job_create
     from content.models.framework import CompetencyUnit, WorkTask
     from content.services.site import site_ensure_home
     from people import roles

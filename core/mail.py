@@ -19,6 +19,8 @@ _NOT_KEPT = {"to", "cc", "bcc", "from", "subject", KIND_HEADER.lower()}
 
 
 class OutboxBackend(BaseEmailBackend):
+    is_outbox = True  # core.services refuses to "send" through it (it would only queue again)
+
     def send_messages(self, email_messages) -> int:
         queued = 0
         for message in email_messages:

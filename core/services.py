@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from core.models import Delivery
 
@@ -82,8 +83,6 @@ def delivery_queue(
 def _enqueue(delivery_id: int, run_after: datetime | None = None) -> bool:
     """Hand the row to the task backend. Never raises: a row that could not be enqueued stays
     queued and `manage.py deliveries_retry` sends it."""
-    from core.tasks import delivery_send_task
-
     try:
         task = delivery_send_task
         if run_after is not None:
@@ -111,9 +110,7 @@ def _due(now: datetime) -> Q:
 
 def _send(delivery: Delivery) -> None:
     backend = settings.DELIVERY_EMAIL_BACKEND
-    from core.mail import OutboxBackend
-
-    if issubclass(import_string(backend), OutboxBackend):
+    if getattr(import_string(backend), "is_outbox", False):
         raise ImproperlyConfigured("DELIVERY_EMAIL_BACKEND must be a real e-mail backend.")
     message = EmailMultiAlternatives(
         subject=delivery.subject,
@@ -232,3 +229,11 @@ def deliveries_retry_due(*, limit: int = 200) -> dict[str, int]:
         if delivery is not None:
             counts[delivery.status] += 1
     return counts
+
+
+@task()
+def delivery_send_task(delivery_id: int) -> str:
+    """The background job (`manage.py db_worker` runs it): send one outbox row. It re-reads
+    the row and re-checks its state, so it may run late or twice and still send once."""
+    delivery = delivery_attempt(delivery_id=delivery_id)
+    return delivery.status if delivery is not None else "missing"

@@ -1,13 +1,7 @@
-"""Background jobs of the core app (django-tasks API; `manage.py db_worker` runs them).
-Each job re-reads the database and re-checks state: it may run late, or twice."""
+"""Background jobs of the core app. The job lives beside the service it runs
+(core.services.delivery_send_task), so the two never import each other; this name is kept
+for jobs queued under it before."""
 
-from django_tasks import task
+from core.services import delivery_send_task
 
-
-@task()
-def delivery_send_task(delivery_id: int) -> str:
-    """Send one outbox row (core.services.delivery_attempt). Idempotent."""
-    from core.services import delivery_attempt
-
-    delivery = delivery_attempt(delivery_id=delivery_id)
-    return delivery.status if delivery is not None else "missing"
+__all__ = ["delivery_send_task"]

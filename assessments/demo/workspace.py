@@ -159,96 +159,100 @@ def load() -> None:
     today = timezone.localdate()
     indicators = list(Indicator.objects.filter(unit=unit).order_by("sort_order", "pk"))
 
-    trainee1 = User.objects.filter(username="trainee1").first()
-    if (
-        trainee1 is not None
-        and not EvidenceRecord.objects.filter(trainee=trainee1, unit=unit).exists()
-    ):
-        _observe(
-            assessor,
-            trainee1,
-            unit,
-            EvidenceKind.OBSERVATION,
-            today - datetime.timedelta(days=12),
-            summary="週末尖峰時段在櫃台向三位顧客介紹點數卡，協助其中一位完成入會。",
-        )
-        _observe(
-            assessor,
-            trainee1,
-            unit,
-            EvidenceKind.ROLE_PLAY,
-            today - datetime.timedelta(days=9),
-            codes={"T3.1", "T3.2", "T3.3"},
-            place="門市教室",
-            summary="角色扮演：顧客抱怨點數未入帳並要求額外補償。",
-        )
-        questioning_record(
-            assessor=assessor,
-            trainee=trainee1,
-            unit=unit,
-            occurred_on=today - datetime.timedelta(days=9),
-            place="門市教室",
-            answers=[
-                OralAnswer(q, "能以自己的話完整回答重點。", ItemResult.SATISFACTORY) for q in bank
-            ],
-        )
-        customer_feedback_record(
-            assessor=assessor,
-            trainee=trainee1,
-            unit=unit,
-            source="顧客意見卡",
-            occurred_on=today - datetime.timedelta(days=7),
-            summary="顧客表示店員耐心說明會員等級與生日禮，當場加入會員。",
-            indicators=[i for i in indicators if i.code in {"T2.1", "T2.2", "T2.3"}],
-        )
-        request, token = third_party_request_create(
-            assessor=assessor,
-            trainee=trainee1,
-            unit=unit,
-            supervisor_name="王店長",
-            supervisor_email="store-manager@example.test",
-        )
-        report = third_party_report_submit(
-            token=token,
-            supervisor_name="王店長",
-            supervisor_role="台北信義店店長",
-            declared=True,
-            observed_from=today - datetime.timedelta(days=5),
-            summary="共同值班三個月，每週檢視會員數據並參與月會報告。",
-            reports=[IndicatorReport(i, ItemResult.SATISFACTORY, "") for i in indicators],
-        )
-        evidence_judge(
-            assessor=assessor,
-            evidence=report,
-            result="satisfactory",
-            indicators=[],
-            verification="phone",
-            notes="已致電王店長確認報告內容。",
-        )
+    for username, record in (("trainee1", _trainee1_evidence), ("trainee2", _trainee2_evidence)):
+        trainee = User.objects.filter(username=username).first()
+        if (
+            trainee is not None
+            and not EvidenceRecord.objects.filter(trainee=trainee, unit=unit).exists()
+        ):
+            record(assessor, trainee, unit, bank, indicators, today)
 
-    trainee2 = User.objects.filter(username="trainee2").first()
-    if (
-        trainee2 is not None
-        and not EvidenceRecord.objects.filter(trainee=trainee2, unit=unit).exists()
-    ):
-        _observe(
-            assessor,
-            trainee2,
-            unit,
-            EvidenceKind.OBSERVATION,
-            today - datetime.timedelta(days=6),
-            codes={"T1.1", "T1.2", "T1.3", "T2.2"},
-            summary="平日午間向兩位顧客說明點數卡，條款說明尚不完整。",
-        )
-        questioning_record(
-            assessor=assessor,
-            trainee=trainee2,
-            unit=unit,
-            occurred_on=today - datetime.timedelta(days=6),
-            place="門市",
-            answers=[
-                OralAnswer(q, "回答大致正確。", ItemResult.SATISFACTORY)
-                for q in bank
-                if q.indicator.code.startswith("T1")
-            ],
-        )
+
+def _trainee1_evidence(assessor, trainee1, unit, bank, indicators, today) -> None:
+    """Enough evidence, by several methods and occasions, for a Competent decision."""
+    _observe(
+        assessor,
+        trainee1,
+        unit,
+        EvidenceKind.OBSERVATION,
+        today - datetime.timedelta(days=12),
+        summary="週末尖峰時段在櫃台向三位顧客介紹點數卡，協助其中一位完成入會。",
+    )
+    _observe(
+        assessor,
+        trainee1,
+        unit,
+        EvidenceKind.ROLE_PLAY,
+        today - datetime.timedelta(days=9),
+        codes={"T3.1", "T3.2", "T3.3"},
+        place="門市教室",
+        summary="角色扮演：顧客抱怨點數未入帳並要求額外補償。",
+    )
+    questioning_record(
+        assessor=assessor,
+        trainee=trainee1,
+        unit=unit,
+        occurred_on=today - datetime.timedelta(days=9),
+        place="門市教室",
+        answers=[
+            OralAnswer(q, "能以自己的話完整回答重點。", ItemResult.SATISFACTORY) for q in bank
+        ],
+    )
+    customer_feedback_record(
+        assessor=assessor,
+        trainee=trainee1,
+        unit=unit,
+        source="顧客意見卡",
+        occurred_on=today - datetime.timedelta(days=7),
+        summary="顧客表示店員耐心說明會員等級與生日禮，當場加入會員。",
+        indicators=[i for i in indicators if i.code in {"T2.1", "T2.2", "T2.3"}],
+    )
+    request, token = third_party_request_create(
+        assessor=assessor,
+        trainee=trainee1,
+        unit=unit,
+        supervisor_name="王店長",
+        supervisor_email="store-manager@example.test",
+    )
+    report = third_party_report_submit(
+        token=token,
+        supervisor_name="王店長",
+        supervisor_role="台北信義店店長",
+        declared=True,
+        observed_from=today - datetime.timedelta(days=5),
+        summary="共同值班三個月，每週檢視會員數據並參與月會報告。",
+        reports=[IndicatorReport(i, ItemResult.SATISFACTORY, "") for i in indicators],
+    )
+    evidence_judge(
+        assessor=assessor,
+        evidence=report,
+        result="satisfactory",
+        indicators=[],
+        verification="phone",
+        notes="已致電王店長確認報告內容。",
+    )
+
+
+def _trainee2_evidence(assessor, trainee2, unit, bank, indicators, today) -> None:
+    """Some evidence, with gaps: Competent is refused, naming them."""
+    _observe(
+        assessor,
+        trainee2,
+        unit,
+        EvidenceKind.OBSERVATION,
+        today - datetime.timedelta(days=6),
+        codes={"T1.1", "T1.2", "T1.3", "T2.2"},
+        summary="平日午間向兩位顧客說明點數卡，條款說明尚不完整。",
+    )
+    questioning_record(
+        assessor=assessor,
+        trainee=trainee2,
+        unit=unit,
+        occurred_on=today - datetime.timedelta(days=6),
+        place="門市",
+        answers=[
+            OralAnswer(q, "回答大致正確。", ItemResult.SATISFACTORY)
+            for q in bank
+            if q.indicator.code.startswith("T1")
+        ],
+    )

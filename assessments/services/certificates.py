@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +21,6 @@ from django_tasks import task
 
 from assessments import pdf
 from assessments.models.certificates import (
-    BulkIssueItem,
-    BulkIssueJob,
     Certificate,
     CertificateCounter,
 )
@@ -38,10 +35,9 @@ from assessments.services.certificate_reminders import (
 from assessments.services.signing_keys import (
     certificate_signing_key_create as certificate_signing_key_create,
 )
-from content.models.framework import CompetencyUnit
 from content.pages.course import CoursePage
 from people import roles
-from people.models import Cohort, User
+from people.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -336,148 +332,3 @@ def certificate_reissue(*, certificate: Certificate, by: User, reason: str) -> C
         replaced_by=new.number,
     )
     return new
-
-
-# --- bulk issue ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def bulk_issue_job_create(
-    *, by: User, cohort: Cohort, unit: CompetencyUnit, decision_ids: list[int]
-) -> BulkIssueJob:
-    """Queue a background job issuing the chosen decisions' certificates. Only decisions
-    that are candidates for this cohort and unit are accepted."""
-    _check_admin(by)
-    wanted = set(decision_ids)
-    if not wanted:
-        raise CertificateError(_("Choose at least one decision."))
-    candidates = list(
-        selectors.bulk_issue_candidates(cohort=cohort, unit=unit)
-        .filter(pk__in=wanted)
-        .values_list("pk", flat=True)
-    )
-    if len(set(candidates)) != len(wanted):
-        raise CertificateError(
-            _(
-                "Some chosen decisions are not Competent decisions of this cohort without a certificate."
-            )
-        )
-    job = BulkIssueJob.objects.create(created_by=by, cohort=cohort, unit=unit)
-    BulkIssueItem.objects.bulk_create(
-        [BulkIssueItem(job=job, decision_id=pk) for pk in sorted(set(candidates))]
-    )
-    _audit_job(by=by, action="certificate_bulk_job.created", job=job, decisions=sorted(candidates))
-    _enqueue_job(job.pk)
-    return job
-
-
-def _audit_job(*, by: User | None, action: str, job: BulkIssueJob, **data) -> None:
-    audit_record(
-        actor=by,
-        action=action,
-        obj=job,
-        summary=f"#{job.pk} {job.cohort} · {job.unit.code}"[:500],
-        data={"job": job.pk, "cohort": job.cohort_id, "unit": job.unit_id, **data},
-    )
-
-
-def _enqueue_job(job_id: int) -> None:
-    transaction.on_commit(lambda: bulk_issue_job_task.enqueue(job_id))
-
-
-@transaction.atomic
-def bulk_issue_job_retry(*, job: BulkIssueJob, by: User) -> int:
-    _check_admin(by)
-    job = BulkIssueJob.objects.select_for_update(of=("self",)).get(pk=job.pk)
-    count = job.items.filter(status=BulkIssueItem.Status.FAILED).update(
-        status=BulkIssueItem.Status.PENDING, error=""
-    )
-    if count:
-        job.status = BulkIssueJob.Status.PENDING
-        job.finished_at = None
-        job.save(update_fields=["status", "finished_at"])
-        _audit_job(by=by, action="certificate_bulk_job.retried", job=job, items=count)
-        _enqueue_job(job.pk)
-    return count
-
-
-def _bulk_item_process(item_id: int) -> None:
-    with transaction.atomic():
-        item = (
-            BulkIssueItem.objects.select_for_update(of=("self",))
-            .select_related("job", "decision")
-            .get(pk=item_id)
-        )
-        if item.status != BulkIssueItem.Status.PENDING:
-            return  # another run already handled it
-        item.attempts += 1
-        try:
-            with transaction.atomic():
-                certificate = certificate_issue(
-                    decision=item.decision, issued_by=item.job.created_by, via="bulk"
-                )
-        except AlreadyIssued as already:
-            item.status = BulkIssueItem.Status.SKIPPED
-            item.certificate = already.certificate
-            item.error = str(already)[:300]
-        except (CertificateError, PermissionDenied) as error:
-            item.status = BulkIssueItem.Status.FAILED
-            item.error = str(error)[:300]
-        except Exception as error:  # rendering or storage failure: listed, retryable
-            logger.exception("bulk certificate issue failed for item %s", item_id)
-            item.status = BulkIssueItem.Status.FAILED
-            item.error = f"{type(error).__name__}: {error}"[:300]
-        else:
-            item.status = BulkIssueItem.Status.ISSUED
-            item.certificate = certificate
-            item.error = ""
-        item.save(update_fields=["status", "certificate", "error", "attempts"])
-
-
-def bulk_issue_job_run(*, job_id: int) -> BulkIssueJob:
-    """Process every pending item of a job, one transaction per item. Safe to run twice at
-    once: each item is locked and re-checked, and the certificate constraint holds."""
-    with transaction.atomic():
-        job = BulkIssueJob.objects.select_for_update(of=("self",)).get(pk=job_id)
-        if job.status == BulkIssueJob.Status.PENDING:
-            job.status = BulkIssueJob.Status.RUNNING
-            job.started_at = job.started_at or timezone.now()
-            job.save(update_fields=["status", "started_at"])
-    with translation.override(settings.LANGUAGE_CODE):
-        for item_id in job.items.filter(status=BulkIssueItem.Status.PENDING).values_list(
-            "pk", flat=True
-        ):
-            _bulk_item_process(item_id)
-    with transaction.atomic():
-        job = BulkIssueJob.objects.select_for_update(of=("self",)).get(pk=job_id)
-        if (
-            job.status != BulkIssueJob.Status.DONE
-            and not job.items.filter(status=BulkIssueItem.Status.PENDING).exists()
-        ):
-            job.status = BulkIssueJob.Status.DONE
-            job.finished_at = timezone.now()
-            job.save(update_fields=["status", "finished_at"])
-            _audit_job(
-                by=None,
-                action="certificate_bulk_job.finished",
-                job=job,
-                requested_by=job.created_by_id,
-                **bulk_issue_job_counts(job),
-            )
-    return job
-
-
-@task()
-def bulk_issue_job_task(job_id: int) -> int:
-    return bulk_issue_job_run(job_id=job_id).pk
-
-
-def bulk_issue_job_counts(job: BulkIssueJob) -> dict[str, int]:
-    counts = job.items.aggregate(
-        total=Count("pk"),
-        issued=Count("pk", filter=Q(status=BulkIssueItem.Status.ISSUED)),
-        skipped=Count("pk", filter=Q(status=BulkIssueItem.Status.SKIPPED)),
-        failed=Count("pk", filter=Q(status=BulkIssueItem.Status.FAILED)),
-        pending=Count("pk", filter=Q(status=BulkIssueItem.Status.PENDING)),
-    )
-    return counts

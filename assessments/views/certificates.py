@@ -19,6 +19,7 @@ from assessments.forms.certificates import (
 )
 from assessments.models.certificates import BulkIssueJob, Certificate
 from assessments.selectors import certificates as selectors
+from assessments.services import certificate_bulk
 from assessments.services import certificates as services
 from assessments.services.signing_keys import certificate_signing_key_create
 from assessments.services.verify_throttle import verify_rate_hit
@@ -210,7 +211,7 @@ def bulk_issue(request):
             if None in ids:
                 ids = []  # refused below: "Choose at least one decision."
             try:
-                job = services.bulk_issue_job_create(
+                job = certificate_bulk.bulk_issue_job_create(
                     by=request.user, decision_ids=ids, **form.cleaned_data
                 )
             except services.CertificateError as error:
@@ -231,7 +232,7 @@ def bulk_issue(request):
 def bulk_job(request, pk: int):
     job = get_object_or_404(BulkIssueJob.objects.select_related("cohort", "unit"), pk=pk)
     failures = job.items.filter(status="failed").select_related("decision__trainee__profile")[:200]
-    counts = services.bulk_issue_job_counts(job)
+    counts = certificate_bulk.bulk_issue_job_counts(job)
     counts["done"] = counts["total"] - counts["pending"]
     return render(
         request,
@@ -244,7 +245,7 @@ def bulk_job(request, pk: int):
 @admin_required
 def bulk_job_progress(request, pk: int):
     job = get_object_or_404(BulkIssueJob, pk=pk)
-    counts = services.bulk_issue_job_counts(job)
+    counts = certificate_bulk.bulk_issue_job_counts(job)
     done = counts["total"] - counts["pending"]
     return JsonResponse(
         {
@@ -262,7 +263,7 @@ def bulk_job_progress(request, pk: int):
 @require_POST
 def bulk_job_retry(request, pk: int):
     job = get_object_or_404(BulkIssueJob, pk=pk)
-    count = services.bulk_issue_job_retry(job=job, by=request.user)
+    count = certificate_bulk.bulk_issue_job_retry(job=job, by=request.user)
     messages.info(request, _("%(count)d failed items queued again.") % {"count": count})
     return redirect("assessments:certificate_bulk_job", pk=pk)
 

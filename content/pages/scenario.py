@@ -35,7 +35,6 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.models import Orderable, Page
-from wagtail.signals import page_published
 
 from content import scenario_graph
 from content.forms.scenario import ScenarioGraphPanel, ScenarioPageForm, ScoreListFormField
@@ -249,16 +248,3 @@ class ScenarioChoice(CompetencyMapped, Orderable, ClusterableModel):
     @property
     def score_items(self) -> tuple[tuple[str, int], ...]:
         return scenario_graph.scores_tuple(self.scores)
-
-
-def _map_choices_after_publish(sender, instance, **kwargs):
-    """However a scenario is published (editor, workflow approval, schedule, loader), its
-    choices' mappings follow their points. Only orchestration: the work is the service's."""
-    from content.services.scenarios import scenario_choices_map
-
-    scenario_choices_map(page=ScenarioPage.objects.get(pk=instance.pk))
-
-
-page_published.connect(
-    _map_choices_after_publish, sender=ScenarioPage, dispatch_uid="scenario_choices_map"
-)

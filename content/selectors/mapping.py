@@ -158,13 +158,33 @@ def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingM
     held by a page under the course, and free items such as questions mapped to the unit)."""
     indicators = list(Indicator.objects.filter(unit=unit).order_by("sort_order", "pk"))
     items = list(CompetencyItem.objects.filter(unit=unit).order_by("sort_order", "pk"))
-    indicator_ids = {i.pk for i in indicators}
-    item_ids = {i.pk for i in items}
-
     methods = [(value, str(label)) for value, label in AssessmentMethod.choices]
     methods.append((NO_METHOD, str(NO_METHOD_LABEL)))
-    known_methods = {value for value, _label in methods}
+    rows, rows_by_indicator, rows_by_item = _matrix_rows(indicators, items)
+    total = _fill_cells(
+        course,
+        rows_by_indicator=rows_by_indicator,
+        rows_by_item=rows_by_item,
+        known_methods={value for value, _label in methods},
+    )
+    need_knowledge, need_performance = _course_unit_rules(course)
+    _mark_gaps(rows, methods, need_knowledge=need_knowledge, need_performance=need_performance)
+    return MappingMatrix(
+        unit=unit,
+        course=course,
+        methods=methods,
+        rows=rows,
+        require_knowledge_check=need_knowledge,
+        require_performance_method=need_performance,
+        item_count=total,
+    )
 
+
+def _matrix_rows(
+    indicators: list[Indicator], items: list[CompetencyItem]
+) -> tuple[list[MatrixRow], dict[int, MatrixRow], dict[int, MatrixRow]]:
+    """One row per indicator, then the knowledge, skill and attitude items with their
+    sub-items indented below them."""
     rows_by_indicator: dict[int, MatrixRow] = {}
     rows_by_item: dict[int, MatrixRow] = {}
     rows: list[MatrixRow] = []
@@ -184,7 +204,19 @@ def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingM
             row = MatrixRow(kind=each.kind, code=each.code, text=each.text, depth=depth)
             rows_by_item[each.pk] = row
             rows.append(row)
+    return rows, rows_by_indicator, rows_by_item
 
+
+def _fill_cells(
+    course: Page | None,
+    *,
+    rows_by_indicator: dict[int, MatrixRow],
+    rows_by_item: dict[int, MatrixRow],
+    known_methods: set[str],
+) -> int:
+    """Put every mapped object (of the course, when given) in the cells of the rows it maps
+    to, under its method; returns how many objects were placed."""
+    indicator_ids, item_ids = set(rows_by_indicator), set(rows_by_item)
     total = 0
     for model in mapped_models():
         by_indicator = _links(model, "indicators", indicator_ids) if indicator_ids else {}
@@ -192,19 +224,7 @@ def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingM
         ids = set(by_indicator) | set(by_item)
         if not ids:
             continue
-        qs = model._default_manager.filter(pk__in=ids)
-        if course is not None:
-            if issubclass(model, Page):
-                qs = qs.filter(path__startswith=course.path, depth__gt=course.depth)
-            else:
-                parent = _page_parent_field(model)
-                if parent:
-                    qs = qs.filter(
-                        **{
-                            f"{parent}__path__startswith": course.path,
-                            f"{parent}__depth__gt": course.depth,
-                        }
-                    )
+        qs = _in_course(model, model._default_manager.filter(pk__in=ids), course)
         related = _select_related_for(model)
         if related:
             qs = qs.select_related(*related)
@@ -221,8 +241,25 @@ def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingM
                 rows_by_indicator[ind_id].cells.setdefault(method, []).append(entry)
             for item_id in by_item.get(obj.pk, ()):
                 rows_by_item[item_id].cells.setdefault(method, []).append(entry)
+    return total
 
-    need_knowledge, need_performance = _course_unit_rules(course)
+
+def _in_course(model, qs, course: Page | None):
+    if course is None:
+        return qs
+    if issubclass(model, Page):
+        return qs.filter(path__startswith=course.path, depth__gt=course.depth)
+    parent = _page_parent_field(model)
+    if parent:
+        return qs.filter(
+            **{f"{parent}__path__startswith": course.path, f"{parent}__depth__gt": course.depth}
+        )
+    return qs
+
+
+def _mark_gaps(
+    rows: list[MatrixRow], methods, *, need_knowledge: bool, need_performance: bool
+) -> None:
     knowledge, performance = AssessmentMethod.knowledge(), AssessmentMethod.performance()
     for row in rows:
         row._methods = methods
@@ -242,15 +279,6 @@ def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingM
                 )
                 % {"code": row.code}
             )
-    return MappingMatrix(
-        unit=unit,
-        course=course,
-        methods=methods,
-        rows=rows,
-        require_knowledge_check=need_knowledge,
-        require_performance_method=need_performance,
-        item_count=total,
-    )
 
 
 def course_mapping_matrix(course) -> MappingMatrix:

@@ -27,6 +27,13 @@ def scenario_choices_map(*, page) -> int:
     return count
 
 
+def scenario_published(sender, instance, **kwargs) -> None:
+    """Wagtail's `page_published` signal for ScenarioPage, connected in ContentConfig.ready():
+    however a scenario is published (editor, workflow approval, schedule, loader), its
+    choices' mappings follow their points. Only wiring: the work is scenario_choices_map's."""
+    scenario_choices_map(page=type(instance).objects.get(pk=instance.pk))
+
+
 class ScenarioDataError(ValueError):
     """The scenario data (a demo file, a factory) describes an invalid scenario."""
 

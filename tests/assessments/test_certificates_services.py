@@ -19,6 +19,7 @@ from assessments.models.certificates import (
 )
 from assessments.models.decisions import Decision
 from assessments.selectors.certificates import certificate_state, mask_name
+from assessments.services import certificate_bulk
 from assessments.services import certificates as services
 from people.models import Cohort
 from tests.factories.certificates import make_course, make_decision, make_unit
@@ -219,25 +220,25 @@ def test_bulk_job_issues_each_once_even_when_run_twice(
 ):
     cohort, decisions = cohort_decisions
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.bulk_issue_job_create(
+        job = certificate_bulk.bulk_issue_job_create(
             by=admin_user, cohort=cohort, unit=unit, decision_ids=[d.pk for d in decisions]
         )
     job.refresh_from_db()
     assert job.status == BulkIssueJob.Status.DONE
-    assert services.bulk_issue_job_counts(job)["issued"] == 4
+    assert certificate_bulk.bulk_issue_job_counts(job)["issued"] == 4
     # the same job started again: nothing new
-    services.bulk_issue_job_run(job_id=job.pk)
+    certificate_bulk.bulk_issue_job_run(job_id=job.pk)
     assert Certificate.objects.count() == 4
     # a second job over the same decisions is refused up front...
     with pytest.raises(services.CertificateError):
-        services.bulk_issue_job_create(
+        certificate_bulk.bulk_issue_job_create(
             by=admin_user, cohort=cohort, unit=unit, decision_ids=[decisions[0].pk]
         )
     # ...and a stale job created before the first ran skips them
     stale = BulkIssueJob.objects.create(created_by=admin_user, cohort=cohort, unit=unit)
     BulkIssueItem.objects.bulk_create([BulkIssueItem(job=stale, decision=d) for d in decisions])
-    services.bulk_issue_job_run(job_id=stale.pk)
-    assert services.bulk_issue_job_counts(stale)["skipped"] == 4
+    certificate_bulk.bulk_issue_job_run(job_id=stale.pk)
+    assert certificate_bulk.bulk_issue_job_counts(stale)["skipped"] == 4
     assert Certificate.objects.count() == 4
 
 
@@ -247,11 +248,11 @@ def test_bulk_job_refuses_foreign_decisions_and_non_admins(
     cohort, decisions = cohort_decisions
     outsider = make_decision(trainee=make_trainee(), assessor=assessor, unit=unit)
     with pytest.raises(services.CertificateError):
-        services.bulk_issue_job_create(
+        certificate_bulk.bulk_issue_job_create(
             by=admin_user, cohort=cohort, unit=unit, decision_ids=[decisions[0].pk, outsider.pk]
         )
     with pytest.raises(PermissionDenied):
-        services.bulk_issue_job_create(
+        certificate_bulk.bulk_issue_job_create(
             by=assessor, cohort=cohort, unit=unit, decision_ids=[decisions[0].pk]
         )
     assert not BulkIssueJob.objects.exists()
@@ -271,18 +272,18 @@ def test_bulk_failures_are_listed_and_retryable(
 
     monkeypatch.setattr(services, "_render_and_store", flaky)
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.bulk_issue_job_create(
+        job = certificate_bulk.bulk_issue_job_create(
             by=admin_user, cohort=cohort, unit=unit, decision_ids=[d.pk for d in decisions]
         )
-    counts = services.bulk_issue_job_counts(job)
+    counts = certificate_bulk.bulk_issue_job_counts(job)
     assert (counts["issued"], counts["failed"]) == (3, 1)
     failed = job.items.get(status=BulkIssueItem.Status.FAILED)
     assert "disk full" in failed.error
     assert not Certificate.objects.filter(decision=decisions[1]).exists()
     broken.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.bulk_issue_job_retry(job=job, by=admin_user) == 1
-    assert services.bulk_issue_job_counts(job)["issued"] == 4
+        assert certificate_bulk.bulk_issue_job_retry(job=job, by=admin_user) == 1
+    assert certificate_bulk.bulk_issue_job_counts(job)["issued"] == 4
     assert Certificate.objects.count() == 4
 
 

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,14 +21,13 @@ from content.models.questions import Question, QuestionOption, QuestionTag, Ques
 from content.pages.course import CoursePage
 from content.pages.quiz import QuizPage, QuizQuestion
 from content.pages.retirement import is_retired
-from core.numbers import bounded_int
-from training import grading
 from training.models.enrolment import Enrolment
 from training.models.quiz_attempts import QuizAttempt, QuizResponse
+from training.services import quiz_answers
 from training.services.progress import enrolment_update_completion_for_page
 
 GRACE = timedelta(seconds=30)
-MAX_TEXT = 4000
+MAX_TEXT = quiz_answers.MAX_TEXT
 
 
 class QuizError(Exception):
@@ -125,166 +123,6 @@ def _draw(quiz: QuizPage, unit_id: int, rng: random.Random) -> list[int]:
     return drawn
 
 
-def _answer_key(question: Question, options: list[QuestionOption]) -> grading.AnswerKey:
-    ranked = sorted(options, key=lambda o: (o.sort_order if o.sort_order is not None else 0, o.pk))
-    return grading.AnswerKey(
-        qtype=question.qtype,
-        options=tuple(
-            grading.KeyOption(
-                id=option.pk,
-                is_correct=option.is_correct,
-                position=position,
-                match_id=option.pk if question.qtype == QuestionType.MATCHING else None,
-            )
-            for position, option in enumerate(ranked, start=1)
-        ),
-        partial_credit=question.partial_credit,
-        penalty=question.penalty,
-        true_false_answer=question.true_false_answer,
-        numeric_answer=question.numeric_answer,
-        numeric_tolerance=question.numeric_tolerance,
-    )
-
-
-def parse_answer(response: QuizResponse, qtype: str, data) -> object:
-    """The stored answer for one slot from posted form data (a QueryDict). Choices are posted
-    as positions in the order this trainee was shown; they become option ids here. A value
-    that is not one of the positions offered (garbage, negative, huge) counts as no answer."""
-    name = f"q{response.slot}"
-    order = response.option_order or []
-
-    def option_at(value) -> int | None:
-        index = bounded_int(value, maximum=len(order) - 1)
-        return None if index is None else order[index]
-
-    if qtype == QuestionType.SINGLE:
-        return option_at(data.get(name))
-    if qtype == QuestionType.MULTIPLE:
-        chosen = {option_at(value) for value in data.getlist(name)}
-        return sorted(option_id for option_id in chosen if option_id is not None)
-    if qtype == QuestionType.TRUE_FALSE:
-        value = data.get(name)
-        return value if value in ("true", "false") else None
-    if qtype in (QuestionType.NUMERIC, QuestionType.WRITTEN):
-        value = (data.get(name) or "").strip()
-        limit = 40 if qtype == QuestionType.NUMERIC else MAX_TEXT
-        return value[:limit] or None
-    if qtype == QuestionType.MATCHING:
-        right = response.right_order or []
-        pairs = {}
-        for index, option_id in enumerate(order):
-            choice = bounded_int(data.get(f"{name}-{index}"), maximum=len(right) - 1)
-            if choice is not None:
-                pairs[str(option_id)] = right[choice]
-        return pairs or None
-    if qtype == QuestionType.ORDERING:
-        positions = {}
-        for index, option_id in enumerate(order):
-            position = bounded_int(data.get(f"{name}-{index}"), minimum=1, maximum=len(order))
-            if position is not None:
-                positions[str(option_id)] = position
-        return positions or None
-    return None
-
-
-def _responses_for_update(attempt: QuizAttempt) -> list[QuizResponse]:
-    return list(
-        attempt.responses.select_related("question")
-        .only(
-            "id",
-            "attempt_id",
-            "question_id",
-            "slot",
-            "option_order",
-            "right_order",
-            "answer",
-            "checked",
-            "saved_at",
-            "question__id",
-            "question__qtype",
-        )
-        .order_by("slot")
-    )
-
-
-def _apply_answers(
-    responses: list[QuizResponse], data, now: datetime, *, only_slot: int | None = None
-) -> list[QuizResponse]:
-    changed = []
-    for response in responses:
-        if response.checked or (only_slot is not None and response.slot != only_slot):
-            continue
-        answer = parse_answer(response, response.question.qtype, data)
-        if answer != response.answer:
-            response.answer = answer
-            response.saved_at = now
-            changed.append(response)
-    if changed:
-        QuizResponse.objects.bulk_update(changed, ["answer", "saved_at"])
-    return changed
-
-
-def _graded_responses(attempt: QuizAttempt) -> list[QuizResponse]:
-    return list(
-        attempt.responses.select_related("question")
-        .prefetch_related(
-            Prefetch("question__options", queryset=QuestionOption.objects.order_by("sort_order")),
-            Prefetch("question__indicators"),
-        )
-        .order_by("slot")
-    )
-
-
-def _grade_response(response: QuizResponse) -> None:
-    question = response.question
-    if response.status == QuizResponse.Status.MARKED:
-        return  # a person's mark stands
-    result = grading.grade(_answer_key(question, list(question.options.all())), response.answer)
-    response.status = {
-        grading.GRADED: QuizResponse.Status.GRADED,
-        grading.NEEDS_MARKING: QuizResponse.Status.NEEDS_MARKING,
-        grading.UNANSWERED: QuizResponse.Status.UNANSWERED,
-    }[result.status]
-    response.fraction = None if result.status == grading.NEEDS_MARKING else result.fraction
-
-
-def _totals(attempt: QuizAttempt, responses: list[QuizResponse], now: datetime) -> None:
-    earned = Decimal("0")
-    possible = Decimal("0")
-    by_indicator: dict[str, dict[str, Decimal]] = {}
-    waiting = False
-    for response in responses:
-        points = response.points
-        got = (response.fraction or Decimal("0")) * points
-        waiting = waiting or response.status == QuizResponse.Status.NEEDS_MARKING
-        earned += got
-        possible += points
-        for indicator in response.question.indicators.all():
-            entry = by_indicator.setdefault(
-                str(indicator.pk), {"earned": Decimal("0"), "possible": Decimal("0")}
-            )
-            entry["earned"] += got
-            entry["possible"] += points
-    attempt.points_earned = earned.quantize(Decimal("0.01"))
-    attempt.points_possible = possible
-    attempt.indicator_scores = {
-        key: {
-            "earned": str(value["earned"].quantize(Decimal("0.01"))),
-            "possible": str(value["possible"]),
-        }
-        for key, value in by_indicator.items()
-    }
-    if waiting:
-        attempt.state = QuizAttempt.State.AWAITING_MARKING
-        attempt.score = None
-        attempt.passed = None
-    else:
-        attempt.state = QuizAttempt.State.GRADED
-        attempt.score = grading.percentage(earned, possible)
-        attempt.passed = attempt.score >= attempt.pass_mark
-        attempt.graded_at = now
-
-
 # --- services -------------------------------------------------------------------------------
 
 
@@ -324,18 +162,6 @@ def quiz_attempt_start(*, quiz: QuizPage, trainee, rng: random.Random | None = N
         raise NoQuestions(_("This quiz has no questions yet."))
     if quiz.shuffle_questions:
         question_ids = _shuffled(question_ids, rng)
-    meta = {
-        row["id"]: row
-        for row in Question.objects.filter(pk__in=question_ids).values("id", "qtype", "points")
-    }
-    options: dict[int, list[int]] = defaultdict(list)
-    for option_id, question_id in (
-        QuestionOption.objects.filter(question_id__in=question_ids)
-        .order_by("question_id", "sort_order", "pk")
-        .values_list("id", "question_id")
-    ):
-        options[question_id].append(option_id)
-
     attempt = QuizAttempt(
         quiz=quiz,
         trainee=trainee,
@@ -354,6 +180,27 @@ def quiz_attempt_start(*, quiz: QuizPage, trainee, rng: random.Random | None = N
         return QuizAttempt.objects.get(
             quiz=quiz, trainee=trainee, state=QuizAttempt.State.IN_PROGRESS
         )
+    QuizResponse.objects.bulk_create(_new_responses(attempt, question_ids, rng))
+    return attempt
+
+
+def _new_responses(
+    attempt: QuizAttempt, question_ids: list[int], rng: random.Random
+) -> list[QuizResponse]:
+    """One response per drawn question, in slot order, with the option orders this attempt
+    shows (two queries, whatever the number of questions)."""
+    quiz = attempt.quiz
+    meta = {
+        row["id"]: row
+        for row in Question.objects.filter(pk__in=question_ids).values("id", "qtype", "points")
+    }
+    options: dict[int, list[int]] = defaultdict(list)
+    for option_id, question_id in (
+        QuestionOption.objects.filter(question_id__in=question_ids)
+        .order_by("question_id", "sort_order", "pk")
+        .values_list("id", "question_id")
+    ):
+        options[question_id].append(option_id)
     responses = []
     for slot, question_id in enumerate((qid for qid in question_ids if qid in meta), start=1):
         qtype = meta[question_id]["qtype"]
@@ -377,8 +224,7 @@ def quiz_attempt_start(*, quiz: QuizPage, trainee, rng: random.Random | None = N
                 points=meta[question_id]["points"],
             )
         )
-    QuizResponse.objects.bulk_create(responses)
-    return attempt
+    return responses
 
 
 def _course_of(quiz: QuizPage):
@@ -397,7 +243,7 @@ def quiz_attempt_save(*, attempt_id: int, trainee, data, sequence: int) -> SaveR
         return SaveResult(False, attempt.sequence, "late")
     if sequence <= attempt.sequence:
         return SaveResult(False, attempt.sequence, "stale")
-    _apply_answers(_responses_for_update(attempt), data, now)
+    quiz_answers.apply_answers(quiz_answers.responses_for_update(attempt), data, now)
     attempt.sequence = sequence
     attempt.save(update_fields=["sequence"])
     return SaveResult(True, sequence)
@@ -417,26 +263,26 @@ def quiz_response_check(
         raise AttemptClosed(_("This attempt is closed."))
     if sequence <= attempt.sequence:
         raise StaleAnswers(_("These answers were changed in another window. Reload the page."))
-    _apply_answers(_responses_for_update(attempt), data, now)
+    quiz_answers.apply_answers(quiz_answers.responses_for_update(attempt), data, now)
     attempt.sequence = sequence
     attempt.save(update_fields=["sequence"])
-    response = next((r for r in _graded_responses(attempt) if r.slot == slot), None)
+    response = next((r for r in quiz_answers.graded_responses(attempt) if r.slot == slot), None)
     if response is None:
         raise Http404
-    _grade_response(response)
+    quiz_answers.grade_response(response)
     response.checked = True
     response.save(update_fields=["checked", "status", "fraction"])
     return response
 
 
 def _finalise(attempt: QuizAttempt, *, now: datetime, late: bool) -> QuizAttempt:
-    responses = _graded_responses(attempt)
+    responses = quiz_answers.graded_responses(attempt)
     for response in responses:
-        _grade_response(response)
+        quiz_answers.grade_response(response)
     QuizResponse.objects.bulk_update(responses, ["status", "fraction"])
     attempt.submitted_at = now
     attempt.closed_late = late
-    _totals(attempt, responses, now)
+    quiz_answers.totals(attempt, responses, now)
     attempt.save()
     _record_course_completion(attempt, at=now)
     return attempt
@@ -463,7 +309,7 @@ def quiz_attempt_submit(
     if data is not None and not late:
         if sequence is None or sequence <= attempt.sequence:
             raise StaleAnswers(_("These answers were changed in another window. Reload the page."))
-        _apply_answers(_responses_for_update(attempt), data, now)
+        quiz_answers.apply_answers(quiz_answers.responses_for_update(attempt), data, now)
         attempt.sequence = sequence
     return _finalise(attempt, now=now, late=late)
 
@@ -489,7 +335,7 @@ def quiz_response_mark(*, response_id: int, marker, score: Decimal, comment: str
     if score < 0 or score > response.points:
         raise QuizError(_("The score must be between 0 and the question's points."))
     now = _now()
-    responses = _graded_responses(attempt)
+    responses = quiz_answers.graded_responses(attempt)
     for item in responses:
         if item.pk == response.pk:
             item.status = QuizResponse.Status.MARKED
@@ -500,7 +346,7 @@ def quiz_response_mark(*, response_id: int, marker, score: Decimal, comment: str
             item.save(
                 update_fields=["status", "fraction", "marked_by", "marked_at", "marker_comment"]
             )
-    _totals(attempt, responses, now)
+    quiz_answers.totals(attempt, responses, now)
     attempt.save()
     _record_course_completion(attempt, at=now)
     return attempt
