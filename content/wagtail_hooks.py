@@ -8,6 +8,8 @@ content/admin_views/, one module per concern.
 - Publishing: courses with mapping gaps need a confirmation; trainers publish only through
   the two-person review (no publish permission; a stale submission is flagged); scenarios with an invalid graph are refused; the scenario graph view."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -46,6 +48,13 @@ def register_viewsets():
 
 
 hooks.register("register_page_action_menu_item", scenarios.ScenarioGraphMenuItem)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css() -> str:
+    """Our admin styles, from a static file (no inline styles in our admin templates)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
 
 # --- editing and publishing pages: the first hook that answers wins
 hooks.register("before_edit_page", mapping_gaps.warn_course_gaps)

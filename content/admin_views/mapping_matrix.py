@@ -4,6 +4,8 @@ gaps, and the matrix as XLSX, CSV (content/mapping_exports.py) or PDF (content/m
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -57,16 +59,17 @@ class MappingIndexView(RoleRequiredMixin, WagtailAdminTemplateMixin, TemplateVie
         )
 
 
-class MatrixView(RoleRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
-    """One matrix; with `fmt` in the URL, its download instead."""
+class MatrixView(RoleRequiredMixin, WagtailAdminTemplateMixin, TemplateView, metaclass=ABCMeta):
+    """One matrix; with `fmt` in the URL, its download instead. Subclasses say which."""
 
     header_icon = "table"
     template_name = "content/framework/admin/matrix.html"
     url_names: dict = {}
     export_url_name = ""
 
-    def get_matrix(self):
-        raise NotImplementedError
+    @abstractmethod
+    def get_matrix(self) -> MappingMatrix:
+        """The matrix this view shows (404 or 403 as the request deserves)."""
 
     def get(self, request, *args, pk: int, fmt: str | None = None, **kwargs):
         self.matrix = self.get_matrix()

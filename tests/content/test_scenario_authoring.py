@@ -195,3 +195,18 @@ def test_graph_view_per_role(client_as, role, status):
 
 def test_graph_view_unknown_page_is_404(trainer_client):
     assert trainer_client.get(reverse("scenario_graph:graph", args=[999999])).status_code == 404
+
+
+def test_admin_pages_load_our_admin_stylesheet_and_graphs_have_no_inline_style(admin_client_):
+    """The scenario graph's scrolling comes from static/css/admin.css, not inline styles."""
+    from pathlib import Path
+
+    response = admin_client_.get("/admin/")
+    assert "css/admin.css" in response.content.decode()
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    for name in (
+        "content/scenario/graph_panel.html",
+        "content/scenario/graph_view.html",
+        "training/scenarios/analytics_detail.html",
+    ):
+        assert 'style="' not in (templates / name).read_text(), name
