@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from content.pages.course import CoursePage
@@ -31,6 +32,11 @@ class Rule:
     require_knowledge_check: bool = True
     require_performance_method: bool = True
     evidence_max_age_months: int = 12
+    # Sufficiency: satisfactory evidence from at least this many different methods, and
+    # performance evidence (observation, role play, third-party report) from at least this
+    # many occasions on different dates.
+    min_methods: int = 1
+    min_performance_occasions: int = 1
 
     @classmethod
     def for_course(cls, course: CoursePage | None) -> Rule:
@@ -40,6 +46,8 @@ class Rule:
             require_knowledge_check=course.require_knowledge_check,
             require_performance_method=course.require_performance_method,
             evidence_max_age_months=course.evidence_max_age_months,
+            min_methods=course.min_methods_per_indicator,
+            min_performance_occasions=course.min_performance_occasions,
         )
 
     def oldest_allowed(self, today: date) -> date:
@@ -55,12 +63,48 @@ class EvidenceHit:
     evidence_id: int | None = None  # None for training evidence
 
 
+# The rules of evidence an indicator is judged by, in the order the profile shows them.
+PERFORMANCE = "performance"
+KNOWLEDGE = "knowledge"
+METHODS = "methods"
+OCCASIONS = "occasions"
+CURRENCY = "currency"
+ANY = "any"
+RULE_LABELS = {
+    PERFORMANCE: gettext_lazy("Performance evidence"),
+    KNOWLEDGE: gettext_lazy("Knowledge check"),
+    METHODS: gettext_lazy("Different methods"),
+    OCCASIONS: gettext_lazy("Different occasions"),
+    CURRENCY: gettext_lazy("Currency"),
+    ANY: gettext_lazy("Any satisfactory evidence"),
+}
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One rule of evidence for one indicator: whether it is met and by what evidence."""
+
+    rule: str  # PERFORMANCE / KNOWLEDGE / METHODS / OCCASIONS / CURRENCY / ANY
+    met: bool
+    by: tuple[str, ...]  # labels of the evidence that meets it (or counts towards it)
+    gap: str  # the sentence naming what is missing; "" when met (and for CURRENCY)
+
+    @property
+    def label(self) -> str:
+        return str(RULE_LABELS[self.rule])
+
+
 @dataclass(frozen=True)
 class Verdict:
     performance_ok: bool
     knowledge_ok: bool
     any_ok: bool
     gaps: tuple[str, ...]  # what is missing, one sentence each; empty when the indicator is met
+    checks: tuple[RuleCheck, ...] = ()
+
+
+def _labels(hits: Iterable[EvidenceHit]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(h.label for h in hits))
 
 
 def judge_indicator(
@@ -71,21 +115,78 @@ def judge_indicator(
     performance_methods: frozenset[str],
     knowledge_methods: frozenset[str],
 ) -> Verdict:
-    """Whether the evidence `hits` of indicator `code` meet `rule`, and what is missing."""
-    ok = {h.method for h in hits if h.status == SATISFACTORY}
-    performance_ok = bool(ok & performance_methods)
-    knowledge_ok = bool(ok & knowledge_methods)
-    any_ok = bool(ok)
-    gaps = []
-    if rule.require_performance_method and not performance_ok:
-        gaps.append(
+    """Whether the evidence `hits` of indicator `code` meet `rule`, rule by rule, and what
+    is missing. Only satisfactory evidence counts; stale evidence is shown as what fails the
+    currency rule."""
+    hits = list(hits)
+    good = [h for h in hits if h.status == SATISFACTORY]
+    methods = {h.method for h in good}
+    performance = [h for h in good if h.method in performance_methods]
+    knowledge = [h for h in good if h.method in knowledge_methods]
+    checks: list[RuleCheck] = []
+
+    def check(name: str, met: bool, by, gap: str) -> None:
+        checks.append(RuleCheck(name, met, _labels(by), "" if met else gap))
+
+    if rule.require_performance_method:
+        check(
+            PERFORMANCE,
+            bool(performance),
+            performance,
             _(
                 "%(code)s: no satisfactory performance evidence (observation, role play or third-party report)"
             )
-            % {"code": code}
+            % {"code": code},
         )
-    if rule.require_knowledge_check and not knowledge_ok:
-        gaps.append(_("%(code)s: no passed knowledge check (questioning or quiz)") % {"code": code})
-    if not rule.require_performance_method and not rule.require_knowledge_check and not any_ok:
-        gaps.append(_("%(code)s: no satisfactory evidence") % {"code": code})
-    return Verdict(performance_ok, knowledge_ok, any_ok, tuple(gaps))
+    if rule.require_knowledge_check:
+        check(
+            KNOWLEDGE,
+            bool(knowledge),
+            knowledge,
+            _("%(code)s: no passed knowledge check (questioning or quiz)") % {"code": code},
+        )
+    if rule.min_methods > 1:
+        check(
+            METHODS,
+            len(methods) >= rule.min_methods,
+            good,
+            _(
+                "%(code)s: satisfactory evidence from %(have)d of the %(need)d different methods "
+                "the course requires"
+            )
+            % {"code": code, "have": len(methods), "need": rule.min_methods},
+        )
+    if rule.require_performance_method and rule.min_performance_occasions > 1:
+        dates = {h.on for h in performance}
+        check(
+            OCCASIONS,
+            len(dates) >= rule.min_performance_occasions,
+            performance,
+            _(
+                "%(code)s: performance evidence from %(have)d of the %(need)d occasions on "
+                "different dates the course requires"
+            )
+            % {"code": code, "have": len(dates), "need": rule.min_performance_occasions},
+        )
+    stale = [h for h in hits if h.status == STALE]
+    if stale:
+        # Shown, not a gap of its own: stale evidence counts for nothing, so the rules above
+        # already say what is missing; this says why the evidence there does not count.
+        checks.append(RuleCheck(CURRENCY, False, _labels(stale), ""))
+    if not rule.require_performance_method and not rule.require_knowledge_check:
+        check(ANY, bool(good), good, _("%(code)s: no satisfactory evidence") % {"code": code})
+    # Sufficiency gaps (methods, occasions) are named once the evidence of each required
+    # kind exists: before that they would only repeat what is missing.
+    basic_gap = any(c.gap for c in checks if c.rule in (PERFORMANCE, KNOWLEDGE, ANY))
+    if basic_gap:
+        checks = [
+            RuleCheck(c.rule, c.met, c.by, "") if c.rule in (METHODS, OCCASIONS) else c
+            for c in checks
+        ]
+    return Verdict(
+        performance_ok=bool(performance),
+        knowledge_ok=bool(knowledge),
+        any_ok=bool(good),
+        gaps=tuple(c.gap for c in checks if c.gap),
+        checks=tuple(checks),
+    )

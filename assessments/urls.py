@@ -120,5 +120,10 @@ urlpatterns = [
     path("audit/export.csv", audit.audit_csv, name="audit_csv"),
     path("audit/export.xlsx", audit.audit_xlsx, name="audit_xlsx"),
     path("assignments/", setup.assignments, name="assignments"),
+    path(
+        "assignments/<id:assignment_id>/remove/",
+        setup.assignment_remove,
+        name="assignment_remove",
+    ),
     path("questions/", setup.oral_questions, name="oral_questions"),
 ]

@@ -1,5 +1,6 @@
-"""A mapping matrix as a table, and that table as CSV and XLSX (through core.spreadsheets).
-The PDF is in content/mapping_pdf.py."""
+"""A mapping matrix as a table, and that table as CSV and XLSX (through core.spreadsheets):
+the same rows and columns as the screen, the not-counted items in their own labelled
+column. The PDF is in content/mapping_pdf.py."""
 
 from __future__ import annotations
 
@@ -7,18 +8,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from content.selectors.mapping import MappingMatrix
+from content.selectors.mapping import HELD_LABEL, TAUGHT_LABEL, MappingMatrix
 from core.spreadsheets import csv_content, xlsx_content
 
 
 def matrix_table(matrix: MappingMatrix) -> list[list[str]]:
-    """Header + one row per indicator / K / S item: code, kind, text, one column per method
-    (the items covering it, one per line), gaps."""
+    """Header + one row per indicator / K / S / key evidence item: code, kind, text, what
+    teaches it (never evidence), one column per method (the instruments assessing it, one
+    per line), what is not counted (not yet published / in review, practice, ...), gaps."""
     header = [
         pgettext("mapping matrix column", "Code"),
         _("Kind"),
         _("Text"),
+        str(TAUGHT_LABEL),
         *[label for _v, label in matrix.methods],
+        str(HELD_LABEL),
         _("Gaps"),
     ]
     table = [header]
@@ -28,7 +32,9 @@ def matrix_table(matrix: MappingMatrix) -> list[list[str]]:
                 row.code,
                 row.kind_label,
                 row.text,
+                "\n".join(e.display for e in row.taught),
                 *["\n".join(e.label for e in cell) for cell in row.cell_list(matrix.methods)],
+                "\n".join(e.display for e in row.held),
                 " ".join(row.gaps),
             ]
         )
@@ -59,7 +65,7 @@ def _styler(matrix: MappingMatrix):
             if row.has_gap:
                 for cell in sheet[offset]:
                     cell.fill = gap_fill
-        widths = [8, 10, 40] + [24] * len(matrix.methods) + [40]
+        widths = [8, 10, 40, 28] + [24] * len(matrix.methods) + [28, 40]
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = width
         sheet.freeze_panes = "D3"

@@ -2,7 +2,9 @@
 which option is right (no correctness flags, no feedback, no option ids: every choice is
 named by its position in the order this trainee was shown).
 
-Used by the admin preview and by the attempt page, so both show the same thing."""
+Used by the admin preview (a bank question and its options) and by the attempt page (the
+frozen question version an attempt drew, which reads the same), so both show the same
+thing."""
 
 from dataclasses import dataclass, field
 

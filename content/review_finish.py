@@ -3,10 +3,12 @@ set in config/settings/base.py).
 
 Wagtail's default (wagtail.workflows.publish_workflow_state) publishes the object's LATEST
 revision, as the approver, and only if the approver holds publish permission. Under the
-two-person review the approval itself is the permission (trainers hold no `publish_page`),
+two-person review the approval itself is the permission (trainers hold no `publish_page`
+and no `publish_` permission of the reviewed snippets),
 and what goes live must be exactly the revision that was submitted: TwoPersonApprovalTask
-refuses the approval once the page has a newer revision, and this publishes the approved
-task's revision, never a later one.
+refuses the approval once the page or snippet has a newer revision, and this publishes the
+approved task's revision, never a later one; pages and snippets alike (both publish through
+`Revision.publish`).
 
 Imported by Wagtail while models load, so the imports are inside the function."""
 
@@ -23,6 +25,13 @@ def publish_submitted_revision(workflow_state, user=None):
         return publish_workflow_state(workflow_state, user=user)
     revision = task_state.revision
     obj = workflow_state.content_object
-    if revision is None or obj.get_latest_revision() != revision:
+    if (
+        revision is None
+        or obj.get_latest_revision() != revision
+        or TwoPersonApprovalTask.changed_since_submission(task_state)
+    ):
         raise PermissionDenied(STALE_SUBMISSION_MESSAGE)
+    from content.publish_gates import publish_check  # linted scenarios, drawable quizzes
+
+    publish_check(revision.as_object())
     revision.publish(user=user, skip_permission_checks=True)

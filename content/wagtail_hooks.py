@@ -14,6 +14,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from content import audit_hooks
 from content.admin_views import mapping_gaps, review, scenarios, unit_deletion
 from content.admin_views.choosers import (
     competency_item_chooser_viewset,
@@ -59,6 +60,7 @@ def admin_css() -> str:
 # --- editing and publishing pages: the first hook that answers wins
 hooks.register("before_edit_page", mapping_gaps.warn_course_gaps)
 hooks.register("before_edit_page", review.warn_stale_submission)
+hooks.register("before_edit_snippet", review.warn_stale_submission)
 hooks.register("after_create_page", review.review_new_course_index)
 hooks.register("before_publish_page", mapping_gaps.confirm_course_gaps)
 hooks.register("before_publish_page", scenarios.refuse_invalid_scenario)
@@ -68,3 +70,10 @@ hooks.register(ROLES_SYNCED_HOOK, review_roles_sync)
 
 # --- deleting: before core's general guard for protected records (order=100)
 hooks.register("before_delete_snippet", unit_deletion.refuse_protected_unit_delete)
+
+# --- the audit trail of page and snippet changes (content/audit_hooks.py)
+hooks.register("after_delete_page", audit_hooks.after_delete_page)
+hooks.register("after_move_page", audit_hooks.after_move_page)
+hooks.register("after_copy_page", audit_hooks.after_copy_page)
+hooks.register("after_delete_snippet", audit_hooks.after_delete_snippet)
+hooks.register("after_bulk_action", audit_hooks.after_bulk_action)

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
-    """Shared glue below every other app of ours: the e-mail outbox. Imports no app of ours."""
+    """Shared glue below every other app of ours: the e-mail outbox, the audit log. Imports no
+    app of ours."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"

@@ -5,17 +5,25 @@ import unicodedata
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
+from core.audit import audit_record
+from core.models import AuditEntry
 from people import roles
 from people.models import Cohort, Profile, Store, User
 
-# Trainers get every model permission of these apps: they author the question bank and the
+# Trainers get the model permissions of these apps: they author the question bank and the
 # observation items as snippets. Competency units keep their own permission policy (read-only
 # for trainers). Images and documents are granted on the root collection (Wagtail's media
 # permission policies read collection permissions, not model permissions).
 TRAINER_SNIPPET_APPS = ("content",)
+# ...except these actions, on every model of those apps: what trainers change reaches
+# trainees only through the two-person review (no `publish_<model>`), and deleting live
+# content is an admin action (no `delete_<model>`).
+TRAINER_WITHHELD_ACTIONS = ("publish", "delete")
 TRAINER_COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
@@ -34,6 +42,14 @@ TRAINER_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page
 ROLES_SYNCED_HOOK = "people_roles_synced"
 
 
+def _codename_of_actions(actions: tuple[str, ...]) -> Q:
+    """Model permission codenames of these actions (`<action>_<model>`)."""
+    query = Q()
+    for action in actions:
+        query |= Q(codename__startswith=f"{action}_")
+    return query
+
+
 @transaction.atomic
 def roles_sync() -> dict[str, Group]:
     """Create the three role groups and (re)grant their permissions. Idempotent: run after
@@ -41,7 +57,11 @@ def roles_sync() -> dict[str, Group]:
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in roles.ROLE_NAMES}
 
     trainer = groups[roles.TRAINER]
-    perms = list(Permission.objects.filter(content_type__app_label__in=TRAINER_SNIPPET_APPS))
+    perms = list(
+        Permission.objects.filter(content_type__app_label__in=TRAINER_SNIPPET_APPS).exclude(
+            _codename_of_actions(TRAINER_WITHHELD_ACTIONS)
+        )
+    )
     perms.append(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     )
@@ -84,7 +104,10 @@ def user_create(
     store: Store | None = None,
     cohorts: list[Cohort] | tuple[Cohort, ...] = (),
     employee_number: str = "",
+    actor: User | None = None,
 ) -> User:
+    """`actor` is the admin creating the account (None for loaders and commands); the
+    roles given are recorded in the audit log."""
     user = User(username=username, email=email, is_superuser=is_superuser, is_staff=is_superuser)
     if password:
         user.set_password(password)
@@ -101,4 +124,53 @@ def user_create(
         user.profile.cohorts.set(cohorts)
     if role:
         user.groups.add(Group.objects.get(name=role))
+    user_roles_audit(actor=actor, user=user, before=None)
     return user
+
+
+# What the audit log compares for `user.roles_changed`: the groups (roles), the superuser flag
+# (administrators) and whether the account is active.
+NO_ROLES = {"groups": [], "is_superuser": False, "is_active": True}
+
+
+def user_roles_of(user: User) -> dict:
+    """A user's roles as stored, for `user_roles_audit(before=...)`: read this before a
+    change is saved."""
+    stored = User.objects.get(pk=user.pk)
+    return {
+        "groups": sorted(stored.groups.values_list("name", flat=True)),
+        "is_superuser": stored.is_superuser,
+        "is_active": stored.is_active,
+    }
+
+
+@transaction.atomic
+def user_roles_audit(*, actor: User | None, user: User, before: dict | None) -> AuditEntry | None:
+    """After a user's account was saved (created when `before` is None): if the roles,
+    the superuser flag or the active flag changed, record `user.roles_changed` with before
+    and after. Called by every place that changes them (user_create, the Wagtail user
+    admin's forms and bulk actions)."""
+    before = before or NO_ROLES
+    after = user_roles_of(user)
+    if after == before:
+        return None
+    changes = []
+    added = [g for g in after["groups"] if g not in before["groups"]]
+    removed = [g for g in before["groups"] if g not in after["groups"]]
+    if added:
+        changes.append("+" + ", +".join(added))
+    if removed:
+        changes.append("-" + ", -".join(removed))
+    if after["is_superuser"] != before["is_superuser"]:
+        changes.append(("+" if after["is_superuser"] else "-") + _("administrator"))
+    if after["is_active"] != before["is_active"]:
+        changes.append(_("account reactivated") if after["is_active"] else _("account deactivated"))
+    # The row names the user by id and in the summary, not as `trainee`: that reference is
+    # protected, and a role change alone must not keep an account from being deleted.
+    return audit_record(
+        actor=actor,
+        action="user.roles_changed",
+        obj=user,
+        summary=f"{user.printed_name} ({user.username}): {'; '.join(changes)}",
+        data={"before": before, "after": after},
+    )

@@ -2,10 +2,12 @@
 no permissions on these models (see people.services.roles_sync)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from people import admin_users
 from people.models import Cohort, Profile, Store
 
 
@@ -51,3 +53,7 @@ class PeopleViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(PeopleViewSetGroup)
+
+# The audit log of role changes made by the user list's bulk actions (people/admin_users.py)
+hooks.register("before_bulk_action", admin_users.before_user_bulk_action)
+hooks.register("after_bulk_action", admin_users.after_user_bulk_action)

@@ -1,6 +1,6 @@
 """What the training side shows about a trainee, per indicator, for the assessor's profile
-and the trainee's dashboard: quiz results count as questioning, finished scenario runs as
-role play. `training_evidence` gathers every source in `_SOURCES`; a new kind of activity
+and the trainee's dashboard: quiz results count as questioning, finished assessment-mode
+scenario runs as role play. `training_evidence` gathers every source in `_SOURCES`; a new kind of activity
 that shows competence adds its function there."""
 
 from collections import defaultdict
@@ -118,7 +118,9 @@ def quiz_evidence(*, trainee_ids, unit_id: int) -> list[TrainingEvidence]:
 
 
 def scenario_run_evidence(*, trainee_ids, unit_id) -> list[TrainingEvidence]:
-    """Finished scenario runs as role-play evidence: one item per run per indicator it
+    """Finished ASSESSMENT runs as role-play evidence (no going back, feedback at the end):
+    per trainee and scenario the first ones finished, as many as the scenario's
+    assessment_attempts; practice runs are practice. One item per run per indicator it
     scored. Two queries whatever the number of trainees or runs."""
     ids = list(trainee_ids)
     if not ids:
@@ -126,7 +128,10 @@ def scenario_run_evidence(*, trainee_ids, unit_id) -> list[TrainingEvidence]:
     indicator_ids = dict(Indicator.objects.filter(unit_id=unit_id).values_list("code", "pk"))
     runs = (
         ScenarioRun.objects.filter(
-            trainee_id__in=ids, course__unit_id=unit_id, status=ScenarioRun.Status.FINISHED
+            trainee_id__in=ids,
+            course__unit_id=unit_id,
+            status=ScenarioRun.Status.FINISHED,
+            mode=ScenarioRun.Mode.ASSESSMENT,
         )
         .select_related("scenario")
         .only(
@@ -136,13 +141,20 @@ def scenario_run_evidence(*, trainee_ids, unit_id) -> list[TrainingEvidence]:
             "finished_at",
             "indicator_scores",
             "passed",
+            "scenario_id",
             "scenario__title",
             "scenario__pass_threshold",
+            "scenario__assessment_attempts",
         )
         .order_by("finished_at", "pk")
     )
     items: list[TrainingEvidence] = []
+    counted: dict[tuple[int, int], int] = defaultdict(int)
     for run in runs:
+        designated = (run.trainee_id, run.scenario_id)
+        if counted[designated] >= run.scenario.assessment_attempts:
+            continue  # beyond the designated attempts
+        counted[designated] += 1
         label = _("Scenario: %(title)s (run %(number)s)") % {
             "title": run.scenario.title,
             "number": run.number,

@@ -1,6 +1,11 @@
 """Item statistics for a question bank (classical test theory). Pure: the caller passes one
 `ItemResponse` per (attempt, question) and the options each question offers.
 
+An item is one version of a question when the responses say which version they answered
+(`version`): the figures of different versions are never mixed, since an edit may have
+changed the text or the key. Items are then keyed (question id, version); without versions,
+by question id.
+
 - facility: mean share of the item's points earned over every attempt that drew the item
   (a blank answer scores 0; 0 = nobody, 1 = everybody).
 - discrimination: mean item score of the top 27 % of attempts (by total score) minus that of
@@ -36,6 +41,11 @@ class ItemResponse:
     attempt_weight: float = 1.0  # the attempt's possible points
     chosen: tuple[str, ...] = ()
     answered: bool = True  # False when the trainee left the question blank (scores 0)
+    version: int | None = None  # the question version answered, when questions are versioned
+
+    @property
+    def item(self):
+        return self.question_id if self.version is None else (self.question_id, self.version)
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,7 @@ class ItemStats:
     option_counts: list[tuple[OptionInfo, int]] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     seen: int = 0  # attempts that drew this question, answered or not
+    version: int | None = None
 
 
 def _mean(values: list[float]) -> float:
@@ -87,21 +98,26 @@ def correlation(xs: list[float], ys: list[float]) -> float | None:
     return round(sxy / math.sqrt(sxx * syy), 4)
 
 
-def analyse(
-    responses: list[ItemResponse], options: dict[int, list[OptionInfo]] | None = None
-) -> dict[int, ItemStats]:
-    """Statistics per question id. Questions in `options` with no responses are included
-    with answered = 0."""
+def _split(item) -> tuple[int, int | None]:
+    """(question id, version) of an item key."""
+    return item if isinstance(item, tuple) else (item, None)
+
+
+def analyse(responses: list[ItemResponse], options: dict | None = None) -> dict:
+    """Statistics per item (`ItemResponse.item`: the question id, or (question id, version)).
+    Items in `options` with no responses are included with answered = 0."""
     options = options or {}
-    by_question: dict[int, list[ItemResponse]] = defaultdict(list)
+    by_item: dict[object, list[ItemResponse]] = defaultdict(list)
     for response in responses:
-        by_question[response.question_id].append(response)
-    results: dict[int, ItemStats] = {}
-    for question_id in sorted(set(by_question) | set(options)):
-        rows = by_question.get(question_id, [])
+        by_item[response.item].append(response)
+    results: dict = {}
+    for item in sorted(set(by_item) | set(options), key=lambda key: _sort_key(_split(key))):
+        rows = by_item.get(item, [])
         counts = Counter(key for row in rows for key in row.chosen)
+        question_id, version = _split(item)
         stats = ItemStats(
             question_id=question_id,
+            version=version,
             answered=sum(1 for r in rows if r.answered),
             seen=len(rows),
             facility=round(_mean([r.item_score for r in rows]), 4) if rows else None,
@@ -112,13 +128,15 @@ def analyse(
                 [r.item_score for r in rows],
                 [_rest_score(r) for r in rows],
             ),
-            option_counts=[
-                (option, counts.get(option.key, 0)) for option in options.get(question_id, [])
-            ],
+            option_counts=[(option, counts.get(option.key, 0)) for option in options.get(item, [])],
         )
         stats.flags = flags_for(stats)
-        results[question_id] = stats
+        results[item] = stats
     return results
+
+
+def _sort_key(split: tuple[int, int | None]) -> tuple[int, int]:
+    return split[0], split[1] or 0
 
 
 def _rest_score(row: ItemResponse) -> float:

@@ -3,7 +3,6 @@ registers them."""
 
 from assessments.models.appeals import Appeal, AppealAssignment, AppealOutcome
 from assessments.models.assignments import AssessorAssignment
-from assessments.models.audit import AuditEntry
 from assessments.models.certificates import (
     BulkIssueItem,
     BulkIssueJob,
@@ -29,7 +28,6 @@ __all__ = [
     "AppealAssignment",
     "AppealOutcome",
     "AssessorAssignment",
-    "AuditEntry",
     "BulkIssueItem",
     "BulkIssueJob",
     "Certificate",

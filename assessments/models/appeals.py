@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.append_only import AppendOnlyModel
+from core.append_only import AppendOnlyModel
 
 from .decisions import Decision
 

@@ -4,14 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.append_only import AppendOnlyModel
 from content.models.framework import CompetencyUnit
 from content.pages.course import CoursePage
+from core.append_only import AppendOnlyModel
 
 
 class Decision(AppendOnlyModel):
     # Append-only (added by the issue-7 workspace): save() of an existing row, delete() and
-    # queryset update()/delete() are refused; see assessments/append_only.py.
+    # queryset update()/delete() are refused; see core/append_only.py.
 
     class Outcome(models.TextChoices):
         COMPETENT = "competent", _("Competent")

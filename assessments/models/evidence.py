@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.append_only import AppendOnlyModel
 from content.models.framework import AssessmentMethod, CompetencyUnit, Indicator
 from content.models.observation import ObservationItem
+from core.append_only import AppendOnlyModel
 
 from .questions import OralQuestion
 

@@ -18,10 +18,11 @@ class ChecklistEntry:
 
 
 def observation_checklist(unit, kind: str | None = None) -> list[ChecklistEntry]:
-    """Two queries. Items mapped to a method other than this kind's are left out."""
+    """Two queries. Live items only (a draft shows once the review approves it); items
+    mapped to a method other than this kind's are left out."""
     entries: list[ChecklistEntry] = []
     items_by_indicator: dict[int, list[ObservationItem]] = {}
-    items = ObservationItem.objects.filter(indicator__unit=unit).prefetch_related(
+    items = ObservationItem.objects.filter(indicator__unit=unit, live=True).prefetch_related(
         "competency_items"
     )
     for item in items:

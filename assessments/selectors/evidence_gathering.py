@@ -83,10 +83,10 @@ def _latest_judgements(records: QuerySet[EvidenceRecord]) -> dict[int, Judgement
 
 
 def _observation_items(unit: CompetencyUnit) -> dict[int, list[int]]:
-    """Observation checklist item id -> the competency items it shows."""
+    """Live observation checklist item id -> the competency items it shows."""
     obs_items: dict[int, list[int]] = defaultdict(list)
     for oi_id, item_id in ObservationItem.competency_items.through.objects.filter(
-        observationitem__indicator__unit=unit
+        observationitem__indicator__unit=unit, observationitem__live=True
     ).values_list("observationitem_id", "competencyitem_id"):
         obs_items[oi_id].append(item_id)
     return obs_items

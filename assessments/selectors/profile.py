@@ -21,6 +21,7 @@ from assessments.sufficiency import (
     STALE,
     EvidenceHit,
     Rule,
+    RuleCheck,
     judge_indicator,
 )
 from content.models.framework import AssessmentMethod, CompetencyItem, Indicator
@@ -42,6 +43,7 @@ __all__ = [
     "ItemRow",
     "Profile",
     "Rule",
+    "RuleCheck",
     "competency_profile",
     "competency_profiles",
     "unit_indicators",
@@ -56,6 +58,7 @@ class IndicatorRow:
     knowledge_ok: bool = False
     any_ok: bool = False
     gaps: list[str] = field(default_factory=list)
+    checks: list[RuleCheck] = field(default_factory=list)
 
     def methods(self, status: str = SATISFACTORY) -> list[str]:
         return sorted({h.method for h in self.hits if h.status == status})
@@ -168,6 +171,7 @@ def _judged_profile(
         row.knowledge_ok = verdict.knowledge_ok
         row.any_ok = verdict.any_ok
         row.gaps = list(verdict.gaps)
+        row.checks = list(verdict.checks)
     return Profile(
         trainee_id,
         rule,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models.appeals import Appeal, AppealAssignment, AppealOutcome
 from assessments.models.decisions import Decision
-from assessments.services.audit import audit_record
+from core.audit import audit_record
 from people import roles
 from people.models import User
 

@@ -13,7 +13,6 @@ from django_tasks import task
 
 from assessments.models.certificates import BulkIssueItem, BulkIssueJob
 from assessments.selectors import certificates as selectors
-from assessments.services.audit import audit_record
 from assessments.services.certificates import (
     AlreadyIssued,
     CertificateError,
@@ -21,6 +20,7 @@ from assessments.services.certificates import (
     certificate_issue,
 )
 from content.models.framework import CompetencyUnit
+from core.audit import audit_record
 from people.models import Cohort, User
 
 logger = logging.getLogger(__name__)

@@ -26,7 +26,6 @@ from assessments.models.certificates import (
 )
 from assessments.models.decisions import Decision
 from assessments.selectors import certificates as selectors
-from assessments.services.audit import audit_record
 
 # Keys and reminders have their own modules; tests still reach them as `certificates.<name>`.
 from assessments.services.certificate_reminders import (
@@ -36,6 +35,7 @@ from assessments.services.signing_keys import (
     certificate_signing_key_create as certificate_signing_key_create,
 )
 from content.pages.course import CoursePage
+from core.audit import audit_record
 from people import roles
 from people.models import User
 

@@ -12,13 +12,13 @@ from assessments.models.decisions import Decision
 from assessments.selectors.decisions import current_decision
 from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import may_assess, may_correct_decision
-from assessments.services.audit import audit_record
 from assessments.services.certificates import (
     certificate_issue_on_decision,
     certificates_on_decision_corrected,
 )
 from content.models.framework import CompetencyUnit
 from content.pages.course import CoursePage
+from core.audit import audit_record
 from people import roles
 from people.models import User
 

@@ -26,9 +26,9 @@ from assessments.models.evidence import (
 from assessments.models.questions import OralQuestion
 from assessments.selectors.checklist import ChecklistEntry
 from assessments.selectors.scope import trainees_for_assessor
-from assessments.services.audit import audit_record
 from assessments.uploads import CheckedUpload
 from content.models.framework import CompetencyUnit, Indicator
+from core.audit import audit_record
 from people import roles
 from people.models import User
 

@@ -21,9 +21,9 @@ from assessments.models.evidence import (
     EvidenceRecord,
     ThirdPartyRequest,
 )
-from assessments.services.audit import audit_record
 from assessments.services.evidence import _check_assessor_for, _record_with_lines
 from content.models.framework import CompetencyUnit, Indicator
+from core.audit import audit_record
 from core.languages import current_language
 from core.services import delivery_queue
 from people.models import User

@@ -1,15 +1,16 @@
-"""Assessor assignments and the oral question bank."""
+"""Assessor assignments (made and removed, both audited) and the oral question bank."""
 
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessments.models.assignments import AssessorAssignment
 from assessments.models.questions import OralQuestion
-from assessments.services.audit import audit_record
 from content.models.framework import CompetencyItem, CompetencyUnit, Indicator
+from core.audit import audit_record
 from people import roles
 from people.models import Cohort, Store, User
 
@@ -39,6 +40,34 @@ def assessor_assignment_create(
             summary=f"{assessor.printed_name} → {cohort or store}",
         )
     return assignment
+
+
+@transaction.atomic
+def assessor_assignment_remove(*, admin: User, assignment_id: int) -> None:
+    """An admin ends an assignment: the assessor loses access to those trainees at once
+    (may_assess reads the assignments). Recorded in the audit log."""
+    if not roles.is_admin(admin):
+        raise PermissionDenied
+    assignment = (
+        AssessorAssignment.objects.select_for_update()
+        .select_related("assessor__profile", "cohort", "store")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    summary = f"{assignment.assessor.printed_name} → {assignment.cohort or assignment.store}"
+    data = {
+        "assessor": assignment.assessor_id,
+        "cohort": assignment.cohort_id,
+        "store": assignment.store_id,
+        "assigned_by": assignment.assigned_by_id,
+        "assigned_at": assignment.assigned_at.isoformat(),
+    }
+    audit_record(
+        actor=admin, action="assignment.removed", obj=assignment, summary=summary, data=data
+    )
+    assignment.delete()
 
 
 @transaction.atomic

@@ -1,16 +1,21 @@
-"""Admin: assign assessors to cohorts or stores. Assessors and admins: the oral question bank."""
+"""Admin: assign assessors to cohorts or stores, and remove assignments. Assessors and admins: the oral question bank."""
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from assessments.forms.evidence import AssignmentForm, OralQuestionForm
 from assessments.models.assignments import AssessorAssignment
 from assessments.models.questions import OralQuestion
 from assessments.selectors.scope import assessment_context
-from assessments.services.workspace import assessor_assignment_create, oral_question_create
+from assessments.services.workspace import (
+    assessor_assignment_create,
+    assessor_assignment_remove,
+    oral_question_create,
+)
 from core.views import run_service
 from people import roles
 from people.models import Cohort, Store, User
@@ -41,6 +46,15 @@ def assignments(request):
             ),
         },
     )
+
+
+@never_cache
+@admin_required
+@require_POST
+def assignment_remove(request, assignment_id: int):
+    assessor_assignment_remove(admin=request.user, assignment_id=assignment_id)
+    messages.success(request, _("Assignment removed."))
+    return redirect("assessments:assignments")
 
 
 @never_cache

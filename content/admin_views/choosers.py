@@ -1,5 +1,6 @@
 """Searchable choosers for behaviour indicators and knowledge / skill items: the default
-widget of every ForeignKey to them in admin forms (e.g. an observation item's indicator)."""
+widget of every ForeignKey to them in admin forms (e.g. an observation item's indicator).
+Items with no text (K5.1 of the seed) are not mapping targets and are not offered."""
 
 from django import forms
 from django.db.models import Q
@@ -9,9 +10,10 @@ from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
 from content.models.framework import CompetencyItem, Indicator
+from content.models.mapping import MAPPABLE_ITEMS
 
 
-def _chooser_views(model, label_fields):
+def _chooser_views(model, label_fields, *, only=None):
     class SearchForm(BaseFilterForm):
         q = forms.CharField(
             label=gettext_lazy("Search term"),
@@ -33,7 +35,8 @@ def _chooser_views(model, label_fields):
         filter_form_class = SearchForm
 
         def get_object_list(self):
-            return model.objects.order_by("unit__base_code", "unit__version", "sort_order", "pk")
+            objects = model.objects.all() if only is None else model.objects.filter(only)
+            return objects.order_by("unit__base_code", "unit__version", "sort_order", "pk")
 
     class Choose(SearchMixin, ChooseView):
         pass
@@ -45,7 +48,9 @@ def _chooser_views(model, label_fields):
 
 
 _IndicatorChoose, _IndicatorResults = _chooser_views(Indicator, ["code", "text", "unit__code"])
-_ItemChoose, _ItemResults = _chooser_views(CompetencyItem, ["code", "text", "unit__code"])
+_ItemChoose, _ItemResults = _chooser_views(
+    CompetencyItem, ["code", "text", "unit__code"], only=MAPPABLE_ITEMS
+)
 
 
 class IndicatorChooserViewSet(ChooserViewSet):

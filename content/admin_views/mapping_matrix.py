@@ -1,6 +1,10 @@
-"""The mapping matrix in the Wagtail admin, for trainers: which questions, observation items
-and scenario choices cover each indicator and K/S item of a unit (or of one course), with its
-gaps, and the matrix as XLSX, CSV (content/mapping_exports.py) or PDF (content/mapping_pdf.py)."""
+"""The mapping matrix in the Wagtail admin, for trainers: for each indicator, K/S item and key
+evidence item of a unit (or of one course), the lessons that teach it, the instruments that
+assess it by method (questions an assessment quiz can show, observation items, scenarios and
+their choices), what is not counted yet, and the gaps; and the matrix as XLSX, CSV
+(content/mapping_exports.py) or PDF (content/mapping_pdf.py). One computation
+(content.selectors.mapping) feeds all of them, the course publish gate and
+`manage.py coverage_report`."""
 
 from __future__ import annotations
 

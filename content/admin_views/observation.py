@@ -1,11 +1,13 @@
 """Observation checklist items in the Wagtail admin: a snippet viewset filtered by unit,
 indicator and method (the indicator is picked with its own chooser, content/admin_views/
-choosers.py)."""
+choosers.py). Items are drafts until the two-person review approves them: the list shows
+Wagtail's status column (live, draft, in moderation) last."""
 
 from django.utils.translation import gettext_lazy
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from content.admin_views.questions import with_review_states
 from content.models.observation import ObservationItem
 
 
@@ -41,9 +43,12 @@ class ObservationItemViewSet(SnippetViewSet):
                 label=gettext_lazy("competency unit"),
                 accessor=lambda o: o.indicator.unit.code,
             ),
+            LiveStatusTagColumn(),
         ]
 
     def get_queryset(self, request):
-        return ObservationItem.objects.select_related("indicator__unit").order_by(
-            "indicator__unit__code", "indicator__sort_order", "sort_order", "pk"
+        return with_review_states(
+            ObservationItem.objects.select_related("indicator__unit").order_by(
+                "indicator__unit__code", "indicator__sort_order", "sort_order", "pk"
+            )
         )

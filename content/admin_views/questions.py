@@ -1,10 +1,16 @@
 """The question bank in the Wagtail admin: a snippet viewset with filters (indicator, type,
-difficulty, tag), search, and a preview that shows the question as a trainee sees it."""
+difficulty, tag), search, and a preview that shows the question as a trainee sees it.
+Questions are drafts until the two-person review approves them: the list shows Wagtail's
+status column (live, draft, in moderation) last, so trainers see what awaits review."""
 
 import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, Prefetch
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
+from wagtail.models import Revision, WorkflowState
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.models.framework import Indicator
@@ -26,6 +32,24 @@ class QuestionFilterSet(WagtailFilterSet):
         fields = ["indicator", "qtype", "difficulty", "tag"]
 
 
+def with_review_states(queryset):
+    """What the list's status column reads, in a fixed number of queries: whether a publish
+    is scheduled (ReviewedSnippetMixin) and the active workflow states (Wagtail's
+    `workflow_in_progress` reads `_current_workflow_states` when set)."""
+    scheduled = Revision.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(queryset.model),
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        approved_go_live_at__isnull=False,
+    )
+    return queryset.annotate(_approved_schedule=Exists(scheduled)).prefetch_related(
+        Prefetch(
+            "workflow_states",
+            queryset=WorkflowState.objects.active().select_related("current_task_state__task"),
+            to_attr="_current_workflow_states",
+        )
+    )
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
@@ -42,6 +66,10 @@ class QuestionViewSet(SnippetViewSet):
         Column("qtype", label=_("Type"), accessor="get_qtype_display"),
         Column("difficulty", label=_("Difficulty"), accessor="get_difficulty_display"),
         "updated_at",
+        LiveStatusTagColumn(),  # live, draft, in moderation: Wagtail adds it only by default
     ]
     list_per_page = 50
     ordering = ["code"]
+
+    def get_queryset(self, request):
+        return with_review_states(Question.objects.order_by("code"))

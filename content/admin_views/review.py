@@ -21,11 +21,12 @@ def must_use_workflow(user, page: Page | None) -> bool:
 
 
 def warn_stale_submission(request, page):
-    """`before_edit_page`: a page in review that changed since it was submitted cannot be
-    approved (TwoPersonApprovalTask); say so, and that the submitter must resubmit."""
+    """`before_edit_page` and `before_edit_snippet`: a page or snippet in review that changed
+    since it was submitted cannot be approved (TwoPersonApprovalTask); say so, and that the
+    submitter must resubmit."""
     if request.method != "GET":
         return None
-    task_state = page.current_workflow_task_state
+    task_state = getattr(page, "current_workflow_task_state", None)  # snippets without review
     if task_state is None or not isinstance(task_state.task.specific, TwoPersonApprovalTask):
         return None
     if TwoPersonApprovalTask.changed_since_submission(task_state):

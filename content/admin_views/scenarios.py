@@ -18,7 +18,8 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from content import scenario_graph
 from content.pages.scenario import ScenarioPage
-from content.selectors.scenarios import scenario_graph_of, scenario_problems
+from content.selectors.scenarios import scenario_graph_of
+from content.services.scenarios import scenario_publish_problems
 
 GRAPH_URL = "scenario_graph:graph"
 
@@ -28,7 +29,7 @@ def refuse_invalid_scenario(request, page):
     (ScenarioPageForm.is_valid)."""
     if not isinstance(page, ScenarioPage):
         return None
-    problems = scenario_problems(page)
+    problems = scenario_publish_problems(page)
     if not problems:
         return None
     for problem in problems:
@@ -77,7 +78,7 @@ class ScenarioGraphView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(
             page=self.page,
             svg=svg,
-            problems=scenario_problems(draft),
+            problems=scenario_publish_problems(draft),
             render_error=render_error,
             **kwargs,
         )

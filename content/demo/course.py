@@ -12,7 +12,7 @@ YAML format:
     modules:
       - {title, slug, intro (HTML), lessons: [
           {title, slug, summary, estimated_minutes, indicators: [T1.1], competency_items: [K5],
-           method: questioning, body: [{type: rich_text, value: "<p>..</p>"}, ...]}]}
+           body: [{type: rich_text, value: "<p>..</p>"}, ...]}]}
 Block types and values: see content/blocks.py."""
 
 from pathlib import Path
@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.models import Page
 
-from content.models.framework import AssessmentMethod, CompetencyItem, CompetencyUnit, Indicator
+from content.models.framework import CompetencyItem, CompetencyUnit, Indicator
 from content.pages.course import CourseIndexPage, CoursePage, ModulePage
 from content.pages.lesson import LessonPage
 from content.services.review import review_workflow_ensure
@@ -115,9 +115,10 @@ def _upsert_lesson(module: ModulePage, spec: dict, indicators: dict, items: dict
         item_objs = [items[code] for code in spec.get("competency_items") or []]
     except KeyError as error:
         raise CourseDataError(f"{where}: unknown knowledge/skill item {error.args[0]}") from None
-    method = spec.get("method") or ""
-    if method and method not in AssessmentMethod.values:
-        raise CourseDataError(f"{where}: unknown assessment method {method!r}")
+    if spec.get("method"):
+        raise CourseDataError(
+            f"{where}: a lesson teaches and provides no evidence; remove its method"
+        )
     body = lesson_body(spec.get("body") or [], where=where)
 
     page = LessonPage.objects.child_of(module).filter(slug=slug).first()
@@ -125,7 +126,6 @@ def _upsert_lesson(module: ModulePage, spec: dict, indicators: dict, items: dict
         "title": spec["title"],
         "summary": spec.get("summary", ""),
         "estimated_minutes": spec.get("estimated_minutes") or None,
-        "assessment_method": method,
     }
     stream_block = LessonPage._meta.get_field("body").stream_block
     new_raw = _strip_ids(stream_block.get_prep_value(body))

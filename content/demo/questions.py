@@ -146,6 +146,7 @@ def _sync_options(question: Question, qtype: str, specs: list) -> None:
 
 
 QUIZ_FIELDS = (
+    "purpose",
     "selection",
     "draw_count",
     "draw_tags",
@@ -161,7 +162,12 @@ QUIZ_FIELDS = (
 
 def _upsert_quiz(module: ModulePage, spec: dict, questions: dict[str, Question]) -> QuizPage:
     fields = {"title": spec["title"], "intro": spec.get("intro", "")}
-    defaults = {"draw_count": 1, "draw_tags": "", "time_limit_minutes": None}
+    defaults = {
+        "purpose": QuizPage.Purpose.SUMMATIVE,
+        "draw_count": 1,
+        "draw_tags": "",
+        "time_limit_minutes": None,
+    }
     for name in QUIZ_FIELDS:
         if name in spec or name in defaults:
             fields[name] = spec.get(name, defaults.get(name))

@@ -51,8 +51,9 @@ def _live_child_data(formset) -> list[dict]:
 
 
 class ScenarioPageForm(PageForm):
-    """Saving a draft is always allowed; publishing requires a valid graph. The problems are
-    shown at the top of the form, each naming its step."""
+    """Saving a draft is always allowed; publishing and submitting for review require a
+    scenario the linter passes (content.scenario_graph.lint). The problems are shown at the
+    top of the form, each naming its step."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +77,8 @@ class ScenarioPageForm(PageForm):
                 speaker=row.get("speaker") or "",
                 rating=row.get("rating") or "",
                 is_start=bool(row.get("is_start")),
+                band_min=row.get("band_min"),
+                band_max=row.get("band_max"),
             )
             for row in _live_child_data(self.formsets["steps"])
         ]
@@ -98,13 +101,16 @@ class ScenarioPageForm(PageForm):
         if not valid or not self.is_publishing():
             return valid
         known = [i.code for i in self.fields["indicators"].queryset]
-        problems = scenario_graph.validate(self.draft_graph(), known_codes=known)
+        problems = scenario_graph.lint(self.draft_graph(), known_codes=known)
         for problem in problems:
             self.add_error(None, problem.message)
         if problems:
             self.add_error(
                 None,
-                _("The scenario was not published: fix the problems above, or save a draft."),
+                _(
+                    "The scenario was not published or submitted for review: fix the problems "
+                    "above, or save a draft."
+                ),
             )
         return not problems
 
@@ -120,10 +126,11 @@ class ScenarioGraphPanel(Panel):
             page = self.instance
             svg, problems, error = "", [], ""
             if page is not None and page.pk:
-                from content.selectors.scenarios import scenario_graph_of, scenario_problems
+                from content.selectors.scenarios import scenario_graph_of
+                from content.services.scenarios import scenario_publish_problems
 
                 try:
-                    problems = scenario_problems(page)
+                    problems = scenario_publish_problems(page)
                     svg = scenario_graph.render_svg(scenario_graph_of(page))
                 except scenario_graph.RenderError as exc:
                     logger.warning("scenario graph not drawn: %s", exc)

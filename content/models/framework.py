@@ -2,7 +2,7 @@
 skill (and, for other frameworks, attitude) items, its assessment guidance and notes.
 
 Codes are the product's shared language: T1..T4 for tasks, T1.1..T4.3 for indicators,
-K1..K5 (K5.1 for sub-items), S1..S4, A1.. for attitudes."""
+K1..K5 (K5.1 for sub-items), S1..S4, A1.. for attitudes, E1..E5 for key evidence items."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -134,12 +134,16 @@ class Indicator(Orderable):
 
 
 class CompetencyItem(Orderable):
-    """A knowledge, skill or attitude item (K1, S2, A1), optionally a sub-item (K5.1)."""
+    """A knowledge, skill or attitude item (K1, S2, A1), optionally a sub-item (K5.1), or one
+    of the unit's key evidence items (E1..E5, from 評量之關鍵面向/職能證明之證據): all of them
+    are targets the mapping matrix checks for instruments. An item with no text (K5.1 in the
+    seed) is kept as imported but is not a target."""
 
     class Kind(models.TextChoices):
         KNOWLEDGE = "knowledge", _("Knowledge")
         SKILL = "skill", _("Skill")
         ATTITUDE = "attitude", _("Attitude")
+        EVIDENCE = "evidence", _("Key evidence")
 
     unit = ParentalKey(CompetencyUnit, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)

@@ -1,12 +1,28 @@
 """Mapping: any authored item (lesson, scenario, scenario choice, quiz question,
-observation checklist item) points at the unit's indicators and K/S items and carries the
-assessment method it provides evidence for. Models inherit this abstract base."""
+observation checklist item) points at the unit's indicators, K/S items and key evidence
+items and carries the assessment method it provides evidence for. Models inherit this
+abstract base.
+
+Each model declares its `mapping_role`: an item either TEACHES (a lesson: it is listed as
+taught and never counts as evidence, whatever it is tagged with) or ASSESSES (an instrument
+that can show a person's competence: quiz questions, scenarios and their choices,
+observation checklist items). The mapping matrix (content/selectors/mapping.py) counts only
+instruments, and only those that can produce evidence now (published, live)."""
+
+from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 
 from content.models.framework import AssessmentMethod
+
+TEACHES = "teaches"
+ASSESSES = "assesses"
+
+# Items with no text (e.g. K5.1, which the unit names but leaves empty) stay in the unit as
+# imported but are never offered as mapping targets.
+MAPPABLE_ITEMS = ~models.Q(text="")
 
 
 class CompetencyMapped(models.Model):
@@ -21,10 +37,13 @@ class CompetencyMapped(models.Model):
         verbose_name=_("knowledge and skill items"),
         blank=True,
         related_name="%(app_label)s_%(class)s_mapped",
+        limit_choices_to=MAPPABLE_ITEMS,
     )
     assessment_method = models.CharField(
         _("assessment method"), max_length=30, choices=AssessmentMethod.choices, blank=True
     )
+
+    mapping_role: ClassVar[str] = ASSESSES
 
     class Meta:
         abstract = True

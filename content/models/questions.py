@@ -1,9 +1,14 @@
 """The question bank: reusable questions (Wagtail snippets) mapped to the unit's indicators
 and knowledge items, used by quiz pages. Grading lives in `training/grading.py`; this module
-only holds what a trainer authors."""
+only holds what a trainer authors.
+
+Questions go through the two-person review like course pages (content/services/review.py):
+with Wagtail's DraftStateMixin the row (and its options) holds the LIVE question, the one
+quizzes draw; a trainer's edits are drafts in revisions until a second person approves."""
 
 from decimal import Decimal
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,11 +21,19 @@ from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable, PreviewableMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from content.models.framework import AssessmentMethod
 from content.models.mapping import CompetencyMapped
+from content.models.review import ReviewedSnippetMixin
 
 
 class QuestionType(models.TextChoices):
@@ -87,7 +100,17 @@ class QuestionForm(WagtailAdminModelForm):
         return cleaned
 
 
-class Question(PreviewableMixin, index.Indexed, CompetencyMapped, ClusterableModel):
+class Question(
+    ReviewedSnippetMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    CompetencyMapped,
+    ClusterableModel,
+):
     code = models.SlugField(
         _("code"),
         max_length=40,
@@ -150,6 +173,14 @@ class Question(PreviewableMixin, index.Indexed, CompetencyMapped, ClusterableMod
     )
     tags = ClusterTaggableManager(verbose_name=_("tags"), through=QuestionTag, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="question")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="question",
+        for_concrete_model=False,
+    )
 
     base_form_class = QuestionForm
     panels = [
@@ -203,6 +234,10 @@ class Question(PreviewableMixin, index.Indexed, CompetencyMapped, ClusterableMod
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
+
+    @property
+    def revisions(self):
+        return self._revisions
 
     def save(self, *args, **kwargs):
         if not self.assessment_method:

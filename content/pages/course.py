@@ -3,9 +3,16 @@
 A course is built on one competency unit. Its completion rules decide when a trainee has
 finished it; its evidence rules decide what an assessor needs before Competent."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -67,6 +74,21 @@ class CoursePage(LearningContextMixin, Page):
     evidence_max_age_months = models.PositiveSmallIntegerField(
         _("evidence must be no older than (months)"), default=12
     )
+    min_methods_per_indicator = models.PositiveSmallIntegerField(
+        _("different methods per indicator (at least)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text=_("Sufficiency: satisfactory evidence from at least this many methods."),
+    )
+    min_performance_occasions = models.PositiveSmallIntegerField(
+        _("performance occasions on different dates (at least)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "Sufficiency: observation, role play or third-party evidence from at least this "
+            "many different days."
+        ),
+    )
 
     # Certificate rules.
     auto_issue_certificate = models.BooleanField(
@@ -103,6 +125,12 @@ class CoursePage(LearningContextMixin, Page):
                 FieldPanel("require_knowledge_check"),
                 FieldPanel("require_performance_method"),
                 FieldPanel("evidence_max_age_months"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("min_methods_per_indicator"),
+                        FieldPanel("min_performance_occasions"),
+                    ]
+                ),
             ],
             heading=_("Evidence rules"),
         ),

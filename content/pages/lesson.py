@@ -1,5 +1,7 @@
 """A lesson: a StreamField page under a module, tagged with the indicators and K/S items it
-teaches. Trainees' progress through lessons lives in training (LessonProgress)."""
+teaches. A lesson teaches; it is never evidence, so it carries no assessment method (the
+mapping matrix lists it as taught). Trainees' progress through lessons lives in training
+(LessonProgress)."""
 
 from django import forms
 from django.db import models
@@ -13,7 +15,7 @@ from wagtail.search import index
 from content.blocks import LessonBodyBlock
 from content.forms.pages import PageForm
 from content.models.framework import CompetencyItem, Indicator
-from content.models.mapping import CompetencyMapped
+from content.models.mapping import MAPPABLE_ITEMS, TEACHES, CompetencyMapped
 from content.page_context import LearningContextMixin
 from content.pages.retirement import RETIRABLE_SETTINGS_PANELS, Retirable
 from content.reading_time import plain_text, reading_minutes
@@ -40,7 +42,7 @@ class LessonPageForm(PageForm):
                 self.fields["indicators"].queryset = Indicator.objects.filter(unit_id=unit_id)
             if "competency_items" in self.fields:
                 self.fields["competency_items"].queryset = CompetencyItem.objects.filter(
-                    unit_id=unit_id
+                    MAPPABLE_ITEMS, unit_id=unit_id
                 )
 
 
@@ -59,6 +61,9 @@ class LessonPage(LearningContextMixin, CompetencyMapped, Retirable, Page):
         help_text=_("Leave empty to use the reading time computed from the text."),
     )
 
+    assessment_method = None  # a lesson teaches: it provides no evidence
+    mapping_role = TEACHES
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
@@ -70,7 +75,6 @@ class LessonPage(LearningContextMixin, CompetencyMapped, Retirable, Page):
             [
                 FieldPanel("indicators", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("competency_items", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("assessment_method"),
             ],
             heading=_("What this lesson teaches"),
         )

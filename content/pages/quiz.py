@@ -12,7 +12,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from content.forms.pages import PageForm
+from content.forms.quiz import QuizBlueprintPanel, QuizPageForm
 from content.models.questions import Question
 from content.pages.retirement import RETIRABLE_SETTINGS_PANELS, Retirable
 from people import roles
@@ -23,6 +23,11 @@ class QuizPage(Retirable, Page):
         FIXED = "fixed", _("Fixed questions")
         PER_INDICATOR = "per_indicator", _("Random draw of N per indicator")
         PER_TAG = "per_tag", _("Random draw of N per tag")
+        BLUEPRINT = "blueprint", _("Random draw by blueprint (per indicator)")
+
+    class Purpose(models.TextChoices):
+        FORMATIVE = "formative", _("Practice (formative): feedback for learning, not evidence")
+        SUMMATIVE = "summative", _("Assessment (summative): its results are evidence")
 
     class GradingMethod(models.TextChoices):
         HIGHEST = "highest", _("Highest attempt")
@@ -37,6 +42,16 @@ class QuizPage(Retirable, Page):
         NEVER = "never", _("Never")
 
     intro = RichTextField(_("introduction"), blank=True)
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=12,
+        choices=Purpose.choices,
+        default=Purpose.SUMMATIVE,
+        help_text=_(
+            "Questions a practice quiz can show are never drawn into assessment quizzes of the "
+            "same unit."
+        ),
+    )
     selection = models.CharField(
         _("question selection"), max_length=20, choices=Selection.choices, default=Selection.FIXED
     )
@@ -82,11 +97,23 @@ class QuizPage(Retirable, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
+        FieldPanel("purpose"),
         MultiFieldPanel(
             [
                 FieldPanel("selection"),
                 InlinePanel("fixed_questions", heading=_("Fixed questions"), label=_("Question")),
                 FieldRowPanel([FieldPanel("draw_count"), FieldPanel("draw_tags")]),
+                InlinePanel(
+                    "blueprint_rows",
+                    heading=_("Blueprint"),
+                    label=_("Blueprint row"),
+                    help_text=_(
+                        "Random draw by blueprint: every trainee's form has, per indicator, "
+                        "this many questions worth these points, with this difficulty mix, "
+                        "at least these calculations and exactly these hand-marked questions."
+                    ),
+                ),
+                QuizBlueprintPanel(heading=_("Blueprint check")),
                 FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
             ],
             heading=_("Questions"),
@@ -109,10 +136,14 @@ class QuizPage(Retirable, Page):
     parent_page_types = ["content.ModulePage"]
     subpage_types: list[str] = []
     template = "content/quiz_page.html"
-    base_form_class = PageForm
+    base_form_class = QuizPageForm
 
     class Meta:
         verbose_name = _("quiz")
+
+    @property
+    def is_formative(self) -> bool:
+        return self.purpose == self.Purpose.FORMATIVE
 
     @property
     def tag_names(self) -> list[str]:
@@ -140,3 +171,39 @@ class QuizQuestion(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("quiz question")
         verbose_name_plural = _("quiz questions")
+
+
+class QuizBlueprintRow(Orderable):
+    """One row of a quiz's blueprint (content.quiz_blueprint.Row): what every drawn form holds
+    for one indicator. Empty difficulty numbers and an empty points total mean "any"."""
+
+    page = ParentalKey(QuizPage, on_delete=models.CASCADE, related_name="blueprint_rows")
+    indicator = models.ForeignKey(
+        "content.Indicator",
+        verbose_name=_("behaviour indicator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    count = models.PositiveSmallIntegerField(
+        _("questions"), default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    points = models.DecimalField(
+        _("total points"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    easy = models.PositiveSmallIntegerField(_("easy"), null=True, blank=True)
+    medium = models.PositiveSmallIntegerField(_("medium"), null=True, blank=True)
+    hard = models.PositiveSmallIntegerField(_("hard"), null=True, blank=True)
+    calculations = models.PositiveSmallIntegerField(_("at least this many calculations"), default=0)
+    written = models.PositiveSmallIntegerField(
+        _("hand-marked questions"), null=True, blank=True, help_text=_("Empty means any.")
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("indicator"), FieldPanel("count"), FieldPanel("points")]),
+        FieldRowPanel([FieldPanel("easy"), FieldPanel("medium"), FieldPanel("hard")]),
+        FieldRowPanel([FieldPanel("calculations"), FieldPanel("written")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("blueprint row")
+        verbose_name_plural = _("blueprint rows")

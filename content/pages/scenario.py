@@ -14,13 +14,14 @@ scenario keeps two FLAT inline lists on the page, each an Orderable child with a
 Choices point at steps by KEY, not by database id, so a trainer can add a step and the
 choices that lead to it in the same edit without saving twice, reorder freely, and read the
 graph tab (a Graphviz picture of the draft, with its validation problems) to check the
-wiring. Publishing is refused while the graph has problems (`content.forms.scenario`), with
-messages naming the step. Each choice is a `CompetencyMapped` item: after publishing its
+wiring. Publishing is refused while the linter finds problems (`content.forms.scenario`,
+`content.scenario_graph.lint`: the graph's checks, each ending's score band against every
+path's score, the claimed indicators against the best path), with messages naming the step. Each choice is a `CompetencyMapped` item: after publishing its
 indicators are set from its scores (`content.services.scenarios.scenario_choices_map`), so
 the mapping matrix counts it under the role-play method.
 """
 
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,15 @@ class ScenarioPage(CompetencyMapped, Retirable, Page):
     pass_threshold = models.PositiveSmallIntegerField(
         _("pass threshold (%)"), default=70, validators=[MaxValueValidator(100)]
     )
+    assessment_attempts = models.PositiveSmallIntegerField(
+        _("assessment runs per trainee"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_(
+            "Only assessment runs (no going back, feedback at the end) count as role-play "
+            "evidence; practice runs are unlimited."
+        ),
+    )
     assessment_method = models.CharField(
         _("assessment method"),
         max_length=30,
@@ -101,6 +111,7 @@ class ScenarioPage(CompetencyMapped, Retirable, Page):
             [
                 FieldPanel("feedback_timing"),
                 FieldRowPanel([FieldPanel("allow_back"), FieldPanel("pass_threshold")]),
+                FieldPanel("assessment_attempts"),
             ],
             heading=_("Options"),
         ),
@@ -178,6 +189,20 @@ class ScenarioStep(Orderable):
     rating = models.CharField(
         _("rating (endings)"), max_length=12, choices=Rating.choices, blank=True
     )
+    band_min = models.PositiveSmallIntegerField(
+        _("lowest score (%) of this ending"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Empty: the rating's default (excellent 80, acceptable 60, poor 0)."),
+    )
+    band_max = models.PositiveSmallIntegerField(
+        _("highest score (%) of this ending"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Empty: the rating's default (excellent 100, acceptable 79, poor 59)."),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("key"), FieldPanel("kind"), FieldPanel("is_start")]),
@@ -185,6 +210,7 @@ class ScenarioStep(Orderable):
         FieldPanel("text"),
         FieldPanel("image"),
         FieldRowPanel([FieldPanel("outcome"), FieldPanel("rating")]),
+        FieldRowPanel([FieldPanel("band_min"), FieldPanel("band_max")]),
     ]
 
     class Meta(Orderable.Meta):
@@ -200,6 +226,10 @@ class ScenarioStep(Orderable):
     @property
     def is_ending(self) -> bool:
         return self.kind == scenario_graph.ENDING
+
+    @property
+    def is_narration(self) -> bool:
+        return self.kind == scenario_graph.NARRATION
 
 
 class ScenarioChoice(CompetencyMapped, Orderable, ClusterableModel):

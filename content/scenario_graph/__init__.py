@@ -10,14 +10,20 @@ without a database.
   is about.
 - `scores`: `parse_scores("T2.1:+2, T3.1:-1")` / `format_scores(...)`, the trainer's way of
   writing the points a choice gives per indicator; `step_max_points`, `score_summary`.
+- `paths`: `enumerate_paths` (bounded), `graph_maxima` (the best total per indicator over the
+  graph, the measure of every run whatever its path) and `run_summary` (clamped at zero).
+- `lint`: `lint(graph, known_codes=...)`: `validate` plus the score bands of the endings
+  against every path's score, and the claimed indicators against the best path.
 - `rendering`: `render_svg(graph, counts=...)`, the graph as SVG through Graphviz `dot`
   (steps as boxes, choices as labelled arrows, endings coloured by rating); with `counts`
   (choice id -> how often it was taken) the arrows become a heatmap.
 """
 
 from content.scenario_graph.checks import validate
+from content.scenario_graph.lint import lint
 from content.scenario_graph.model import (
     ACCEPTABLE,
+    DEFAULT_BANDS,
     ENDING,
     EXCELLENT,
     KINDS,
@@ -29,6 +35,14 @@ from content.scenario_graph.model import (
     Graph,
     Problem,
     Step,
+    ending_band,
+)
+from content.scenario_graph.paths import (
+    Enumeration,
+    Path,
+    enumerate_paths,
+    graph_maxima,
+    run_summary,
 )
 from content.scenario_graph.rendering import (
     DOT_TIMEOUT_SECONDS,
@@ -50,6 +64,7 @@ from content.scenario_graph.scores import (
 
 __all__ = [
     "ACCEPTABLE",
+    "DEFAULT_BANDS",
     "DOT_TIMEOUT_SECONDS",
     "ENDING",
     "EXCELLENT",
@@ -61,15 +76,22 @@ __all__ = [
     "RATING_COLOURS",
     "TOTAL_KEY",
     "Choice",
+    "Enumeration",
     "Graph",
+    "Path",
     "Problem",
     "RenderError",
     "ScoreSyntaxError",
     "Step",
     "dot_escape",
+    "ending_band",
+    "enumerate_paths",
     "format_scores",
+    "graph_maxima",
+    "lint",
     "parse_scores",
     "render_svg",
+    "run_summary",
     "score_summary",
     "scores_tuple",
     "step_max_points",

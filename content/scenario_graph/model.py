@@ -17,6 +17,9 @@ ACCEPTABLE = "acceptable"
 POOR = "poor"
 RATINGS = (EXCELLENT, ACCEPTABLE, POOR)
 
+# The overall score (%) an ending of each rating stands for, unless the trainer overrides it.
+DEFAULT_BANDS = {EXCELLENT: (80, 100), ACCEPTABLE: (60, 79), POOR: (0, 59)}
+
 
 @dataclass(frozen=True)
 class Step:
@@ -26,6 +29,25 @@ class Step:
     speaker: str = ""
     rating: str = ""
     is_start: bool = False
+    band_min: int | None = None  # an ending's score band (%), None: the rating's default
+    band_max: int | None = None
+
+
+def ending_band(step: Step) -> tuple[int, int] | None:
+    """The score band (min %, max %) an ending stands for: the trainer's, else the rating's."""
+    default = DEFAULT_BANDS.get(step.rating)
+    low = step.band_min if step.band_min is not None else (default[0] if default else None)
+    high = step.band_max if step.band_max is not None else (default[1] if default else None)
+    if low is None and high is None:
+        return None
+    return (low if low is not None else 0, high if high is not None else 100)
+
+
+def score_in_band(score: float, band: tuple[int, int]) -> bool:
+    """Whether a score (%, one decimal) lies in a band of whole percentages: 60–79 holds
+    79.5, so that neighbouring bands (60–79, 80–100) leave no gap."""
+    low, high = band
+    return low <= score and (score < high + 1 or high >= 100)
 
 
 @dataclass(frozen=True)

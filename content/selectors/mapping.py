@@ -1,32 +1,67 @@
-"""The mapping matrix: which authored items (lessons, scenarios and their choices, quiz
-questions, observation items — every model in `mapped_models()`) cover each indicator and
-K/S item of a unit, by assessment method, and where the course's evidence rule has gaps.
+"""The mapping matrix: for each indicator, knowledge / skill item and key evidence item of a
+unit, what TEACHES it (published lessons) apart from what ASSESSES it (instruments that can
+produce evidence, by assessment method), what is held apart and never counted (not yet
+published or in review, retired, practice only, in no assessment quiz, no method), and the
+gaps. One computation feeds the screen, the CSV / XLSX / PDF exports, the course publish
+gate and `manage.py coverage_report`.
 
-Queries are fixed whatever the number of items: the unit's rows (3 queries), then per mapped
-model one query per M2M table and one for the items themselves."""
+What counts (each model declares its `mapping_role`, content/models/mapping.py):
+- lessons teach, whatever they are tagged with; they never fill a method cell;
+- pages, and items held by pages (scenario choices), count only while the page is live and
+  not retired; a scenario counts as role play only with assessment runs;
+- questions and observation items count only when live; for a course, a question counts
+  as assessed only if a live summative quiz of the course can show it (fixed, per tag, per
+  indicator or by blueprint; practice questions are never drawn into assessments,
+  content/selectors/quiz_pool.py); for a unit, any course on it. Questions in practice
+  quizzes only are listed as taught.
+Blank items (no text, e.g. K5.1) stay in the unit but are not rows.
+
+Gap rules: an indicator needs a knowledge check and a performance method (as the course's
+rule says); a knowledge item and a key evidence item need at least one assessed instrument;
+a skill item needs a performance instrument (observation, role play, third-party report).
+
+Queries are fixed whatever the number of items: the unit's rows (2 queries), the quizzes
+that can draw questions (a handful), then per mapped model one query per M2M table and one
+for the items themselves."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.models import Page
+from wagtail.models import DraftStateMixin, Page
 
 from content.models.framework import AssessmentMethod, CompetencyItem, CompetencyUnit, Indicator
-from content.models.mapping import mapped_models
+from content.models.mapping import MAPPABLE_ITEMS, TEACHES, mapped_models
+from content.models.questions import Question, QuestionTag
+from content.pages.course import CoursePage
+from content.pages.quiz import QuizBlueprintRow, QuizPage, QuizQuestion
+from content.selectors.quiz_pool import formative_question_ids
 
-NO_METHOD = ""
-NO_METHOD_LABEL = gettext_lazy("Taught (no assessment method)")
+TAUGHT_LABEL = gettext_lazy("Taught (not evidence)")
+HELD_LABEL = gettext_lazy("Not counted (not yet published / in review, practice, other)")
 KIND_LABELS = {
     "indicator": gettext_lazy("Indicator"),
     CompetencyItem.Kind.KNOWLEDGE: gettext_lazy("Knowledge"),
     CompetencyItem.Kind.SKILL: gettext_lazy("Skill"),
     CompetencyItem.Kind.ATTITUDE: gettext_lazy("Attitude"),
+    CompetencyItem.Kind.EVIDENCE: gettext_lazy("Key evidence"),
 }
+# Why an item is held apart (never counted), or listed as taught although it is a question.
+NOT_PUBLISHED = gettext_lazy("not yet published / in review")
+RETIRED = gettext_lazy("retired")
+PRACTICE_QUIZ = gettext_lazy("practice quiz only")
+PRACTICE_RUNS = gettext_lazy("practice runs only")
+NOT_DRAWN = gettext_lazy("in no assessment quiz")
+NO_METHOD = gettext_lazy("no assessment method")
+
+TAUGHT, ASSESSED, HELD = "taught", "assessed", "held"
 
 
 @dataclass(frozen=True)
@@ -35,15 +70,22 @@ class MatrixEntry:
     url: str | None
     kind: str  # the model's verbose name
     method: str
+    note: str = ""  # why it is held apart, or what kind of teaching it is
+
+    @property
+    def display(self) -> str:
+        return f"{self.label} ({self.note})" if self.note else self.label
 
 
 @dataclass
 class MatrixRow:
-    kind: str  # "indicator" | "knowledge" | "skill" | "attitude"
+    kind: str  # "indicator" | "knowledge" | "skill" | "attitude" | "evidence"
     code: str
     text: str
     depth: int = 0
-    cells: dict[str, list[MatrixEntry]] = field(default_factory=dict)
+    taught: list[MatrixEntry] = field(default_factory=list)
+    cells: dict[str, list[MatrixEntry]] = field(default_factory=dict)  # assessed, by method
+    held: list[MatrixEntry] = field(default_factory=list)  # never counted
     gaps: list[str] = field(default_factory=list)
     _methods: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
@@ -53,6 +95,7 @@ class MatrixRow:
 
     @property
     def covered(self) -> bool:
+        """Whether any instrument assesses the row (teaching does not cover it)."""
         return any(self.cells.values())
 
     @property
@@ -64,23 +107,34 @@ class MatrixRow:
 
     @property
     def cell_lists(self) -> list[list[MatrixEntry]]:
-        """The cells in the matrix's column order (for templates)."""
+        """The assessed cells in the matrix's method order (for templates)."""
         return self.cell_list(self._methods)
+
+    @property
+    def cell_counts(self) -> list[int]:
+        return [len(cell) for cell in self.cell_lists]
 
 
 @dataclass
 class MappingMatrix:
     unit: CompetencyUnit
     course: Page | None
-    methods: list[tuple[str, str]]  # (value, label): the five methods, then "taught"
+    methods: list[tuple[str, str]]  # (value, label): the five assessment methods
     rows: list[MatrixRow]
     require_knowledge_check: bool
     require_performance_method: bool
-    item_count: int = 0
+    item_count: int = 0  # every mapped item placed (taught, assessed or held apart)
+    assessed_count: int = 0
+    taught_count: int = 0
+    held_count: int = 0
 
     @property
     def gaps(self) -> list[str]:
         return [gap for row in self.rows for gap in row.gaps]
+
+    @property
+    def gap_codes(self) -> list[str]:
+        return [row.code for row in self.rows if row.gaps]
 
     @property
     def indicator_rows(self) -> list[MatrixRow]:
@@ -89,6 +143,10 @@ class MappingMatrix:
     @property
     def uncovered_items(self) -> list[MatrixRow]:
         return [r for r in self.rows if r.kind != "indicator" and not r.covered]
+
+    @property
+    def held_rows(self) -> list[MatrixRow]:
+        return [r for r in self.rows if r.held]
 
 
 def _select_related_for(model: type[Model]) -> list[str]:
@@ -153,19 +211,89 @@ def _course_unit_rules(course) -> tuple[bool, bool]:
     )
 
 
+# --------------------------------------------------------------------------- quizzes
+
+
+@dataclass(frozen=True)
+class QuizReach:
+    assessed: set[int]  # live questions a live summative quiz in scope can show
+    practice: set[int]  # questions the unit's practice quizzes show
+
+
+def quiz_reach(unit: CompetencyUnit, course: Page | None) -> QuizReach:
+    """Which questions the live summative quizzes of `course` (of every course on `unit`
+    when None) can show: their fixed questions, and what their draws (per tag, per
+    indicator, by blueprint) can pick, less the practice questions every draw leaves out.
+    A fixed number of queries."""
+    practice = formative_question_ids(unit_id=unit.pk)
+    if course is not None:
+        paths = [course.path]
+    else:
+        paths = list(CoursePage.objects.filter(unit=unit).values_list("path", flat=True))
+    if not paths:
+        return QuizReach(assessed=set(), practice=practice)
+    quizzes = list(
+        QuizPage.objects.live()
+        .filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+        .filter(purpose=QuizPage.Purpose.SUMMATIVE, retired=False)
+        .only("pk", "selection", "draw_tags")
+    )
+    by_selection: dict[str, list[QuizPage]] = defaultdict(list)
+    for quiz in quizzes:
+        by_selection[quiz.selection].append(quiz)
+    fixed: set[int] = set()
+    if by_selection[QuizPage.Selection.FIXED]:
+        fixed = set(
+            QuizQuestion.objects.filter(
+                page_id__in=[q.pk for q in by_selection[QuizPage.Selection.FIXED]],
+                question__live=True,
+            ).values_list("question_id", flat=True)
+        )
+    drawn: set[int] = set()
+    tags = {t for q in by_selection[QuizPage.Selection.PER_TAG] for t in q.tag_names}
+    if tags:
+        drawn |= set(
+            QuestionTag.objects.filter(tag__name__in=tags, content_object__live=True).values_list(
+                "content_object_id", flat=True
+            )
+        )
+    through = Question.indicators.through
+    if by_selection[QuizPage.Selection.PER_INDICATOR]:
+        drawn |= set(
+            through.objects.filter(indicator__unit=unit, question__live=True).values_list(
+                "question_id", flat=True
+            )
+        )
+    if by_selection[QuizPage.Selection.BLUEPRINT]:
+        rows = QuizBlueprintRow.objects.filter(
+            page_id__in=[q.pk for q in by_selection[QuizPage.Selection.BLUEPRINT]]
+        ).values("indicator_id")
+        drawn |= set(
+            through.objects.filter(indicator_id__in=rows, question__live=True).values_list(
+                "question_id", flat=True
+            )
+        )
+    return QuizReach(assessed=fixed | (drawn - practice), practice=practice)
+
+
+# --------------------------------------------------------------------------- the matrix
+
+
 def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingMatrix:
     """The matrix for a unit, or for a course (its unit; page items under the course, items
-    held by a page under the course, and free items such as questions mapped to the unit)."""
+    held by a page under the course, and free items such as observation items and the
+    questions the course's assessment quizzes can show)."""
     indicators = list(Indicator.objects.filter(unit=unit).order_by("sort_order", "pk"))
-    items = list(CompetencyItem.objects.filter(unit=unit).order_by("sort_order", "pk"))
+    items = list(
+        CompetencyItem.objects.filter(MAPPABLE_ITEMS, unit=unit).order_by("sort_order", "pk")
+    )
     methods = [(value, str(label)) for value, label in AssessmentMethod.choices]
-    methods.append((NO_METHOD, str(NO_METHOD_LABEL)))
     rows, rows_by_indicator, rows_by_item = _matrix_rows(indicators, items)
-    total = _fill_cells(
+    counts = _fill_cells(
         course,
+        reach=quiz_reach(unit, course),
         rows_by_indicator=rows_by_indicator,
         rows_by_item=rows_by_item,
-        known_methods={value for value, _label in methods},
     )
     need_knowledge, need_performance = _course_unit_rules(course)
     _mark_gaps(rows, methods, need_knowledge=need_knowledge, need_performance=need_performance)
@@ -176,15 +304,21 @@ def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingM
         rows=rows,
         require_knowledge_check=need_knowledge,
         require_performance_method=need_performance,
-        item_count=total,
+        item_count=sum(counts.values()),
+        assessed_count=counts[ASSESSED],
+        taught_count=counts[TAUGHT],
+        held_count=counts[HELD],
     )
+
+
+KIND_ORDER = {"knowledge": 0, "skill": 1, "attitude": 2, "evidence": 3}
 
 
 def _matrix_rows(
     indicators: list[Indicator], items: list[CompetencyItem]
 ) -> tuple[list[MatrixRow], dict[int, MatrixRow], dict[int, MatrixRow]]:
-    """One row per indicator, then the knowledge, skill and attitude items with their
-    sub-items indented below them."""
+    """One row per indicator, then the knowledge, skill, attitude and key evidence items
+    with their sub-items indented below them (blank items are not passed in)."""
     rows_by_indicator: dict[int, MatrixRow] = {}
     rows_by_item: dict[int, MatrixRow] = {}
     rows: list[MatrixRow] = []
@@ -192,14 +326,13 @@ def _matrix_rows(
         row = MatrixRow(kind="indicator", code=ind.code, text=ind.text)
         rows_by_indicator[ind.pk] = row
         rows.append(row)
-    kind_order = {"knowledge": 0, "skill": 1, "attitude": 2}
+    present = {item.pk for item in items}
     children: dict[int, list[CompetencyItem]] = defaultdict(list)
     for item in items:
-        if item.parent_id:
+        if item.parent_id in present:
             children[item.parent_id].append(item)
-    for item in sorted(
-        (i for i in items if not i.parent_id), key=lambda i: kind_order.get(i.kind, 9)
-    ):
+    tops = [i for i in items if i.parent_id not in present]
+    for item in sorted(tops, key=lambda i: KIND_ORDER.get(i.kind, 9)):
         for each, depth in [(item, 0), *[(c, 1) for c in children.get(item.pk, [])]]:
             row = MatrixRow(kind=each.kind, code=each.code, text=each.text, depth=depth)
             rows_by_item[each.pk] = row
@@ -207,17 +340,49 @@ def _matrix_rows(
     return rows, rows_by_indicator, rows_by_item
 
 
+def _holder(obj, model) -> Page | None:
+    """The page an item is, or is held by (None for free items such as questions)."""
+    if isinstance(obj, Page):
+        return obj
+    parent = _page_parent_field(model)
+    return getattr(obj, parent) if parent else None
+
+
+def _classify(obj, model, reach: QuizReach) -> tuple[str, str, str]:
+    """(TAUGHT | ASSESSED | HELD, method, note) for one mapped object."""
+    page = _holder(obj, model)
+    if page is not None and not page.live:
+        return HELD, "", str(NOT_PUBLISHED)
+    if isinstance(obj, DraftStateMixin) and page is None and not obj.live:
+        return HELD, "", str(NOT_PUBLISHED)
+    if getattr(page, "retired", False) or getattr(obj, "retired", False):
+        return HELD, "", str(RETIRED)
+    if model.mapping_role == TEACHES:
+        return TAUGHT, "", ""
+    if page is not None and getattr(page, "assessment_attempts", 1) <= 0:
+        return TAUGHT, "", str(PRACTICE_RUNS)
+    if isinstance(obj, Question):
+        if obj.pk in reach.assessed:
+            return ASSESSED, AssessmentMethod.QUESTIONING.value, ""
+        if obj.pk in reach.practice:
+            return TAUGHT, "", str(PRACTICE_QUIZ)
+        return HELD, "", str(NOT_DRAWN)
+    if obj.assessment_method not in AssessmentMethod.values:
+        return HELD, "", str(NO_METHOD)
+    return ASSESSED, obj.assessment_method, ""
+
+
 def _fill_cells(
     course: Page | None,
     *,
+    reach: QuizReach,
     rows_by_indicator: dict[int, MatrixRow],
     rows_by_item: dict[int, MatrixRow],
-    known_methods: set[str],
-) -> int:
-    """Put every mapped object (of the course, when given) in the cells of the rows it maps
-    to, under its method; returns how many objects were placed."""
+) -> dict[str, int]:
+    """Put every mapped object (of the course, when given) in the rows it maps to: taught,
+    assessed under its method, or held apart; returns how many objects went where."""
     indicator_ids, item_ids = set(rows_by_indicator), set(rows_by_item)
-    total = 0
+    counts = {TAUGHT: 0, ASSESSED: 0, HELD: 0}
     for model in mapped_models():
         by_indicator = _links(model, "indicators", indicator_ids) if indicator_ids else {}
         by_item = _links(model, "competency_items", item_ids) if item_ids else {}
@@ -230,18 +395,25 @@ def _fill_cells(
             qs = qs.select_related(*related)
         verbose = str(model._meta.verbose_name)
         for obj in qs:
-            method = obj.assessment_method or NO_METHOD
-            if method not in known_methods:
-                method = NO_METHOD
+            bucket, method, note = _classify(obj, model, reach)
             entry = MatrixEntry(
-                label=obj.mapping_label(), url=_edit_url(obj), kind=verbose, method=method
+                label=obj.mapping_label(),
+                url=_edit_url(obj),
+                kind=verbose,
+                method=method,
+                note=note,
             )
-            total += 1
-            for ind_id in by_indicator.get(obj.pk, ()):
-                rows_by_indicator[ind_id].cells.setdefault(method, []).append(entry)
-            for item_id in by_item.get(obj.pk, ()):
-                rows_by_item[item_id].cells.setdefault(method, []).append(entry)
-    return total
+            counts[bucket] += 1
+            targets = [rows_by_indicator[i] for i in by_indicator.get(obj.pk, ())]
+            targets += [rows_by_item[i] for i in by_item.get(obj.pk, ())]
+            for row in targets:
+                if bucket == ASSESSED:
+                    row.cells.setdefault(method, []).append(entry)
+                elif bucket == TAUGHT:
+                    row.taught.append(entry)
+                else:
+                    row.held.append(entry)
+    return counts
 
 
 def _in_course(model, qs, course: Page | None):
@@ -257,28 +429,47 @@ def _in_course(model, qs, course: Page | None):
     return qs
 
 
-def _mark_gaps(
-    rows: list[MatrixRow], methods, *, need_knowledge: bool, need_performance: bool
-) -> None:
+def _row_gaps(row: MatrixRow, *, need_knowledge: bool, need_performance: bool) -> list[str]:
     knowledge, performance = AssessmentMethod.knowledge(), AssessmentMethod.performance()
-    for row in rows:
-        row._methods = methods
-        for entries in row.cells.values():
-            entries.sort(key=lambda e: (e.kind, e.label))
-        if row.kind != "indicator":
-            continue
-        if need_knowledge and not any(row.cells.get(m) for m in knowledge):
-            row.gaps.append(
-                _("%(code)s has no knowledge check (questioning).") % {"code": row.code}
-            )
-        if need_performance and not any(row.cells.get(m) for m in performance):
-            row.gaps.append(
+    has_knowledge = any(row.cells.get(m) for m in knowledge)
+    has_performance = any(row.cells.get(m) for m in performance)
+    code = {"code": row.code}
+    if row.kind == "indicator":
+        gaps = []
+        if need_knowledge and not has_knowledge:
+            gaps.append(_("%(code)s has no knowledge check (questioning).") % code)
+        if need_performance and not has_performance:
+            gaps.append(
                 _(
                     "%(code)s has no performance method (observation, role play or "
                     "third-party report)."
                 )
-                % {"code": row.code}
+                % code
             )
+        return gaps
+    if row.kind == CompetencyItem.Kind.KNOWLEDGE and not row.covered:
+        return [_("%(code)s (knowledge) has no assessed instrument.") % code]
+    if row.kind == CompetencyItem.Kind.SKILL and not has_performance:
+        return [
+            _(
+                "%(code)s (skill) has no performance instrument (observation, role play or "
+                "third-party report)."
+            )
+            % code
+        ]
+    if row.kind == CompetencyItem.Kind.EVIDENCE and not row.covered:
+        return [_("%(code)s (key evidence) has no assessed instrument.") % code]
+    return []
+
+
+def _mark_gaps(
+    rows: list[MatrixRow], methods, *, need_knowledge: bool, need_performance: bool
+) -> None:
+    for row in rows:
+        row._methods = methods
+        for entries in [row.taught, row.held, *row.cells.values()]:
+            entries.sort(key=lambda e: (e.kind, e.label))
+        row.gaps = _row_gaps(row, need_knowledge=need_knowledge, need_performance=need_performance)
 
 
 def course_mapping_matrix(course) -> MappingMatrix:
@@ -288,7 +479,31 @@ def course_mapping_matrix(course) -> MappingMatrix:
 
 def course_mapping_gaps(course) -> list[str]:
     """The gaps of a course's mapping under its evidence rule, as sentences naming the
-    indicator (empty when complete). Used by the course edit page and the publish check."""
+    indicator or item (empty when complete). Used by the course edit page and the publish
+    check."""
     if not getattr(course, "unit_id", None):
         return []
     return course_mapping_matrix(course).gaps
+
+
+def coverage_report(matrix: MappingMatrix) -> dict:
+    """The matrix as plain data for CI and auditors (manage.py coverage_report): the codes
+    with gaps, and per row what teaches it and what assesses it by method. Items held apart
+    are not in it: they count for nothing."""
+    return {
+        "course": matrix.course.slug if matrix.course is not None else None,
+        "gaps": matrix.gap_codes,
+        "rows": [
+            {
+                "code": row.code,
+                "taught": [e.display for e in row.taught],
+                "assessed": {
+                    value: [e.label for e in cell]
+                    for (value, _label), cell in zip(
+                        matrix.methods, row.cell_list(matrix.methods), strict=True
+                    )
+                },
+            }
+            for row in matrix.rows
+        ],
+    }

@@ -18,6 +18,8 @@ def scenario_graph_of(page) -> scenario_graph.Graph:
             speaker=s.speaker or "",
             rating=s.rating or "",
             is_start=bool(s.is_start),
+            band_min=s.band_min,
+            band_max=s.band_max,
         )
         for s in page.steps.all()
     ]

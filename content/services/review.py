@@ -1,15 +1,26 @@
-"""The "Two-person review" publishing workflow for course content, and the page permissions
-it relies on.
+"""The "Two-person review" publishing workflow for course content (pages, and the question
+bank and observation checklist snippets), and the page permissions it relies on.
 
 Wagtail's permissions are the single source: trainers hold add, change and lock on the
-course index and never `publish_page` (people.services.roles_sync), so unpublishing,
-deleting or moving a live page and copying with "publish copies" are refused to them by
-Wagtail itself; what they change reaches trainees only through this workflow."""
+course index and never `publish_page`, and no `publish_` or `delete_` permission of the
+snippets (people.services.roles_sync), so unpublishing, deleting or moving a live page,
+copying with "publish copies" and publishing a snippet are refused to them by Wagtail
+itself; what they change reaches trainees only through this workflow."""
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import (
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowContentType,
+    WorkflowPage,
+    WorkflowTask,
+)
 
+from content.models.observation import ObservationItem
+from content.models.questions import Question
 from content.models.review import TwoPersonApprovalTask
 from content.pages.course import CourseIndexPage
 from people import roles
@@ -17,6 +28,9 @@ from people.services import TRAINER_PAGE_PERMISSIONS
 
 REVIEW_WORKFLOW_NAME = "Two-person review"
 REVIEW_TASK_NAME = "Second trainer or admin approves"
+# Snippets that change what trainees are assessed on: the question bank (quizzes draw it)
+# and observation checklist items (assessors' checklists are built from them).
+REVIEWED_SNIPPET_MODELS = (Question, ObservationItem)
 
 
 def _review_workflow() -> Workflow:
@@ -46,15 +60,21 @@ def _assign(workflow: Workflow, page: Page | None) -> None:
 
 def _cover_tree(workflow: Workflow) -> None:
     """The tree's root gets the workflow, so no page escapes it (this replaces Wagtail's
-    default "Moderators approval" there)."""
+    default "Moderators approval" there); so do the reviewed snippet models (snippet
+    workflows are assigned per model)."""
     _assign(workflow, Page.get_first_root_node())
+    for model in REVIEWED_SNIPPET_MODELS:
+        WorkflowContentType.objects.update_or_create(
+            content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+            defaults={"workflow": workflow},
+        )
 
 
 @transaction.atomic
 def review_workflow_ensure(*, page: Page) -> Workflow:
     """Create (once) the two-person review workflow and assign it to `page` (the course
-    index) and to the tree's root; grant trainers their page permissions
-    on `page`. Idempotent: running it again changes nothing.
+    index), to the tree's root and to the reviewed snippet models; grant trainers their
+    page permissions on `page`. Idempotent: running it again changes nothing.
 
     Trainers submit; another trainer or an admin (superusers can moderate any task)
     approves; nobody approves their own submission, and only the submitted revision is
@@ -75,8 +95,8 @@ def review_workflow_ensure(*, page: Page) -> Workflow:
 @transaction.atomic
 def review_roles_sync(groups: dict[str, Group]) -> None:
     """`people_roles_synced` hook (people.services.roles_sync, after every migrate): the
-    review workflow exists and covers the whole tree, and trainers hold their page
-    permissions on every course index."""
+    review workflow exists and covers the whole tree and the reviewed snippet models, and
+    trainers hold their page permissions on every course index."""
     _cover_tree(_review_workflow())
     for index in CourseIndexPage.objects.all():
         review_workflow_ensure(page=index)

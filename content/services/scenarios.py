@@ -2,10 +2,42 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from content import scenario_graph
 from content.models.framework import AssessmentMethod, Indicator
-from content.selectors.scenarios import scenario_course_of, scenario_graph_of
+from content.selectors.scenarios import (
+    scenario_course_of,
+    scenario_graph_of,
+    scenario_unit_indicators,
+)
+
+
+def scenario_publish_problems(page, *, parent=None) -> list[scenario_graph.Problem]:
+    """What the linter finds in a scenario page (a draft rebuilt from a revision, or the live
+    page): the graph's checks, the endings' score bands against every path's score, the
+    claimed indicators against the best path. Publishing waits until this is empty."""
+    anchor = parent if page.pk is None else page
+    codes = list(scenario_unit_indicators(anchor).values_list("code", flat=True))
+    return scenario_graph.lint(scenario_graph_of(page), known_codes=codes)
+
+
+def scenario_publish_check(obj) -> None:
+    """Refuse (PermissionDenied, the problems in the message) to publish a scenario the linter
+    finds problems in; anything else passes. Called by the review's approval
+    (content.review_finish) with the object of the submitted revision."""
+    from content.pages.scenario import ScenarioPage
+
+    if not isinstance(obj, ScenarioPage):
+        return
+    problems = scenario_publish_problems(obj)
+    if problems:
+        raise PermissionDenied(
+            _("The scenario cannot be published until its problems are fixed: %(problems)s")
+            % {"problems": " ".join(p.message for p in problems)}
+        )
 
 
 @transaction.atomic
@@ -42,8 +74,8 @@ class ScenarioDataError(ValueError):
 def scenario_page_create(*, parent, data: dict):
     """Create and publish a scenario page under a module from plain data (the demo YAML
     format: steps with their choices nested). Idempotent: an existing page with the same
-    slug under the parent is returned untouched. Invalid graphs are refused."""
-    from content import scenario_graph
+    slug under the parent is returned untouched. Scenarios the linter finds problems in are
+    refused. An ending may give its score band as `band: [min, max]`."""
     from content.pages.scenario import ScenarioChoice, ScenarioPage, ScenarioStep
 
     existing = ScenarioPage.objects.child_of(parent).filter(slug=data["slug"]).first()
@@ -72,6 +104,7 @@ def scenario_page_create(*, parent, data: dict):
         feedback_timing=options.get("feedback", ScenarioPage.FeedbackTiming.IMMEDIATE),
         allow_back=bool(options.get("allow_back", False)),
         pass_threshold=int(options.get("pass_threshold", 70)),
+        assessment_attempts=int(options.get("assessment_attempts", 1)),
     )
     steps, choices = [], []
     for row in data["steps"]:
@@ -84,6 +117,8 @@ def scenario_page_create(*, parent, data: dict):
                 text=row["text"].strip(),
                 outcome=(row.get("outcome") or "").strip(),
                 rating=row.get("rating", ""),
+                band_min=(row.get("band") or [None, None])[0],
+                band_max=(row.get("band") or [None, None])[1],
             )
         )
         for choice in row.get("choices", []):
@@ -102,7 +137,7 @@ def scenario_page_create(*, parent, data: dict):
     page.steps = steps
     page.choices = choices
     page.indicators = [by_code[c] for c in data.get("indicators", [])]
-    problems = scenario_graph.validate(scenario_graph_of(page), known_codes=list(by_code))
+    problems = scenario_graph.lint(scenario_graph_of(page), known_codes=list(by_code))
     if problems:
         raise ScenarioDataError(
             f"scenario {data['slug']}: " + "; ".join(p.message for p in problems)

@@ -104,7 +104,7 @@ def _parsed_signature(p: ParsedUnit) -> dict:
         "indicators": [(i.code, t.code, i.text) for t in p.tasks for i in t.indicators],
         "items": sorted(
             (i.kind, i.code, i.text, parent.code if parent else "")
-            for top in [*p.knowledge, *p.skills, *p.attitudes]
+            for top in [*p.knowledge, *p.skills, *p.attitudes, *p.evidence_items]
             for i, parent in [(top, None), *[(c, top) for c in top.children]]
         ),
         "guidance": [
@@ -211,8 +211,9 @@ def _create_unit(parsed: ParsedUnit, sha: str, supersedes: CompetencyUnit | None
             (task, i) for task, pt in zip(tasks, parsed.tasks, strict=True) for i in pt.indicators
         )
     )
-    tops = [*parsed.knowledge, *parsed.skills, *parsed.attitudes]
-    order = {id(item): n for n, item in enumerate(parsed.items)}
+    evidence = parsed.evidence_items  # key evidence items E1.., after the K/S/A items
+    tops = [*parsed.knowledge, *parsed.skills, *parsed.attitudes, *evidence]
+    order = {id(item): n for n, item in enumerate([*parsed.items, *evidence])}
     parents = CompetencyItem.objects.bulk_create(
         CompetencyItem(unit=unit, kind=i.kind, code=i.code, text=i.text, sort_order=order[id(i)])
         for i in tops

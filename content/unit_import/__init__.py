@@ -9,7 +9,8 @@ that become codes (一、, 1., (1), 【註1】) are removed.
 - `icap_text`, `icap_fields`, `html_blocks`: the iCAP export
 - `structured`, `yaml_values`: our YAML/JSON format
 - `model`: the parsed tree; `errors`: UnitError, ParseError
-- `vocabulary`, `headings`: formats, codes, methods, guidance sections, list markers
+- `vocabulary`, `headings`: formats, codes, methods, guidance sections, list markers, the
+  codes of key evidence items (E1..)
 """
 
 from content.unit_import.errors import ParseError, UnitError
@@ -35,6 +36,7 @@ from content.unit_import.model import (
 from content.unit_import.structured import parse_structured
 from content.unit_import.vocabulary import (
     CODE_RE,
+    EVIDENCE_KIND,
     FORMAT_ICAP,
     FORMAT_JSON,
     FORMAT_YAML,
@@ -45,6 +47,7 @@ from content.unit_import.vocabulary import (
     METHOD_VALUES,
     OUR_FORMAT_ID,
     VERSION_RE,
+    evidence_code,
     method_for,
     nfc,
     split_code,
@@ -53,6 +56,7 @@ from content.unit_import.vocabulary import (
 __all__ = [
     "CN_DIGITS",
     "CODE_RE",
+    "EVIDENCE_KIND",
     "FORMAT_ICAP",
     "FORMAT_JSON",
     "FORMAT_YAML",
@@ -80,6 +84,7 @@ __all__ = [
     "UnitError",
     "chinese_number",
     "detect_format",
+    "evidence_code",
     "method_for",
     "nfc",
     "parse_icap",

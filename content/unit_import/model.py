@@ -1,11 +1,12 @@
 """The typed tree a unit file parses into: the unit with its tasks and indicators, K/S/A
-items, assessment guidance and notes, each remembering the line it came from."""
+items, assessment guidance and notes, each remembering the line it came from. The key
+evidence items (E1..E5) are read from the key evidence guidance lines."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from content.unit_import.vocabulary import FORMAT_ICAP
+from content.unit_import.vocabulary import EVIDENCE_KIND, FORMAT_ICAP, evidence_code
 
 
 @dataclass
@@ -26,7 +27,7 @@ class ParsedTask:
 
 @dataclass
 class ParsedItem:
-    kind: str  # "knowledge" | "skill" | "attitude"
+    kind: str  # "knowledge" | "skill" | "attitude" | "evidence"
     code: str
     text: str
     children: list[ParsedItem] = field(default_factory=list)
@@ -87,4 +88,26 @@ class ParsedUnit:
         for item in [*self.knowledge, *self.skills, *self.attitudes]:
             out.append(item)
             out.extend(item.children)
+        return out
+
+    @property
+    def evidence_items(self) -> list[ParsedItem]:
+        """The key evidence items (E1, E2, ...): one per top-level line of the key evidence
+        guidance (評量之關鍵面向/職能證明之證據), coded by its number; the guidance keeps
+        the lines too."""
+        out: list[ParsedItem] = []
+        seen: set[str] = set()
+        lines = [
+            line
+            for section in self.guidance
+            if section.section == "key_evidence"
+            for line in section.lines
+            if "." not in line.code and line.text.strip()
+        ]
+        for position, line in enumerate(lines, start=1):
+            code = evidence_code(line.code, position)
+            if code in seen:
+                continue
+            seen.add(code)
+            out.append(ParsedItem(kind=EVIDENCE_KIND, code=code, text=line.text, line=line.line))
         return out

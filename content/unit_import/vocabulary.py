@@ -47,6 +47,9 @@ GUIDANCE_KEYWORDS = (
     ("輔助", "extra"),
 )
 
+# Key evidence lines become mappable items of this kind, coded E1, E2... (evidence_code).
+EVIDENCE_KIND = "evidence"
+
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 VERSION_RE = re.compile(r"^(?P<base>.+?)(?P<version>[vV]\d+)$")
 
@@ -68,3 +71,9 @@ def split_code(code: str) -> tuple[str, str]:
     if match:
         return match["base"], match["version"]
     return code, ""
+
+
+def evidence_code(line_code: str, position: int) -> str:
+    """The code of a key evidence item: E + the line's number, or E + its position when the
+    line has no plain number. The data migration `coverage_targets` repeats this rule."""
+    return f"E{line_code}" if line_code.isdigit() else f"E{position}"

@@ -9,11 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models.audit import AuditEntry
 from assessments.models.decisions import Decision
 from assessments.selectors.scope import may_assess
 from assessments.services.appeals import appeal_assign, appeal_lodge
 from assessments.services.decisions import decision_record
+from core.models import AuditEntry
 from tests.factories.people import make_assessor
 from tests.factories.quizzes import FormData, answer_data, quiz_setup
 from tests.factories.workspace import record_observation, workspace_build

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessments import badges
-from assessments.models.audit import AuditEntry
 from assessments.models.certificates import BulkIssueItem, BulkIssueJob, Certificate
 from assessments.services import certificate_bulk
 from assessments.services import certificates as services
+from core.models import AuditEntry
 from people.models import Cohort
 from tests.factories.certificates import make_decision, make_unit
 from tests.factories.people import make_trainee

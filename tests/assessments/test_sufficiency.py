@@ -60,7 +60,45 @@ def test_rule_for_course_and_oldest_allowed():
         require_knowledge_check = False
         require_performance_method = True
         evidence_max_age_months = 6
+        min_methods_per_indicator = 3
+        min_performance_occasions = 2
 
     rule = Rule.for_course(Course())
-    assert rule == Rule(False, True, 6)
+    assert rule == Rule(False, True, 6, min_methods=3, min_performance_occasions=2)
     assert rule.oldest_allowed(date(2026, 7, 1)) == date(2025, 12, 30)  # 6 × 30.44 days
+
+
+def test_sufficiency_needs_the_number_of_different_methods_the_course_sets():
+    strict = Rule(min_methods=3)
+    hits = [hit("observation"), hit("observation"), hit("questioning")]
+    verdict = judge(hits, strict)
+    methods = next(c for c in verdict.checks if c.rule == "methods")
+    assert not methods.met and "2" in methods.gap and "3" in methods.gap
+    assert verdict.gaps == (methods.gap,)
+    assert judge([*hits, hit("role_play")], strict).gaps == ()
+
+
+def test_performance_evidence_must_come_from_occasions_on_different_dates():
+    rule = Rule(min_performance_occasions=2)
+    same_day = [hit("observation"), hit("role_play"), hit("questioning")]
+    verdict = judge(same_day, rule)
+    occasions = next(c for c in verdict.checks if c.rule == "occasions")
+    assert not occasions.met and verdict.gaps == (occasions.gap,)
+    later = EvidenceHit("observation", SATISFACTORY, "second visit", date(2026, 4, 2))
+    verdict = judge([*same_day, later], rule)
+    assert verdict.gaps == ()
+    assert "second visit" in next(c for c in verdict.checks if c.rule == "occasions").by
+    # Knowledge checks on other dates are not performance occasions.
+    quiz_later = EvidenceHit("questioning", SATISFACTORY, "quiz", date(2026, 5, 1))
+    assert judge([*same_day, quiz_later], rule).gaps != ()
+
+
+def test_each_rule_says_what_meets_it_and_stale_evidence_is_shown_as_not_current():
+    old = EvidenceHit("observation", STALE, "last year's visit", ON)
+    verdict = judge([old, hit("questioning")])
+    by_rule = {c.rule: c for c in verdict.checks}
+    assert by_rule["knowledge"].met and by_rule["knowledge"].by == ("label",)
+    assert not by_rule["performance"].met
+    assert by_rule["currency"].by == ("last year's visit",) and by_rule["currency"].gap == ""
+    assert len(verdict.gaps) == 1
+    assert all(c.label for c in verdict.checks)

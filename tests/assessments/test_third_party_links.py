@@ -12,10 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models.audit import AuditEntry
 from assessments.models.evidence import ThirdPartyRequest
 from assessments.services.third_party import third_party_report_submit, third_party_request_create
-from core.models import Delivery
+from core.models import AuditEntry, Delivery
 from tests.factories.people import make_assessor, make_trainee
 from tests.factories.workspace import workspace_build
 

@@ -8,8 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from assessments.append_only import AppendOnlyError
-from assessments.models.audit import AuditEntry
 from assessments.models.decisions import Decision
 from assessments.models.evidence import EvidenceKind, EvidenceRecord, ItemResult, Judgement
 from assessments.selectors.profile import competency_profile
@@ -24,6 +22,8 @@ from assessments.services.third_party import (
     third_party_request_create,
 )
 from assessments.uploads import check_upload
+from core.append_only import AppendOnlyError
+from core.models import AuditEntry
 from tests.factories.people import make_assessor, make_trainee
 from tests.factories.workspace import (
     PDF,
@@ -91,8 +91,23 @@ def test_old_evidence_does_not_count(ws, assessor, trainee):
 
 
 def test_course_rule_without_knowledge_check(trainee, assessor):
+    ws = workspace_build(
+        assessor=assessor,
+        trainees=[trainee],
+        require_knowledge_check=False,
+        min_methods_per_indicator=1,
+    )
+    record_observation(assessor=assessor, trainee=trainee, ws=ws)
+    assert competency_profile(trainee=trainee, unit=ws.unit, course=ws.course).complete
+
+
+def test_without_a_knowledge_check_two_methods_still_mean_two_methods(trainee, assessor):
     ws = workspace_build(assessor=assessor, trainees=[trainee], require_knowledge_check=False)
     record_observation(assessor=assessor, trainee=trainee, ws=ws)
+    profile = competency_profile(trainee=trainee, unit=ws.unit, course=ws.course)
+    assert not profile.complete
+    assert all(c.rule != "methods" or not c.met for row in profile.rows for c in row.checks)
+    record_observation(assessor=assessor, trainee=trainee, ws=ws, kind=EvidenceKind.ROLE_PLAY)
     assert competency_profile(trainee=trainee, unit=ws.unit, course=ws.course).complete
 
 
@@ -354,7 +369,7 @@ def test_appeal_reviewed_by_a_different_assessor(ws, assessor, trainee, admin_us
 def test_postgresql_trigger_refuses_update_and_delete(ws, assessor, trainee):
     from django.db import DatabaseError, transaction
 
-    from assessments.db_guards import install_append_only_triggers
+    from core.db_guards import install_append_only_triggers
 
     assert install_append_only_triggers(connection)
     record = record_observation(assessor=assessor, trainee=trainee, ws=ws)
@@ -367,7 +382,7 @@ def test_postgresql_trigger_refuses_update_and_delete(ws, assessor, trainee):
 
 
 def test_db_guards_do_nothing_on_sqlite():
-    from assessments.db_guards import install_append_only_triggers
+    from core.db_guards import install_append_only_triggers
 
     if connection.vendor == "postgresql":
         pytest.skip("SQLite behaviour")

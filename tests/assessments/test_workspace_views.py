@@ -11,7 +11,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models.audit import AuditEntry
 from assessments.models.decisions import Decision
 from assessments.models.evidence import EvidenceRecord, ObservationDraft
 from assessments.services.appeals import appeal_lodge
@@ -19,6 +18,7 @@ from assessments.services.decisions import decision_record
 from assessments.services.evidence import observation_draft_start, portfolio_upload
 from assessments.services.third_party import third_party_request_create
 from assessments.uploads import check_upload
+from core.models import AuditEntry
 from tests.factories.people import make_assessor, make_trainee
 from tests.factories.workspace import (
     EXE,

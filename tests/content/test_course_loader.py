@@ -34,7 +34,6 @@ def test_loader_builds_published_tree_with_mapping(unit):
     first = lessons[0]
     assert sorted(i.code for i in first.indicators.all()) == ["T1.1", "T1.2"]
     assert [i.code for i in first.competency_items.all()] == ["K1"]
-    assert first.assessment_method == "questioning"
     assert first.reading_minutes == 10
     assert [b.block_type for b in first.body][:3] == ["rich_text", "heading", "heading"]
     # The course index carries the two-person review workflow.

@@ -16,7 +16,6 @@ SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 INDICATORS = {f"T{t}.{i}" for t, n in ((1, 3), (2, 4), (3, 3), (4, 3)) for i in range(1, n + 1)}
 COMPETENCY_ITEMS = {f"K{i}" for i in range(1, 6)} | {f"S{i}" for i in range(1, 5)}
-METHODS = {"observation", "role_play", "customer_feedback", "questioning", "portfolio"}
 
 COURSE_KEYS = {
     "title",
@@ -35,9 +34,8 @@ LESSON_KEYS = {
     "estimated_minutes",
     "indicators",
     "competency_items",
-    "method",
     "body",
-}
+}  # no "method": a lesson teaches and is never evidence
 # Block type -> keys of its value (None: the value is a string).
 BLOCK_KEYS = {
     "rich_text": None,
@@ -199,7 +197,6 @@ def test_lesson_fields(data):
         )
         assert lesson["indicators"] and set(lesson["indicators"]) <= INDICATORS, slug
         assert lesson["competency_items"] and set(lesson["competency_items"]) <= COMPETENCY_ITEMS
-        assert lesson["method"] in METHODS, slug
         assert 4 <= len(lesson["body"]) <= 10, slug
         assert lesson["summary"].strip() and "\n" not in lesson["summary"], slug
 

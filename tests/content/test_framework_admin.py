@@ -360,6 +360,7 @@ def _course_post_data(course, **extra):
     return {
         "title": "新版課程", "slug": course.slug, "unit": course.unit_id, "estimated_minutes": 60,
         "scenario_min_score": 60, "scenario_counting": "best", "evidence_max_age_months": 12,
+        "min_methods_per_indicator": 2, "min_performance_occasions": 2,
         "require_knowledge_check": "on", "require_performance_method": "on",
         "require_all_lessons": "on", "require_all_quizzes_passed": "on", "require_all_scenarios": "on",
         "comments-TOTAL_FORMS": 0, "comments-INITIAL_FORMS": 0, "comments-MIN_NUM_FORMS": 0,
@@ -432,7 +433,7 @@ def test_admin_edits_a_unit_indicator(admin_client_):
     )
     indicator = unit.indicators.get(code="T2.3")
     assert indicator.text == "協助客戶完成入會" and indicator.task.code == "T2"
-    assert unit.indicators.count() == 13 and unit.items.count() == 10
+    assert unit.indicators.count() == 13 and unit.items.count() == 10 + 5  # K, S, E1..E5
 
 
 def test_bulk_publish_of_a_course_with_gaps_is_refused(admin_client_):
@@ -447,9 +448,11 @@ def test_bulk_publish_of_a_course_with_gaps_is_refused(admin_client_):
     assert response.status_code == 302
     course.refresh_from_db()
     assert course.title != "新版課程"
-    # Once every indicator is covered, bulk publishing goes through.
+    # Once every indicator and every K, S and key evidence item is assessed, bulk
+    # publishing goes through.
+    targets = list(unit.items.exclude(text=""))
     for indicator in unit.indicators.all():
-        make_observation(indicator, method=AssessmentMethod.OBSERVATION)
+        make_observation(indicator, method=AssessmentMethod.OBSERVATION, items=targets)
         make_observation(indicator, method=AssessmentMethod.QUESTIONING)
     admin_client_.post(url, {"include_descendants": ""})
     course.refresh_from_db()

@@ -124,8 +124,10 @@ def test_a_question_used_in_attempts_cannot_be_deleted(client_as):
     _c, trainee = client_as("trainee")
     quiz, questions = quiz_setup(trainee, types=("single",))
     quiz_attempt_start(quiz=quiz, trainee=trainee, rng=random.Random(1))
-    client, _user = client_as("trainer")
     url = reverse("wagtailsnippets_content_question:delete", args=[questions[0].pk])
+    trainer_client, _user = client_as("trainer")
+    assert trainer_client.get(url).status_code == 302  # deleting is an admin action
+    client, _user = client_as("admin")
     assert client.get(url).status_code == 200  # the page lists where it is used
     client.post(url)
     assert Question.objects.filter(pk=questions[0].pk).exists()

@@ -52,6 +52,7 @@ def page_post(module, *, steps, choices, publish, slug="new-scenario", codes=("T
             "trainee_goal": "處理客訴",
             "feedback_timing": "immediate",
             "pass_threshold": 70,
+            "assessment_attempts": 1,
             "steps": inline_formset(steps),
             "choices": inline_formset(choices),
             "comments": inline_formset([]),

@@ -83,6 +83,11 @@ def test_seed_guidance_and_methods(seed):
     sections = {s.section: s for s in seed.guidance}
     assert list(sections) == ["key_evidence", "context", "methods", "extra"]
     assert len(sections["key_evidence"].lines) == 5
+    # The key evidence lines become mappable items E1..E5 (the guidance keeps them too).
+    assert [(e.kind, e.code) for e in seed.evidence_items] == [
+        ("evidence", f"E{n}") for n in range(1, 6)
+    ]
+    assert seed.evidence_items[1].text == "解釋忠誠度方案予符合資格的客戶"
     context = {line.code: line.text for line in sections["context"].lines}
     assert context["2"] == "忠誠度方案，其中包括："
     assert context["2.(6)"] == "新客戶和回頭客"

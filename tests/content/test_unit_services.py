@@ -63,6 +63,13 @@ def test_seed_imports_whole():
     k5 = unit.items.get(code="K5")
     assert [(c.code, c.text) for c in k5.children.all()] == [("K5.1", "")]
     assert unit.items.get(code="K4").text.endswith("包括工作健康與安全 ( 工作場域衛生與安全 )")
+    evidence = unit.items.filter(kind="evidence").order_by("sort_order")
+    assert [(e.code, e.text) for e in evidence][:2] == [
+        ("E1", "客戶資格、優惠、期限和不同客戶忠誠度方案的條件"),
+        ("E2", "解釋忠誠度方案予符合資格的客戶"),
+    ]
+    assert [e.code for e in evidence] == ["E1", "E2", "E3", "E4", "E5"]
+    assert unit.guidance.filter(section="key_evidence").count() == 5  # kept as guidance too
     notes = list(unit.notes.order_by("sort_order"))
     assert [n.label for n in notes] == ["註1", "註2", "註3"]
     assert notes[0].items[-1] == "憑證" and len(notes[0].items) == 6

@@ -185,6 +185,7 @@ ROLE_BY_NAME = {
     "training:manage_enrol_trainees": "trainer",
     "training:marking_mark": "assessor",
     "assessments:my_appeal": "trainee",
+    "assessments:assignment_remove": "admin",
 }
 
 
@@ -579,7 +580,7 @@ def test_deleting_a_question_with_answers_is_refused(trainee, attempt, admin_cli
     assert response.status_code == 200
     assert (
         _messages(response)
-        == f"無法刪除「{question}」：有必須保留的紀錄指向它：測驗答案（1）、測驗題目（1）。"
+        == f"無法刪除「{question}」：有必須保留的紀錄指向它：測驗答案（1）、測驗題目（1）、題目版本（1）。"
     )
     assert Question.objects.filter(pk=question.pk).exists()
 

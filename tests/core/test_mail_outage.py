@@ -11,11 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
-from assessments.models.audit import AuditEntry
 from assessments.models.evidence import ThirdPartyRequest
 from content.pages.lesson import LessonPage
 from content.services.review import review_workflow_ensure
-from core.models import Delivery
+from core.models import AuditEntry, Delivery
 from tests.content.test_review_workflow import _lesson_form
 from tests.core.conftest import point_at_smtp
 from tests.core.smtp import running_smtp_server

@@ -61,8 +61,11 @@ def make_observation(
     text: str | None = None,
     items=(),
 ) -> ObservationItem:
-    obs = ObservationItem.objects.create(
-        indicator=indicator, text=text or f"觀察 {indicator.code}", assessment_method=method
+    obs = ObservationItem.objects.create(  # live: as if approved through the review
+        indicator=indicator,
+        text=text or f"觀察 {indicator.code}",
+        assessment_method=method,
+        live=True,
     )
     obs.indicators.add(indicator)  # ParentalManyToMany: written by save()
     if items:
@@ -90,13 +93,12 @@ def make_course(unit: CompetencyUnit, *, slug: str | None = None, **kw):
     return course, module
 
 
-def make_lesson(module, *, indicators=(), items=(), method: str = "", title: str | None = None):
+def make_lesson(module, *, indicators=(), items=(), title: str | None = None, live: bool = True):
+    """A lesson (lessons teach: they carry no assessment method)."""
     from content.pages.lesson import LessonPage
 
     n = next(_seq)
-    lesson = LessonPage(
-        title=title or f"課程單元 {n}", slug=f"lesson-{n}", assessment_method=method
-    )
+    lesson = LessonPage(title=title or f"課程單元 {n}", slug=f"lesson-{n}", live=live)
     module.add_child(instance=lesson)
     lesson.indicators.set(indicators)
     lesson.competency_items.set(items)

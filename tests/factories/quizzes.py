@@ -60,6 +60,7 @@ def make_question(
     """`options`: list of (text, is_correct) or, for matching, (text, match_text)."""
     n = next(_seq)
     fields.setdefault("text", f"題目 {n}（{qtype}）")
+    fields.setdefault("live", True)  # as if approved through the review
     question = Question(code=code or f"q-{qtype}-{n}", qtype=qtype, **fields)
     if options is None:
         options = {

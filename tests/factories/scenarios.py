@@ -106,7 +106,7 @@ def small_spec(
                 "kind": "narration",
                 "text": f"顧客繼續說明 {i}",
                 "choices": [
-                    {"text": f"點頭回應 {i}", "to": nxt, "feedback": "好。", "scores": "T2.1:+1"}
+                    {"text": f"點頭回應 {i}", "to": nxt, "feedback": "好。", "scores": "T2.1:0"}
                 ],
             }
         )
@@ -149,6 +149,8 @@ def small_spec(
             "key": "end-ok",
             "kind": "ending",
             "rating": "acceptable",
+            # Reached with 2 of 4 points (50 %): the trainer widens the acceptable band.
+            "band": [40, 79],
             "text": "顧客接受。",
             "outcome": "超出權限的補償。",
         },

@@ -55,6 +55,10 @@ def upload(
 
 
 def make_course(unit, **rules) -> CoursePage:
+    """A course on `unit`. A new course requires performance evidence from two occasions on
+    different dates; these fixtures record one occasion unless a test is about sufficiency
+    (tests/assessments/test_evidence_rules.py), so they ask for one unless told otherwise."""
+    rules.setdefault("min_performance_occasions", 1)
     home = HomePage.objects.first()
     index = CourseIndexPage.objects.first()
     if index is None:

@@ -217,10 +217,25 @@ def test_course_completion_no_longer_requires_a_retired_activity(
     assert progress.required_total == 2 and progress.is_complete
     assert course_tree["scenario"].pk not in [a.page.pk for a in progress.activities]
     assert progress.next_activity() is None
-    # The next activity the trainee finishes records the completion.
-    _pass_quiz(trainee_client, course_tree["quiz"])
+    # Publishing the retirement records the completion at once, not at the next click.
     enrolment.refresh_from_db()
     assert enrolment.completed_at is not None
+    assert trainee_client.get(course_tree["course"].url).status_code == 200
+
+
+def test_retiring_records_completion_only_for_trainees_who_did_the_rest(
+    course_tree, trainee, trainee_client, other_trainee
+):
+    done = enrol(trainee, course_tree["module"])
+    lesson_complete(trainee=trainee, lesson=course_tree["lesson"], enrolment=done)
+    _pass_quiz(trainee_client, course_tree["quiz"])
+    behind = enrol(other_trainee, course_tree["module"])
+
+    _retire(course_tree["scenario"])
+    done.refresh_from_db()
+    behind.refresh_from_db()
+    assert done.completed_at is not None
+    assert behind.completed_at is None  # the lesson and the quiz are still to do
 
 
 def test_a_trainee_with_records_still_sees_results_and_assessors_the_evidence(

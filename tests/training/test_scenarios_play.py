@@ -33,8 +33,8 @@ def enrolled(trainee, module):
     return trainee
 
 
-def begin(client, scenario) -> ScenarioRun:
-    response = client.post(reverse("training:scenario_begin", args=[scenario.pk]))
+def begin(client, scenario, mode: str = "practice") -> ScenarioRun:
+    response = client.post(reverse("training:scenario_begin", args=[scenario.pk]), {"mode": mode})
     assert response.status_code == 302
     return ScenarioRun.objects.filter(scenario=scenario).order_by("-pk").first()
 
@@ -91,7 +91,8 @@ def test_scores_per_indicator_of_the_best_path(trainee_client, enrolled, scenari
     choose(trainee_client, run, choice(scenario, "good", "end-good"))
     run.refresh_from_db()
     assert run.score_percent == 100.0
-    assert run.indicator_scores["T2.1"] == {"points": 2, "max": 2, "percent": 100.0}
+    # T2.1's maximum is the graph's: start→good→end-ok earns 3 points of T2.1.
+    assert run.indicator_scores["T2.1"] == {"points": 2, "max": 3, "percent": 66.7}
     assert run.indicator_scores["T3.1"]["percent"] == 100.0
 
 
@@ -412,8 +413,8 @@ def test_fixed_queries_per_step(
 # --- completion and evidence -----------------------------------------------------------
 
 
-def _finish(client, page, to_end):
-    run = begin(client, page)
+def _finish(client, page, to_end, mode="practice"):
+    run = begin(client, page, mode)
     if to_end == "end-poor":
         choose(client, run, choice(page, "start", "bad"))
         choose(client, run, choice(page, "bad", "end-poor"))
@@ -443,7 +444,7 @@ def test_best_or_latest_run_counts(trainee, trainee_client, counting, expected_s
 
 
 @pytest.mark.parametrize("extra_trainees", [0, 5])
-def test_evidence_one_item_per_finished_run_per_indicator(
+def test_evidence_one_item_per_finished_assessment_run_per_indicator(
     trainee,
     trainee_client,
     module,
@@ -456,15 +457,15 @@ def test_evidence_one_item_per_finished_run_per_indicator(
     from training.services.scenarios import scenario_run_choose, scenario_run_start
 
     enrol(trainee, module)
-    _finish(trainee_client, scenario, "end-good")
-    _finish(trainee_client, scenario, "end-poor")
+    _finish(trainee_client, scenario, "end-poor")  # practice: no evidence
+    _finish(trainee_client, scenario, "end-good", mode="assessment")
     begin(trainee_client, scenario)  # in progress: no evidence
     others = []
     for _ in range(extra_trainees):
         t = make_trainee()
         enrol(t, module)
         others.append(t.pk)
-        run, _created = scenario_run_start(trainee=t, scenario=scenario)
+        run, _created = scenario_run_start(trainee=t, scenario=scenario, mode="assessment")
         for from_key, to_key in (("start", "good"), ("good", "end-ok")):
             c = choice(scenario, from_key, to_key)
             run = scenario_run_choose(run_id=run.pk, trainee=t, seq=run.seq, choice_id=c.pk).run
@@ -473,12 +474,12 @@ def test_evidence_one_item_per_finished_run_per_indicator(
         items = scenario_run_evidence(
             trainee_ids=[trainee.pk, other_trainee.pk, *others], unit_id=unit_id
         )
-    assert len(items) == 4 + 2 * extra_trainees  # finished runs x (T2.1, T3.1)
+    assert len(items) == 2 + 2 * extra_trainees  # finished assessment runs x (T2.1, T3.1)
     mine = [i for i in items if i.trainee_id == trainee.pk]
-    assert len(mine) == 4
+    assert len(mine) == 2
     assert {i.method for i in items} == {"role_play"}
     good = [i for i in mine if i.passed]
-    assert len(good) == 2 and all(i.score == 100.0 for i in good)
+    assert len(good) == 2 and {i.score for i in good} == {66.7, 100.0}
     assert not [i for i in items if i.trainee_id == other_trainee.pk]
     registered = [
         i

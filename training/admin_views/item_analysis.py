@@ -1,5 +1,5 @@
 """Item analysis in the Wagtail admin (Reports), for trainers: the quizzes, then per question
-of one quiz how many answered, facility, discrimination, option frequencies and flags, with
+version of one quiz (e.g. "retention-01 v2") how many answered, facility, discrimination, option frequencies and flags, with
 CSV and XLSX downloads (core.spreadsheets)."""
 
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views.reports import ReportView
 
+from content.models.questions import QuestionType
 from content.pages.quiz import QuizPage
 from core.admin_roles import ReportDetailMixin, RoleReportViewSet, RoleRequiredMixin
 from core.spreadsheets import NeutralisedExportMixin
@@ -41,14 +42,26 @@ def _figure(value: float | None) -> str:
 
 @dataclass(frozen=True)
 class ItemLine:
-    """One question's figures, as the report shows and exports them."""
+    """One question version's figures, as the report shows and exports them."""
 
     question: object
     stats: item_analysis.ItemStats
+    text: str = ""  # as the version answered reads
+    qtype_value: str = ""
 
     code = property(lambda self: self.question.code)
-    text = property(lambda self: self.question.text)
-    qtype = property(lambda self: self.question.get_qtype_display())
+    qtype = property(lambda self: QuestionType(self.qtype_value).label)
+
+    @property
+    def version(self) -> str:
+        """e.g. "v2"; empty for a fixed question nobody has drawn yet."""
+        return f"v{self.stats.version}" if self.stats.version else ""
+
+    @property
+    def item(self) -> str:
+        """The question and the version answered, e.g. "retention-01 v2"."""
+        return f"{self.code} {self.version}".strip()
+
     answered = property(lambda self: self.stats.answered)
     seen = property(lambda self: self.stats.seen)
     facility = property(lambda self: _figure(self.stats.facility))
@@ -100,7 +113,7 @@ class ItemAnalysisView(RoleRequiredMixin, ReportDetailMixin, NeutralisedExportMi
     results_template_name = "training/admin/item_analysis_results.html"
     paginate_by = None
     list_export = [
-        "code",
+        "item",
         "text",
         "qtype",
         "answered",
@@ -112,7 +125,7 @@ class ItemAnalysisView(RoleRequiredMixin, ReportDetailMixin, NeutralisedExportMi
         "flags_text",
     ]
     export_headings = {
-        "code": gettext_lazy("Code"),
+        "item": gettext_lazy("Question version"),
         "text": gettext_lazy("Question"),
         "qtype": gettext_lazy("Type"),
         "answered": gettext_lazy("Answered"),
@@ -135,7 +148,10 @@ class ItemAnalysisView(RoleRequiredMixin, ReportDetailMixin, NeutralisedExportMi
         return self.quiz.title
 
     def get_queryset(self):
-        return [ItemLine(row.question, row.stats) for row in quiz_item_analysis(self.quiz)]
+        return [
+            ItemLine(row.question, row.stats, text=row.text, qtype_value=row.qtype)
+            for row in quiz_item_analysis(self.quiz)
+        ]
 
     def get_filename(self):
         return f"item-analysis-{self.quiz.pk}"

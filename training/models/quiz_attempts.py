@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from content.models.questions import Question
 from content.pages.quiz import QuizPage
+from training.models.question_versions import QuestionVersion
 
 
 class QuizAttempt(models.Model):
@@ -67,7 +68,7 @@ class QuizAttempt(models.Model):
 
 
 class QuizResponse(models.Model):
-    """One slot of an attempt: the question drawn, the option order shown, the answer."""
+    """One slot of an attempt: the question version drawn, the option order shown, the answer."""
 
     class Status(models.TextChoices):
         UNANSWERED = "unanswered", _("Unanswered")
@@ -78,6 +79,11 @@ class QuizResponse(models.Model):
     attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="responses")
     slot = models.PositiveSmallIntegerField(_("question number"))
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    # The question as drawn: everything shown, graded and reviewed reads this, never the
+    # live bank row (training/models/question_versions.py).
+    question_version = models.ForeignKey(
+        QuestionVersion, on_delete=models.PROTECT, related_name="responses"
+    )
     option_order = models.JSONField(default=list, blank=True)  # option ids as shown
     right_order = models.JSONField(default=list, blank=True)  # matching: right column as shown
     answer = models.JSONField(null=True, blank=True)

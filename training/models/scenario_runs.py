@@ -11,6 +11,10 @@ from content.pages.scenario import ScenarioChoice, ScenarioPage, ScenarioStep
 
 
 class ScenarioRun(models.Model):
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", _("Practice")
+        ASSESSMENT = "assessment", _("Assessment")
+
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("In progress")
         FINISHED = "finished", _("Finished")
@@ -31,6 +35,9 @@ class ScenarioRun(models.Model):
         CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
     )
     number = models.PositiveIntegerField(_("run number"), default=1)
+    # Only a finished assessment run (no going back, feedback at the end, within the
+    # scenario's assessment_attempts) is role-play evidence; practice runs are practice.
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices, default=Mode.PRACTICE)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
     )
@@ -69,6 +76,10 @@ class ScenarioRun(models.Model):
     def is_finished(self) -> bool:
         return self.status == self.Status.FINISHED
 
+    @property
+    def is_assessment(self) -> bool:
+        return self.mode == self.Mode.ASSESSMENT
+
 
 class ScenarioRunStep(models.Model):
     run = models.ForeignKey(ScenarioRun, on_delete=models.CASCADE, related_name="steps")
@@ -77,6 +88,7 @@ class ScenarioRunStep(models.Model):
         ScenarioStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     step_key = models.CharField(_("step"), max_length=40)
+    step_kind = models.CharField(_("kind of step"), max_length=12, default="line")
     speaker = models.CharField(_("speaker"), max_length=80, blank=True)
     step_text = models.TextField(_("what was said"))
     choice = models.ForeignKey(
@@ -99,3 +111,7 @@ class ScenarioRunStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.number} {self.step_key}"
+
+    @property
+    def is_narration(self) -> bool:
+        return self.step_kind == "narration"

@@ -86,16 +86,9 @@ class AttemptItem:
 
 
 def attempt_responses(attempt: QuizAttempt) -> list[QuizResponse]:
-    """Responses with their questions and options: three queries whatever their number."""
-    return list(
-        attempt.responses.select_related("question")
-        .prefetch_related(
-            Prefetch(
-                "question__options", queryset=QuestionOption.objects.order_by("sort_order", "pk")
-            )
-        )
-        .order_by("slot")
-    )
+    """Responses with the question versions they were drawn with (what the attempt shows,
+    whatever the bank says now): one query whatever their number."""
+    return list(attempt.responses.select_related("question_version").order_by("slot"))
 
 
 def _fill(item: PresentedQuestion, response: QuizResponse) -> None:
@@ -185,13 +178,14 @@ def _correct_answer(question, options: list) -> list[str]:
 def attempt_items(
     attempt: QuizAttempt, responses: list[QuizResponse], *, reveal: bool
 ) -> list[AttemptItem]:
-    """Questions of an attempt for the page. Right answers and feedback are only attached
-    when `reveal` is true, or for a question already checked under the immediate policy."""
+    """Questions of an attempt for the page, as their pinned versions read. Right answers
+    and feedback are only attached when `reveal` is true, or for a question already checked
+    under the immediate policy."""
     items = []
     for response in responses:
-        question = response.question
-        options = list(question.options.all())
-        by_id = {option.pk: option for option in options}
+        question = response.question_version.snapshot
+        options = list(question.options)
+        by_id = question.options_by_id
         shown = [by_id[oid] for oid in response.option_order or [] if oid in by_id]
         right = [by_id[oid] for oid in response.right_order or [] if oid in by_id]
         presented = present_question(
@@ -281,22 +275,23 @@ def marking_queue(*, marker, trainees) -> list[QuizResponse]:
             attempt__trainee__in=trainees,
         )
         .exclude(attempt__trainee=marker)
-        .select_related("question", "attempt__quiz", "attempt__trainee__profile")
+        .select_related("question_version", "attempt__quiz", "attempt__trainee__profile")
         .order_by("attempt__submitted_at", "slot")
     )
 
 
 def marking_item(*, response_id: int, marker, trainees) -> QuizResponse:
-    """One written answer of the given trainees (the marker's scope), else 404."""
+    """One written answer of the given trainees (the marker's scope), else 404; the marker
+    reads the question and model answer of the version answered (`question_version`)."""
     response = (
         QuizResponse.objects.filter(
             pk=response_id,
-            question__qtype=QuestionType.WRITTEN,
+            question_version__content__qtype=QuestionType.WRITTEN,
             attempt__state__in=FINISHED,
             attempt__trainee__in=trainees,
         )
         .exclude(attempt__trainee=marker)
-        .select_related("question", "attempt__quiz", "attempt__trainee__profile")
+        .select_related("question_version", "attempt__quiz", "attempt__trainee__profile")
         .first()
     )
     if response is None:
@@ -309,64 +304,98 @@ def marking_item(*, response_id: int, marker, trainees) -> QuizResponse:
 
 @dataclass
 class ItemRow:
-    question: object
+    question: object  # the bank question (code, edit link)
+    version: object | None  # the QuestionVersion answered; None: a fixed question not drawn yet
     stats: item_analysis.ItemStats
+
+    @property
+    def text(self) -> str:
+        return self.version.snapshot.text if self.version else self.question.text
+
+    @property
+    def qtype(self) -> str:
+        return self.version.snapshot.qtype if self.version else self.question.qtype
 
 
 def quiz_item_analysis(quiz: QuizPage) -> list[ItemRow]:
-    """Statistics for every question answered in graded attempts of this quiz (plus the
-    fixed questions not answered yet). Four queries."""
+    """Statistics per question version answered in graded attempts of this quiz (versions
+    are never mixed: an edit of the key makes another item), plus the fixed questions not
+    drawn yet. Four queries."""
     responses = list(
         QuizResponse.objects.filter(attempt__quiz=quiz, attempt__state=QuizAttempt.State.GRADED)
-        .select_related("attempt")
+        .select_related("attempt", "question_version")
         .only(
             "attempt_id",
             "question_id",
+            "question_version_id",
             "answer",
             "fraction",
             "points",
             "attempt__points_earned",
             "attempt__points_possible",
+            "question_version__id",
+            "question_version__question_id",
+            "question_version__number",
+            "question_version__content",
         )
     )
-    question_ids = {r.question_id for r in responses} | set(
-        quiz.fixed_questions.values_list("question_id", flat=True)
-    )
+    versions = {
+        (r.question_version.question_id, r.question_version.number): r.question_version
+        for r in responses
+    }
+    drawn = {key[0] for key in versions}
+    fixed = [
+        qid
+        for qid in quiz.fixed_questions.values_list("question_id", flat=True)
+        if qid not in drawn
+    ]
     questions = {
         q.pk: q
-        for q in Question.objects.filter(pk__in=question_ids).prefetch_related(
+        for q in Question.objects.filter(pk__in=drawn | set(fixed)).prefetch_related(
             Prefetch("options", queryset=QuestionOption.objects.order_by("sort_order", "pk"))
         )
     }
-    options = {qid: _option_infos(question) for qid, question in questions.items()}
+    options = {key: _option_infos(version.snapshot) for key, version in versions.items()}
+    options.update(
+        {
+            (qid, None): _option_infos(questions[qid], questions[qid].options.all())
+            for qid in fixed
+            if qid in questions
+        }
+    )
     rows = []
     for response in responses:
         possible = float(response.attempt.points_possible or 0)
+        version = response.question_version
         rows.append(
             item_analysis.ItemResponse(
                 attempt_id=response.attempt_id,
                 question_id=response.question_id,
+                version=version.number,
                 item_score=float(response.fraction or 0),
                 attempt_score=float(response.attempt.points_earned) / possible if possible else 0.0,
                 item_weight=float(response.points),
                 attempt_weight=possible,
-                chosen=_chosen_keys(questions.get(response.question_id), response.answer),
+                chosen=_chosen_keys(version.snapshot, response.answer),
                 answered=response.answer is not None,
             )
         )
     stats = item_analysis.analyse(rows, options)
-    return [
-        ItemRow(question=questions[qid], stats=stats[qid])
-        for qid in sorted(stats, key=lambda i: questions[i].code)
-        if qid in questions
+    lines = [
+        ItemRow(question=questions[key[0]], version=versions.get(key), stats=stats[key])
+        for key in stats
+        if key[0] in questions
     ]
+    return sorted(lines, key=lambda row: (row.question.code, row.stats.version or 0))
 
 
-def _option_infos(question) -> list[item_analysis.OptionInfo]:
+def _option_infos(question, options=None) -> list[item_analysis.OptionInfo]:
+    """`question` a version's snapshot (its options in order) or, with `options`, a bank
+    question."""
     if question.qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         return [
             item_analysis.OptionInfo(str(option.pk), option.text, option.is_correct)
-            for option in question.options.all()
+            for option in (question.options if options is None else options)
         ]
     if question.qtype == QuestionType.TRUE_FALSE:
         return [

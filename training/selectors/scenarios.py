@@ -84,15 +84,16 @@ def scenario_run_result(run: ScenarioRun) -> RunResult:
             unit_id=run.course.unit_id, code__in=list(run.indicator_scores)
         ).values_list("code", "text")
     )
-    indicators = [
+    indicators = [  # clamped at zero, and nothing shown out of zero (runs scored before 0004)
         IndicatorScore(
             code=code,
             text=texts.get(code, ""),
-            points=int(data.get("points", 0)),
+            points=max(0, int(data.get("points", 0))),
             max=int(data.get("max", 0)),
-            percent=data.get("percent"),
+            percent=max(0.0, data["percent"]) if data.get("percent") is not None else None,
         )
         for code, data in sorted(run.indicator_scores.items())
+        if int(data.get("max", 0)) > 0
     ]
     return RunResult(run=run, ending=ending, transcript=transcript, indicators=indicators)
 

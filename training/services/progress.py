@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from content.pages.course import CoursePage
 from content.pages.lesson import LessonPage
+from content.pages.retirement import is_retired
 from people.models import User
 from training.completion import course_progress
 from training.models.enrolment import Enrolment
@@ -103,3 +104,36 @@ def enrolment_update_completion_for_page(
     if enrolment is None:
         return None
     return enrolment_update_completion(enrolment=enrolment, at=at)
+
+
+@transaction.atomic
+def course_completions_record(*, course: CoursePage, at: datetime | None = None) -> int:
+    """Record the completion of every enrolment in `course` whose rules are now met without
+    a new activity: after a required activity is retired, trainees who had done everything
+    else have finished the course at that moment, not at their next click. One progress
+    computation for the whole cohort. Returns how many completions were recorded."""
+    pending = list(
+        Enrolment.objects.select_for_update(of=("self",)).filter(
+            course=course, completed_at__isnull=True
+        )
+    )
+    if not pending:
+        return 0
+    progress = course_progress(course=course, trainee_ids=[e.trainee_id for e in pending])
+    done = [e for e in pending if progress[e.trainee_id].is_complete]
+    when = at or timezone.now()
+    for enrolment in done:
+        enrolment.completed_at = when
+    Enrolment.objects.bulk_update(done, ["completed_at"])
+    return len(done)
+
+
+def activity_retirement_published(sender, instance, **kwargs) -> None:
+    """Wagtail's `page_published` for the retirable activity pages (connected in
+    training/apps.py): a published retired activity no longer counts, so completions it was
+    holding back are recorded now."""
+    if not is_retired(instance):
+        return
+    course = CoursePage.objects.ancestor_of(instance, inclusive=True).first()
+    if course is not None:
+        course_completions_record(course=course)

@@ -1,22 +1,22 @@
 """Reading a quiz attempt's posted answers and grading them on the server: the answer key
-of a question, the stored answer for one slot, and the attempt's totals per indicator.
+of the question version each response is pinned to (never the bank row as edited since),
+the stored answer for one slot, and the attempt's totals per indicator.
 The services in training/services/quizzes.py lock rows and call these."""
 
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
-
-from content.models.questions import Question, QuestionOption, QuestionType
+from content.models.questions import QuestionType
 from core.numbers import bounded_int
 from training import grading
 from training.models.quiz_attempts import QuizAttempt, QuizResponse
+from training.question_snapshots import FrozenQuestion
 
 MAX_TEXT = 4000
 
 
-def answer_key(question: Question, options: list[QuestionOption]) -> grading.AnswerKey:
-    ranked = sorted(options, key=lambda o: (o.sort_order if o.sort_order is not None else 0, o.pk))
+def answer_key(question: FrozenQuestion) -> grading.AnswerKey:
+    """The key of the question version answered (its options in their authored order)."""
     return grading.AnswerKey(
         qtype=question.qtype,
         options=tuple(
@@ -26,7 +26,7 @@ def answer_key(question: Question, options: list[QuestionOption]) -> grading.Ans
                 position=position,
                 match_id=option.pk if question.qtype == QuestionType.MATCHING else None,
             )
-            for position, option in enumerate(ranked, start=1)
+            for position, option in enumerate(question.options, start=1)
         ),
         partial_credit=question.partial_credit,
         penalty=question.penalty,
@@ -79,19 +79,20 @@ def parse_answer(response: QuizResponse, qtype: str, data) -> object:
 
 def responses_for_update(attempt: QuizAttempt) -> list[QuizResponse]:
     return list(
-        attempt.responses.select_related("question")
+        attempt.responses.select_related("question_version")
         .only(
             "id",
             "attempt_id",
             "question_id",
+            "question_version_id",
             "slot",
             "option_order",
             "right_order",
             "answer",
             "checked",
             "saved_at",
-            "question__id",
-            "question__qtype",
+            "question_version__id",
+            "question_version__content",
         )
         .order_by("slot")
     )
@@ -104,7 +105,7 @@ def apply_answers(
     for response in responses:
         if response.checked or (only_slot is not None and response.slot != only_slot):
             continue
-        answer = parse_answer(response, response.question.qtype, data)
+        answer = parse_answer(response, response.question_version.snapshot.qtype, data)
         if answer != response.answer:
             response.answer = answer
             response.saved_at = now
@@ -115,21 +116,15 @@ def apply_answers(
 
 
 def graded_responses(attempt: QuizAttempt) -> list[QuizResponse]:
-    return list(
-        attempt.responses.select_related("question")
-        .prefetch_related(
-            Prefetch("question__options", queryset=QuestionOption.objects.order_by("sort_order")),
-            Prefetch("question__indicators"),
-        )
-        .order_by("slot")
-    )
+    """Responses with the question versions they answered: one query."""
+    return list(attempt.responses.select_related("question_version").order_by("slot"))
 
 
 def grade_response(response: QuizResponse) -> None:
-    question = response.question
+    """Grade by the key of the version drawn, never the bank's question as edited since."""
     if response.status == QuizResponse.Status.MARKED:
         return  # a person's mark stands
-    result = grading.grade(answer_key(question, list(question.options.all())), response.answer)
+    result = grading.grade(answer_key(response.question_version.snapshot), response.answer)
     response.status = {
         grading.GRADED: QuizResponse.Status.GRADED,
         grading.NEEDS_MARKING: QuizResponse.Status.NEEDS_MARKING,
@@ -149,9 +144,9 @@ def totals(attempt: QuizAttempt, responses: list[QuizResponse], now: datetime) -
         waiting = waiting or response.status == QuizResponse.Status.NEEDS_MARKING
         earned += got
         possible += points
-        for indicator in response.question.indicators.all():
+        for indicator_id in response.question_version.snapshot.indicator_ids:
             entry = by_indicator.setdefault(
-                str(indicator.pk), {"earned": Decimal("0"), "possible": Decimal("0")}
+                str(indicator_id), {"earned": Decimal("0"), "possible": Decimal("0")}
             )
             entry["earned"] += got
             entry["possible"] += points

@@ -17,14 +17,18 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from content.models.questions import Question, QuestionOption, QuestionTag, QuestionType
+from content.models.questions import Question, QuestionTag, QuestionType
 from content.pages.course import CoursePage
 from content.pages.quiz import QuizPage, QuizQuestion
 from content.pages.retirement import is_retired
+from content.quiz_blueprint import BlueprintUnsatisfiable, draw_form
+from content.selectors.quiz_pool import blueprint_pool, blueprint_rows, excluded_question_ids
+from core.audit import audit_record
 from training.models.enrolment import Enrolment
 from training.models.quiz_attempts import QuizAttempt, QuizResponse
 from training.services import quiz_answers
 from training.services.progress import enrolment_update_completion_for_page
+from training.services.question_versions import question_versions_current
 
 GRACE = timedelta(seconds=30)
 MAX_TEXT = quiz_answers.MAX_TEXT
@@ -52,6 +56,16 @@ class NoQuestions(QuizError):
 
 class QuizRetired(QuizError):
     pass
+
+
+class QuizUndrawable(QuizError):
+    pass
+
+
+QUIZ_UNDRAWABLE = _(
+    "This quiz cannot be drawn at the moment: the question bank no longer fills its "
+    "blueprint. Please tell your trainer; nothing was recorded."
+)
 
 
 @dataclass(frozen=True)
@@ -93,29 +107,40 @@ def _shuffled(items: list, rng: random.Random) -> list:
 
 
 def _draw(quiz: QuizPage, unit_id: int, rng: random.Random) -> list[int]:
-    """Question ids for a new attempt: fixed, or N per indicator / per tag without repeats."""
+    """Question ids for a new attempt: fixed, or N per indicator / per tag without repeats;
+    live questions only (a draft reaches trainees once the review approves it)."""
     if quiz.selection == QuizPage.Selection.FIXED:
         return list(
-            QuizQuestion.objects.filter(page=quiz)
+            QuizQuestion.objects.filter(page=quiz, question__live=True)
             .order_by("sort_order", "pk")
             .values_list("question_id", flat=True)
         )
+    # Practice questions never reach an assessment (content.selectors.quiz_pool).
+    excluded = excluded_question_ids(quiz, unit_id)
+    if quiz.selection == QuizPage.Selection.BLUEPRINT:
+        pool = blueprint_pool(unit_id=unit_id, exclude=excluded)
+        try:
+            form = draw_form(blueprint_rows(quiz), pool, rng)
+        except BlueprintUnsatisfiable as refused:
+            raise QuizUndrawable(QUIZ_UNDRAWABLE) from refused
+        return [item.id for items in form.values() for item in items]
     groups: dict[object, list[int]] = defaultdict(list)
     if quiz.selection == QuizPage.Selection.PER_INDICATOR:
         through = Question.indicators.through
         rows = (
-            through.objects.filter(indicator__unit_id=unit_id)
+            through.objects.filter(indicator__unit_id=unit_id, question__live=True)
             .order_by("indicator__sort_order", "indicator__code", "question_id")
             .values_list("indicator_id", "question_id")
         )
     else:
         rows = (
-            QuestionTag.objects.filter(tag__name__in=quiz.tag_names)
+            QuestionTag.objects.filter(tag__name__in=quiz.tag_names, content_object__live=True)
             .order_by("tag__name", "content_object_id")
             .values_list("tag__name", "content_object_id")
         )
     for group, question_id in rows:
-        groups[group].append(question_id)
+        if question_id not in excluded:
+            groups[group].append(question_id)
     drawn: list[int] = []
     for candidates in groups.values():
         fresh = [qid for qid in candidates if qid not in drawn]
@@ -187,24 +212,16 @@ def quiz_attempt_start(*, quiz: QuizPage, trainee, rng: random.Random | None = N
 def _new_responses(
     attempt: QuizAttempt, question_ids: list[int], rng: random.Random
 ) -> list[QuizResponse]:
-    """One response per drawn question, in slot order, with the option orders this attempt
-    shows (two queries, whatever the number of questions)."""
+    """One response per drawn question, in slot order, pinned to the version of the question
+    drawn now, with the option orders this attempt shows (a fixed number of queries,
+    whatever the number of questions: `question_versions_current`)."""
     quiz = attempt.quiz
-    meta = {
-        row["id"]: row
-        for row in Question.objects.filter(pk__in=question_ids).values("id", "qtype", "points")
-    }
-    options: dict[int, list[int]] = defaultdict(list)
-    for option_id, question_id in (
-        QuestionOption.objects.filter(question_id__in=question_ids)
-        .order_by("question_id", "sort_order", "pk")
-        .values_list("id", "question_id")
-    ):
-        options[question_id].append(option_id)
+    versions = question_versions_current(question_ids=question_ids)
     responses = []
-    for slot, question_id in enumerate((qid for qid in question_ids if qid in meta), start=1):
-        qtype = meta[question_id]["qtype"]
-        order = options.get(question_id, [])
+    for slot, question_id in enumerate((qid for qid in question_ids if qid in versions), start=1):
+        version = versions[question_id]
+        qtype = version.snapshot.qtype
+        order = [option.pk for option in version.snapshot.options]
         right: list[int] = []
         if (
             qtype == QuestionType.ORDERING
@@ -219,9 +236,10 @@ def _new_responses(
                 attempt=attempt,
                 slot=slot,
                 question_id=question_id,
+                question_version=version,
                 option_order=order,
                 right_order=right,
-                points=meta[question_id]["points"],
+                points=version.snapshot.points,
             )
         )
     return responses
@@ -318,8 +336,8 @@ def quiz_attempt_submit(
 def quiz_response_mark(*, response_id: int, marker, score: Decimal, comment: str) -> QuizAttempt:
     """A trainer or assessor marks a written answer; the attempt's grade follows."""
     response = (
-        QuizResponse.objects.select_related("question")
-        .filter(pk=response_id, question__qtype=QuestionType.WRITTEN)
+        QuizResponse.objects.select_related("question_version")
+        .filter(pk=response_id, question_version__content__qtype=QuestionType.WRITTEN)
         .exclude(attempt__trainee=marker)
         .first()
     )
@@ -349,6 +367,19 @@ def quiz_response_mark(*, response_id: int, marker, score: Decimal, comment: str
     quiz_answers.totals(attempt, responses, now)
     attempt.save()
     _record_course_completion(attempt, at=now)
+    audit_record(
+        actor=marker,
+        action="quiz_response.marked",
+        obj=response,
+        trainee=attempt.trainee,
+        summary=f"{attempt.quiz.title} · {score}/{response.points} · {comment.strip()[:300]}",
+        data={
+            "attempt": attempt.pk,
+            "score": str(score),
+            "points": str(response.points),
+            "comment": comment.strip()[:MAX_TEXT],
+        },
+    )
     return attempt
 
 

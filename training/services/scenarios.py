@@ -48,6 +48,26 @@ class ScenarioRetired(ScenarioPlayError):
     pass
 
 
+class AssessmentUsed(ScenarioPlayError):
+    pass
+
+
+class RunInProgress(ScenarioPlayError):
+    pass
+
+
+def assessment_runs_left(*, trainee, scenario: ScenarioPage) -> int:
+    """How many more assessment runs the trainee may finish (the page's assessment_attempts
+    minus the finished ones)."""
+    used = ScenarioRun.objects.filter(
+        trainee=trainee,
+        scenario=scenario,
+        mode=ScenarioRun.Mode.ASSESSMENT,
+        status=ScenarioRun.Status.FINISHED,
+    ).count()
+    return max(0, scenario.assessment_attempts - used)
+
+
 @dataclass(frozen=True)
 class MoveResult:
     run: ScenarioRun
@@ -68,18 +88,36 @@ def _require_enrolment(trainee, course_id: int | None) -> None:
 
 
 @transaction.atomic
-def scenario_run_start(*, trainee, scenario: ScenarioPage) -> tuple[ScenarioRun, bool]:
-    """Resume the trainee's run in progress, or start a new one. Returns (run, created).
-    Two tabs or a double click give one run (unique constraint on the run in progress)."""
+def scenario_run_start(
+    *, trainee, scenario: ScenarioPage, mode: str = ScenarioRun.Mode.PRACTICE
+) -> tuple[ScenarioRun, bool]:
+    """Resume the trainee's run in progress, or start a new one in `mode`. Returns (run,
+    created). Two tabs or a double click give one run (unique constraint on the run in
+    progress). A practice run in progress gives way to a new assessment run (it is
+    abandoned); an assessment run in progress is always resumed, never given up for practice,
+    and no assessment run starts once the trainee has finished the scenario's
+    assessment_attempts of them."""
+    if mode not in ScenarioRun.Mode.values:
+        mode = ScenarioRun.Mode.PRACTICE
     course = _course_of(scenario)
     _require_enrolment(trainee, course.pk if course else None)
-    current = ScenarioRun.objects.filter(
-        trainee=trainee, scenario=scenario, status=ScenarioRun.Status.IN_PROGRESS
-    ).first()
+    current = (
+        ScenarioRun.objects.select_for_update()
+        .filter(trainee=trainee, scenario=scenario, status=ScenarioRun.Status.IN_PROGRESS)
+        .first()
+    )
     if current is not None:
-        if ScenarioStep.objects.filter(page=scenario, key=current.current_step_key).exists():
+        step_exists = ScenarioStep.objects.filter(
+            page=scenario, key=current.current_step_key
+        ).exists()
+        if step_exists and current.mode == mode:
             return current, False
-        # The scenario was edited and the run's step is gone: keep the run, start afresh.
+        if step_exists and current.is_assessment:
+            raise RunInProgress(
+                _("Your assessment run is in progress: finish it before you practise again.")
+            )
+        # The scenario was edited and the run's step is gone, or a practice run gives way to
+        # an assessment run: keep the run on record, start afresh.
         current.status = ScenarioRun.Status.ABANDONED
         current.save(update_fields=["status"])
     if is_retired(scenario):
@@ -87,6 +125,15 @@ def scenario_run_start(*, trainee, scenario: ScenarioPage) -> tuple[ScenarioRun,
             _(
                 "This scenario has been retired: no new runs can be started. Your earlier "
                 "runs stay available."
+            )
+        )
+    if mode == ScenarioRun.Mode.ASSESSMENT and not assessment_runs_left(
+        trainee=trainee, scenario=scenario
+    ):
+        raise AssessmentUsed(
+            _(
+                "You have already finished your assessment run of this scenario. You can "
+                "still practise it as often as you like."
             )
         )
     start = ScenarioStep.objects.filter(page=scenario, is_start=True).order_by("sort_order").first()
@@ -100,6 +147,7 @@ def scenario_run_start(*, trainee, scenario: ScenarioPage) -> tuple[ScenarioRun,
                 scenario=scenario,
                 course=course,
                 number=number,
+                mode=mode,
                 current_step_key=start.key,
             )
     except IntegrityError:
@@ -164,7 +212,8 @@ def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> Mo
         number=run.depth + 1,
         step=step,
         step_key=step.key,
-        speaker=step.speaker,
+        step_kind=step.kind,
+        speaker="" if step.is_narration else step.speaker,
         step_text=step.text,
         choice=choice,
         choice_text=choice.text,
@@ -189,8 +238,13 @@ def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> Mo
 
 
 def _finish(run: ScenarioRun, ending: ScenarioStep) -> None:
-    path = ScenarioRunStep.objects.filter(run=run, undone=False).values_list("points", "max_points")
-    per_indicator, total = scenario_graph.score_summary(list(path))
+    """Score the run against the graph's maxima (the same whatever path was taken), each
+    indicator clamped at zero."""
+    from content.selectors.scenarios import scenario_graph_of
+
+    path = ScenarioRunStep.objects.filter(run=run, undone=False).values_list("points", flat=True)
+    maxima = scenario_graph.graph_maxima(scenario_graph_of(run.scenario))
+    per_indicator, total = scenario_graph.run_summary(list(path), maxima)
     run.indicator_scores = per_indicator
     run.score_percent = total
     run.ending_key = ending.key
@@ -202,10 +256,12 @@ def _finish(run: ScenarioRun, ending: ScenarioStep) -> None:
 
 @transaction.atomic
 def scenario_run_back(*, run_id: int, trainee, seq: int) -> ScenarioRun:
-    """Take back the last choice (when the scenario allows it). The choice stays on record,
-    marked as taken back, and no longer counts."""
+    """Take back the last choice (in a practice run, when the scenario allows it). The choice
+    stays on record, marked as taken back, and no longer counts."""
     run = _locked_run(run_id=run_id, trainee=trainee)
     _check_move(run, seq)
+    if run.is_assessment:
+        raise BackNotAllowed(_("An assessment run does not allow going back."))
     if not run.scenario.allow_back:
         raise BackNotAllowed(_("This scenario does not allow going back."))
     last = ScenarioRunStep.objects.filter(run=run, undone=False).order_by("-number", "-pk").first()

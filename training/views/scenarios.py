@@ -30,10 +30,17 @@ def scenario_start(request, page_id: int):
         raise PermissionDenied
     runs = selectors.scenario_runs_of_trainee(trainee=request.user, scenario=scenario)
     current = next((r for r in runs if r.status == ScenarioRun.Status.IN_PROGRESS), None)
+    assessment_left = services.assessment_runs_left(trainee=request.user, scenario=scenario)
     return render(
         request,
         "training/scenarios/start.html",
-        {"scenario": scenario, "course": course, "runs": runs, "current": current},
+        {
+            "scenario": scenario,
+            "course": course,
+            "runs": runs,
+            "current": current,
+            "assessment_left": assessment_left,
+        },
     )
 
 
@@ -42,8 +49,15 @@ def scenario_start(request, page_id: int):
 @require_POST
 def scenario_begin(request, page_id: int):
     scenario = selectors.scenario_live_or_404(page_id)
+    mode = (
+        ScenarioRun.Mode.ASSESSMENT
+        if request.POST.get("mode") == ScenarioRun.Mode.ASSESSMENT
+        else ScenarioRun.Mode.PRACTICE
+    )
     try:
-        run, _created = services.scenario_run_start(trainee=request.user, scenario=scenario)
+        run, _created = services.scenario_run_start(
+            trainee=request.user, scenario=scenario, mode=mode
+        )
     except services.NotEnrolled as exc:
         raise PermissionDenied(str(exc)) from exc
     except services.ScenarioPlayError as exc:

@@ -1,9 +1,23 @@
-"""Writing the audit log. Called by every service that changes an assessment record."""
+"""Writing the audit log (core.models.AuditEntry). Called by the services of every app that
+change a record the audit trail must show: assessments, certificates, marks, pages and
+snippets, roles and assignments. Imports no app of ours: the actor is the user model."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import models
 
-from assessments.models.audit import AuditEntry
-from people.models import User
+from core.models import AuditEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser as User  # settings.AUTH_USER_MODEL
+
+
+def actor_label(user) -> str:
+    """How the log names a user: the printed name and the username."""
+    name = getattr(user, "printed_name", "") or user.get_full_name() or user.get_username()
+    return f"{name} ({user.get_username()})"
 
 
 def audit_record(
@@ -18,7 +32,7 @@ def audit_record(
     """`actor` is the user who acted, or a label for someone without an account (a
     third-party supervisor), or None for the system."""
     if actor is not None and getattr(actor, "is_authenticated", False):
-        label = f"{actor.printed_name} ({actor.username})"
+        label = actor_label(actor)
         actor_obj = actor
     else:
         label = str(actor) if isinstance(actor, str) else ""

@@ -1,10 +1,11 @@
 """Database-level guard for append-only tables (PostgreSQL only): a trigger refuses UPDATE
-and DELETE. Migration assessments/0003 installed it on the tables below with its own frozen
-copy of this SQL; a later migration that adds an append-only table freezes its own copy too.
+and DELETE. Migration assessments/0003 installed it on the assessment tables with its own
+frozen copy of this SQL (core/0002 renamed the audit table's trigger when the audit log moved
+to core); a later migration that adds an append-only table freezes its own copy too.
 Tests use these functions to install the guard on a test database built without migrations.
 
 On other databases (SQLite in development and tests) the functions do nothing; the model
-layer (assessments/append_only.py) still refuses updates and deletes."""
+layer (core/append_only.py) still refuses updates and deletes."""
 
 APPEND_ONLY_TABLES = (
     "assessments_decision",
@@ -14,7 +15,7 @@ APPEND_ONLY_TABLES = (
     "assessments_appeal",
     "assessments_appealassignment",
     "assessments_appealoutcome",
-    "assessments_auditentry",
+    "core_auditentry",
 )
 
 FUNCTION_SQL = """

@@ -1,5 +1,5 @@
 """Append-only records: rows are written once. Updates and deletes are refused here (the model
-layer) and, on PostgreSQL, by triggers from `assessments/db_guards.py`. A correction is a new
+layer) and, on PostgreSQL, by triggers from `core/db_guards.py`. A correction is a new
 row pointing at the row it corrects."""
 
 from django.core.exceptions import PermissionDenied
