@@ -49,7 +49,7 @@ def assessor_assignment_remove(*, admin: User, assignment_id: int) -> None:
     if not roles.is_admin(admin):
         raise PermissionDenied
     assignment = (
-        AssessorAssignment.objects.select_for_update()
+        AssessorAssignment.objects.select_for_update(of=("self",))
         .select_related("assessor__profile", "cohort", "store")
         .filter(pk=assignment_id)
         .first()
