@@ -11,6 +11,7 @@ from assessments.views import (
     evidence,
     marking,
     me,
+    moderation,
     observations,
     setup,
     third_party,
@@ -110,6 +111,9 @@ urlpatterns = [
     path("me/", me.my_assessment, name="me"),
     path("me/upload/", me.my_upload, name="my_upload"),
     path("me/decisions/<id:decision_id>/appeal/", me.my_appeal, name="my_appeal"),
+    # Moderation: a second assessor confirms a Competent decision before certificates issue
+    path("moderation/", moderation.moderation_list, name="moderation_queue"),
+    path("moderation/<id:decision_id>/", moderation.moderation_detail, name="moderation_detail"),
     # Marking written quiz answers of the trainees in scope (also at /learn/marking/)
     path("marking/", marking.marking_queue, name="marking_queue"),
     path("marking/<id:response_id>/", marking.marking_mark, name="marking_mark"),

@@ -15,6 +15,7 @@ APPEND_ONLY_TABLES = (
     "assessments_appeal",
     "assessments_appealassignment",
     "assessments_appealoutcome",
+    "assessments_moderation",
     "core_auditentry",
 )
 

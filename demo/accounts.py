@@ -1,4 +1,4 @@
-"""Demo accounts: one admin, one trainer, one assessor, three trainees in two stores."""
+"""Demo accounts: one admin, two trainers, two assessors, three trainees in two stores."""
 
 from dataclasses import dataclass
 
@@ -35,6 +35,8 @@ ACCOUNTS = (
     DemoAccount("trainer", "張雅婷", roles.TRAINER, employee_number="T-0001"),
     DemoAccount("trainer2", "李志明", roles.TRAINER, employee_number="T-0002"),
     DemoAccount("assessor", "陳建宏", roles.ASSESSOR, employee_number="A-0001"),
+    # The second assessor moderates the first one's Competent decisions.
+    DemoAccount("assessor2", "王淑芬", roles.ASSESSOR, employee_number="A-0002"),
     DemoAccount("trainee1", "林怡君", roles.TRAINEE, "taipei-xinyi", "E-1001"),
     DemoAccount("trainee2", "黃冠宇", roles.TRAINEE, "taipei-xinyi", "E-1002"),
     DemoAccount("trainee3", "吳佩珊", roles.TRAINEE, "taichung", "E-2001"),

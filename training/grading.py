@@ -10,10 +10,23 @@ Stored answers (JSON), by question type:
 - ordering: {option id (str): position (int, 1 = first)}
 - written: the text typed (marked by a person)
 
-A result's `fraction` is the share of the question's points earned (0..1)."""
+A result's `fraction` is the share of the question's points earned (0..1).
+
+Partial credit is the question's own setting (`partial_credit`, frozen in the version drawn),
+for the three types with several parts; the attempt page tells the trainee which applies:
+- all_or_nothing: only a fully correct answer scores (1), anything else 0.
+- proportional, multiple response: (correct selections - penalty × wrong selections) /
+  number of correct options, never below 0.
+- proportional, matching: the share of pairs matched correctly (correct pairs / pairs).
+- proportional, ordering: the share of items placed in their correct position (items in
+  the right position / items), not of correctly ordered adjacent pairs: it is the rule the
+  trainee is told and can check item by item. A position given to more than one item
+  counts for none of them (an answer that puts every item first earns nothing).
+The penalty applies to multiple response only."""
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -130,8 +143,9 @@ def _numeric(key: AnswerKey, answer) -> Grade:
     return Grade(GRADED, ONE if right else ZERO)
 
 
-def _pairs(key: AnswerKey, answer, expected: dict[int, int]) -> Grade:
-    """Matching and ordering: `expected` maps option id -> right value."""
+def _pairs(key: AnswerKey, answer, expected: dict[int, int], *, distinct: bool = False) -> Grade:
+    """Matching and ordering: `expected` maps option id -> right value. With `distinct`
+    (ordering), a value given to more than one option is right for none of them."""
     if not isinstance(answer, dict):
         return Grade(UNANSWERED)
     given = {}
@@ -141,7 +155,12 @@ def _pairs(key: AnswerKey, answer, expected: dict[int, int]) -> Grade:
             given[option_id] = value
     if not given:
         return Grade(UNANSWERED)
-    right = sum(1 for option_id, value in expected.items() if given.get(option_id) == value)
+    uses = Counter(given.values())
+    right = sum(
+        1
+        for option_id, value in expected.items()
+        if given.get(option_id) == value and not (distinct and uses[value] > 1)
+    )
     chosen = tuple(f"{option_id}:{value}" for option_id, value in sorted(given.items()))
     if key.partial_credit == "proportional":
         return Grade(GRADED, _clamp(Decimal(right) / Decimal(len(expected))), chosen)
@@ -154,7 +173,8 @@ def _matching(key: AnswerKey, answer) -> Grade:
 
 
 def _ordering(key: AnswerKey, answer) -> Grade:
-    return _pairs(key, answer, {option.id: option.position for option in key.options})
+    expected = {option.id: option.position for option in key.options}
+    return _pairs(key, answer, expected, distinct=True)
 
 
 def _written(key: AnswerKey, answer) -> Grade:

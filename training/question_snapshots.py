@@ -5,7 +5,12 @@ marking and item analysis use instead of the live bank row.
 Pure: the caller reads the question row, its options (in order) and its mapping. The digest
 is of the canonical JSON (sorted keys, compact), so an unchanged question always gives the
 same digest. `training/migrations/0003_question_versions.py` holds a frozen copy of
-`snapshot_content` and `content_digest`: change them together."""
+`snapshot_content` and `content_digest`: change them together.
+
+A written question's marking rubric is the key "rubric", present only when the question has
+criteria: the content (and so the digest) of every version made before rubrics existed, and
+of any question without criteria, stays exactly what it was (no new versions, no backfill).
+Marking reads the rubric of the version answered, never the criteria as edited since."""
 
 import hashlib
 import json
@@ -21,10 +26,13 @@ def _number(value) -> str | None:
     return f"{Decimal(value).normalize():f}"
 
 
-def snapshot_content(question, options, *, indicator_ids, competency_item_ids) -> dict:
+def snapshot_content(
+    question, options, *, indicator_ids, competency_item_ids, rubric_criteria=()
+) -> dict:
     """Everything presenting and grading need, from the question row as it is now.
-    `options` in their authored order (sort order, then id)."""
-    return {
+    `options` and `rubric_criteria` in their authored order (sort order, then id); the
+    criteria count for written questions only."""
+    content = {
         "qtype": question.qtype,
         "text": question.text,
         "points": _number(question.points),
@@ -49,6 +57,13 @@ def snapshot_content(question, options, *, indicator_ids, competency_item_ids) -
             for option in options
         ],
     }
+    rubric = [
+        {"id": criterion.pk, "text": criterion.text, "points": _number(criterion.points)}
+        for criterion in rubric_criteria
+    ]
+    if rubric and question.qtype == "written":
+        content["rubric"] = rubric
+    return content
 
 
 def content_digest(content: dict) -> str:
@@ -71,6 +86,17 @@ class FrozenOption:
 
 
 @dataclass(frozen=True)
+class FrozenCriterion:
+    pk: int
+    text: str
+    points: Decimal
+
+    @property
+    def points_text(self) -> str:
+        return _number(self.points)
+
+
+@dataclass(frozen=True)
 class FrozenQuestion:
     """Reads like a `content.Question` with its options, for the fields a quiz uses."""
 
@@ -88,6 +114,7 @@ class FrozenQuestion:
     indicator_ids: tuple[int, ...]
     competency_item_ids: tuple[int, ...]
     options: tuple[FrozenOption, ...]
+    rubric: tuple[FrozenCriterion, ...] = ()  # written questions marked against a rubric
 
     @classmethod
     def from_content(cls, content: dict) -> "FrozenQuestion":
@@ -115,6 +142,14 @@ class FrozenQuestion:
                     sort_order=position,
                 )
                 for position, option in enumerate(content["options"])
+            ),
+            rubric=tuple(
+                FrozenCriterion(
+                    pk=criterion["id"],
+                    text=criterion["text"],
+                    points=_decimal(criterion["points"]),
+                )
+                for criterion in content.get("rubric", ())
             ),
         )
 

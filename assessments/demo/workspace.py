@@ -1,6 +1,8 @@
 """Demo data for the assessor workspace (idempotent): the demo assessor assigned to cohort
-"2026-q4", an oral question bank for KPS5R0821v2, full evidence for trainee1 (so that a
-Competent decision can be recorded) and partial evidence for trainee2.
+"2026-q4", an oral question bank for KPS5R0821v2, the observation checklist items
+(content.demo.observations), full evidence for trainee1 (so that a Competent decision can
+be recorded) and partial evidence for trainee2. Observations name their context: serving
+customers (T1-T3) is observed at the till, reviewing the programme (T4) in the back office.
 
 Runs after the unit, course and training loaders; does nothing if the unit or accounts are
 missing."""
@@ -28,7 +30,9 @@ from assessments.services.third_party import (
     third_party_request_create,
 )
 from assessments.services.workspace import assessor_assignment_create
+from content.demo import observations as demo_observations
 from content.models.framework import CompetencyItem, CompetencyUnit, Indicator
+from content.models.observation import ObservationContext
 from people.models import Cohort, User
 
 UNIT_CODE = "KPS5R0821v2"
@@ -124,17 +128,23 @@ def _question_bank(unit, author) -> list[OralQuestion]:
     return bank
 
 
-def _observe(assessor, trainee, unit, kind, on, codes=None, place="台北信義店", summary=""):
-    draft = observation_draft_start(assessor=assessor, trainee=trainee, unit=unit, kind=kind)
+def _observe(
+    assessor, trainee, unit, kind, on, context, codes=None, place="台北信義店", summary=""
+):
+    """One observation in `context`: every behaviour of the indicators in `codes` (all the
+    context offers when None) satisfactory, the rest not observed."""
+    draft = observation_draft_start(
+        assessor=assessor, trainee=trainee, unit=unit, kind=kind, context=context
+    )
     items = [
         ItemJudgement(
             entry,
             ItemResult.SATISFACTORY
             if codes is None or entry.indicator_code in codes
             else ItemResult.NOT_OBSERVED,
-            "表現符合要求" if entry.observation_item_id is None else "",
+            "",
         )
-        for entry in observation_checklist(unit, kind)
+        for entry in observation_checklist(unit, kind, context)
     ]
     return observation_submit(
         draft=draft,
@@ -154,7 +164,12 @@ def load() -> None:
     cohort = Cohort.objects.filter(code=COHORT_CODE).first()
     if unit is None or assessor is None or cohort is None:
         return
+    demo_observations.load()
     assessor_assignment_create(admin=None, assessor=assessor, cohort=cohort)
+    # The moderator of the first assessor's decisions assesses the same cohort.
+    moderator = User.objects.filter(username="assessor2").first()
+    if moderator is not None:
+        assessor_assignment_create(admin=None, assessor=moderator, cohort=cohort)
     bank = _question_bank(unit, assessor)
     today = timezone.localdate()
     indicators = list(Indicator.objects.filter(unit=unit).order_by("sort_order", "pk"))
@@ -176,7 +191,18 @@ def _trainee1_evidence(assessor, trainee1, unit, bank, indicators, today) -> Non
         unit,
         EvidenceKind.OBSERVATION,
         today - datetime.timedelta(days=12),
+        ObservationContext.TILL,
         summary="週末尖峰時段在櫃台向三位顧客介紹點數卡，協助其中一位完成入會。",
+    )
+    _observe(
+        assessor,
+        trainee1,
+        unit,
+        EvidenceKind.OBSERVATION,
+        today - datetime.timedelta(days=11),
+        ObservationContext.BACK_OFFICE,
+        place="台北信義店辦公室",
+        summary="在辦公室整理上月會員數據，比較新舊會員回購率並寫成報告。",
     )
     _observe(
         assessor,
@@ -184,6 +210,7 @@ def _trainee1_evidence(assessor, trainee1, unit, bank, indicators, today) -> Non
         unit,
         EvidenceKind.ROLE_PLAY,
         today - datetime.timedelta(days=9),
+        ObservationContext.ROLE_PLAY,
         codes={"T3.1", "T3.2", "T3.3"},
         place="門市教室",
         summary="角色扮演：顧客抱怨點數未入帳並要求額外補償。",
@@ -241,6 +268,7 @@ def _trainee2_evidence(assessor, trainee2, unit, bank, indicators, today) -> Non
         unit,
         EvidenceKind.OBSERVATION,
         today - datetime.timedelta(days=6),
+        ObservationContext.TILL,
         codes={"T1.1", "T1.2", "T1.3", "T2.2"},
         summary="平日午間向兩位顧客說明點數卡，條款說明尚不完整。",
     )

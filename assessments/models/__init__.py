@@ -21,6 +21,7 @@ from assessments.models.evidence import (
     ObservationDraft,
     ThirdPartyRequest,
 )
+from assessments.models.moderation import Moderation, ModerationPolicy
 from assessments.models.questions import OralQuestion
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "EvidenceLine",
     "EvidenceRecord",
     "Judgement",
+    "Moderation",
+    "ModerationPolicy",
     "ObservationDraft",
     "OralQuestion",
     "ThirdPartyRequest",

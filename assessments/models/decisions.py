@@ -44,6 +44,9 @@ class Decision(AppendOnlyModel):
         related_name="corrections",
     )
     correction_reason = models.TextField(_("why this corrects an earlier decision"), blank=True)
+    # Fixed when the decision is recorded (assessments/services/decisions.py): a second
+    # assessor must confirm it before its certificate issues (assessments/models/moderation.py).
+    moderation_required = models.BooleanField(_("moderation required"), default=False)
 
     class Meta:
         ordering = ["-decided_at", "-pk"]

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from content.models.framework import AssessmentMethod, CompetencyUnit, Indicator
-from content.models.observation import ObservationItem
+from content.models.observation import ObservationContext, ObservationItem
 from core.append_only import AppendOnlyModel
 
 from .questions import OralQuestion
@@ -64,6 +64,11 @@ class EvidenceRecord(AppendOnlyModel):
     place = models.CharField(_("place"), max_length=200, blank=True)
     environment = models.CharField(
         _("environment"), max_length=10, choices=Environment.choices, blank=True
+    )
+    # Observations: where it was observed (the checklist offered only that context's items);
+    # blank on other kinds and on observations recorded before contexts existed.
+    context = models.CharField(
+        _("observed in"), max_length=20, choices=ObservationContext.choices, blank=True
     )
     summary = models.TextField(_("what was observed / summary"), blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -179,6 +184,9 @@ class ObservationDraft(models.Model):
     )
     unit = models.ForeignKey(CompetencyUnit, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    context = models.CharField(
+        _("observed in"), max_length=20, choices=ObservationContext.choices, blank=True
+    )
     data = models.JSONField(default=dict, blank=True)
     revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -19,6 +19,7 @@ from assessments.models.certificates import (
     CertificateSignature,
 )
 from assessments.models.decisions import Decision
+from assessments.selectors.moderation import awaiting_moderation_q
 from core.pdf import data_uri
 from people import roles
 
@@ -69,7 +70,8 @@ def decisions_issuable_by(user) -> QuerySet[Decision]:
 
 
 def decisions_awaiting_certificate(user) -> QuerySet[Decision]:
-    """Competent, uncorrected decisions without a certificate that this user may issue."""
+    """Competent, uncorrected decisions without a certificate that this user may issue (not
+    those waiting for moderation by a second assessor)."""
     has_certificate = Certificate.objects.filter(decision=OuterRef("pk"))
     corrected = Decision.objects.filter(corrects=OuterRef("pk"))
     return (
@@ -77,6 +79,7 @@ def decisions_awaiting_certificate(user) -> QuerySet[Decision]:
         .filter(outcome=Decision.Outcome.COMPETENT)
         .exclude(Exists(has_certificate))
         .exclude(Exists(corrected))
+        .exclude(awaiting_moderation_q())
         .select_related("trainee__profile", "unit")
         .order_by("-decided_at", "-pk")
     )

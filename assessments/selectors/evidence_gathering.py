@@ -14,13 +14,22 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from assessments.models.evidence import EvidenceLine, EvidenceRecord, ItemResult, Judgement
+from assessments.models.evidence import (
+    EvidenceKind,
+    EvidenceLine,
+    EvidenceRecord,
+    ItemResult,
+    Judgement,
+)
+from assessments.selectors.checklist import indicator_result
 from assessments.sufficiency import NOT_SATISFACTORY, PENDING, SATISFACTORY, STALE, EvidenceHit
 from content.models.observation import ObservationItem
 from training.evidence import training_evidence
 
 if TYPE_CHECKING:
     from content.models.framework import CompetencyUnit
+
+OBSERVATION_KINDS = frozenset({EvidenceKind.OBSERVATION, EvidenceKind.ROLE_PLAY})
 
 
 @dataclass
@@ -128,12 +137,18 @@ def _checklist_record(
     oldest: date,
     out: GatheredEvidence,
 ) -> None:
-    """Evidence the assessor recorded line by line: an indicator with any unsatisfactory line
-    is not satisfactory; lines only "not observed" say nothing."""
+    """Evidence the assessor recorded line by line, each indicator judged from its lines by
+    `indicator_result`: any unsatisfactory line makes it not satisfactory; lines only "not
+    observed" say nothing. An observation recorded in a context is judged from its observed
+    behaviours only (the lines naming an observation item); observations from before
+    contexts existed still count their indicator rows."""
     stale = record.occurred_on < oldest
+    behaviours_only = bool(record.context) and record.kind in OBSERVATION_KINDS
     per_indicator: dict[int, set[str]] = defaultdict(set)
     for line in lines:
         if line.indicator_id is None:
+            continue
+        if behaviours_only and line.observation_item_id is None:
             continue
         per_indicator[line.indicator_id].add(line.result)
         if line.result == ItemResult.SATISFACTORY and not stale:
@@ -141,9 +156,10 @@ def _checklist_record(
                 out.item_methods[record.trainee_id][item_id].add(record.method)
     label = str(record)
     for ind_id, results in per_indicator.items():
-        if ItemResult.NOT_SATISFACTORY in results:
+        result = indicator_result(results)
+        if result == ItemResult.NOT_SATISFACTORY:
             status = NOT_SATISFACTORY
-        elif ItemResult.SATISFACTORY in results:
+        elif result == ItemResult.SATISFACTORY:
             status = STALE if stale else SATISFACTORY
         else:
             continue  # only "not observed"

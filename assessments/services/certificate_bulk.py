@@ -15,6 +15,7 @@ from assessments.models.certificates import BulkIssueItem, BulkIssueJob
 from assessments.selectors import certificates as selectors
 from assessments.services.certificates import (
     AlreadyIssued,
+    AwaitingModeration,
     CertificateError,
     _check_admin,
     certificate_issue,
@@ -105,6 +106,10 @@ def _bulk_item_process(item_id: int) -> None:
             item.status = BulkIssueItem.Status.SKIPPED
             item.certificate = already.certificate
             item.error = str(already)[:300]
+        except AwaitingModeration as waiting:
+            # Skipped for now and listed with the reason; "retry" issues it once confirmed.
+            item.status = BulkIssueItem.Status.FAILED
+            item.error = str(waiting)[:300]
         except (CertificateError, PermissionDenied) as error:
             item.status = BulkIssueItem.Status.FAILED
             item.error = str(error)[:300]

@@ -26,6 +26,7 @@ from assessments.models.certificates import (
 )
 from assessments.models.decisions import Decision
 from assessments.selectors import certificates as selectors
+from assessments.selectors.moderation import decision_awaiting_moderation
 
 # Keys and reminders have their own modules; tests still reach them as `certificates.<name>`.
 from assessments.services.certificate_reminders import (
@@ -46,6 +47,13 @@ NUMBER_PREFIX = "LA"
 
 class CertificateError(Exception):
     """A certificate cannot be issued or changed; the message is shown to the user."""
+
+
+class AwaitingModeration(CertificateError):
+    """The decision was selected for moderation and no second assessor has confirmed it."""
+
+    def __init__(self):
+        super().__init__(_("The certificate is waiting for moderation by a second assessor."))
 
 
 class AlreadyIssued(CertificateError):
@@ -182,6 +190,8 @@ def certificate_issue(
     existing = selectors.decision_original_certificate(decision)
     if existing is not None:
         raise AlreadyIssued(existing)
+    if decision_awaiting_moderation(decision):
+        raise AwaitingModeration()
     try:
         with transaction.atomic():
             return _create(decision=decision, issued_by=issued_by, replaces=None, via=via)
@@ -193,11 +203,15 @@ def certificate_issue(
 
 
 def certificate_issue_on_decision(*, decision: Decision) -> None:
-    """Called by the decision service after a decision is recorded: when the course issues
-    automatically and the decision is Competent, issue in the background once committed."""
+    """Called by the decision service after a decision is recorded, and by the moderation
+    service once a second assessor confirms it: when the course issues automatically and the
+    decision is Competent (and not waiting for moderation), issue in the background once
+    committed."""
     course = decision.course
     if decision.outcome != Decision.Outcome.COMPETENT:
         return
+    if decision_awaiting_moderation(decision):
+        return  # deferred: the moderation service calls again on confirmation
     if course is None or not course.auto_issue_certificate:
         return
     decision_id = decision.pk

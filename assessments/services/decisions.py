@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models.decisions import Decision
 from assessments.selectors.decisions import current_decision
+from assessments.selectors.moderation import moderation_required_for
 from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import may_assess, may_correct_decision
 from assessments.services.certificates import (
@@ -103,6 +104,14 @@ def decision_record(
     round_number = _round_number(
         trainee=trainee, unit=unit, corrects=corrects, correction_reason=correction_reason
     )
+    # Selection for moderation is fixed now, before the row exists (it never uses the pk).
+    moderation_required = outcome == Decision.Outcome.COMPETENT and moderation_required_for(
+        assessor=assessor,
+        trainee_id=trainee.pk,
+        unit_id=unit.pk,
+        round_number=round_number,
+        corrects=corrects,
+    )
     decision = Decision.objects.create(
         trainee=trainee,
         unit=unit,
@@ -117,6 +126,7 @@ def decision_record(
         assessed_on=assessed_on,
         corrects=corrects,
         correction_reason=correction_reason,
+        moderation_required=moderation_required,
     )
     summary = f"{decision.get_outcome_display()} ({_('round')} {round_number})"
     if corrects is not None:
@@ -137,6 +147,7 @@ def decision_record(
             "gaps": decision.gaps,
             "corrects": corrects.pk if corrects else None,
             "correction_reason": correction_reason if corrects else "",
+            "moderation_required": moderation_required,
         },
     )
     if corrects is not None:

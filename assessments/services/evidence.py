@@ -24,10 +24,15 @@ from assessments.models.evidence import (
     ObservationDraft,
 )
 from assessments.models.questions import OralQuestion
-from assessments.selectors.checklist import ChecklistEntry
+from assessments.selectors.checklist import (
+    ChecklistEntry,
+    observation_checklist,
+    observation_context_for,
+)
 from assessments.selectors.scope import trainees_for_assessor
 from assessments.uploads import CheckedUpload
 from content.models.framework import CompetencyUnit, Indicator
+from content.models.observation import ObservationContext
 from core.audit import audit_record
 from people import roles
 from people.models import User
@@ -85,12 +90,19 @@ def _record_with_lines(
 
 @transaction.atomic
 def observation_draft_start(
-    *, assessor: User, trainee: User, unit: CompetencyUnit, kind: str
+    *, assessor: User, trainee: User, unit: CompetencyUnit, kind: str, context: str = ""
 ) -> ObservationDraft:
+    """Start a checklist in a context: a workplace observation names where it happens (till,
+    service desk, back office...); a role play is always in the role-play context."""
     _check_assessor_for(assessor, trainee)
     if kind not in (EvidenceKind.OBSERVATION, EvidenceKind.ROLE_PLAY):
         raise ValidationError(_("Unknown kind of observation."))
-    return ObservationDraft.objects.create(assessor=assessor, trainee=trainee, unit=unit, kind=kind)
+    chosen = observation_context_for(kind, context)
+    if not chosen:
+        raise ValidationError(_("Choose where the observation takes place."), code="context")
+    return ObservationDraft.objects.create(
+        assessor=assessor, trainee=trainee, unit=unit, kind=kind, context=chosen
+    )
 
 
 @transaction.atomic
@@ -132,12 +144,35 @@ def observation_submit(
     summary: str,
     items: list[ItemJudgement],
 ) -> EvidenceRecord:
+    """Lock the draft into evidence: one line per behaviour judged (its indicator, item and
+    K/S items as the checklist has them). The indicator's result is derived from its lines
+    (assessments.selectors.checklist.indicator_result), not judged on its own."""
     draft = ObservationDraft.objects.select_for_update(of=("self",)).get(pk=draft.pk)
     if draft.assessor_id != assessor.pk:
         raise PermissionDenied
     if draft.locked:
         raise ValidationError(_("This observation has already been submitted."), code="locked")
     _check_assessor_for(assessor, draft.trainee)
+    # Only behaviours on this context's checklist can be judged, and they are written as the
+    # checklist has them (not as the caller describes them): a row for an indicator title or
+    # for a behaviour of another context (a forged POST: T4.1 on a till observation) is
+    # refused, and nothing is written.
+    checklist = {e.key: e for e in observation_checklist(draft.unit, draft.kind, draft.context)}
+    if not checklist:
+        raise ValidationError(
+            _("This observation's context has no observable behaviours to judge."),
+            code="context",
+        )
+    if any(i.entry.key not in checklist for i in items):
+        raise ValidationError(
+            _(
+                "Only the behaviours on the checklist of this observation (%(context)s) "
+                "can be judged. Nothing was recorded."
+            )
+            % {"context": ObservationContext(draft.context).label},
+            code="not_on_checklist",
+        )
+    items = [ItemJudgement(checklist[i.entry.key], i.result, i.comment) for i in items]
     if not any(i.result != ItemResult.NOT_OBSERVED for i in items):
         raise ValidationError(_("Judge at least one item as satisfactory or not yet satisfactory."))
     record = _record_with_lines(
@@ -146,6 +181,7 @@ def observation_submit(
             unit=draft.unit,
             kind=draft.kind,
             method=KIND_METHOD[draft.kind],
+            context=draft.context,
             occurred_on=occurred_on,
             place=place,
             environment=environment,
@@ -165,6 +201,7 @@ def observation_submit(
         ],
         actor=assessor,
         data={
+            "context": draft.context,
             "lines": len(items),
             "satisfactory": sum(i.result == ItemResult.SATISFACTORY for i in items),
         },

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from assessments.selectors.dashboard import Status, trainee_rows
+from assessments.selectors.moderation import moderation_queue
 from assessments.selectors.scope import (
     assessment_context,
     may_see_assessments,
@@ -50,5 +51,8 @@ def dashboard(request):
             # The oral question bank is for anyone assessor_required lets in.
             "can_decide": roles.is_assessor(user),
             "is_admin": roles.is_admin(user),
+            # Decisions of other assessors waiting for this assessor's moderation.
+            "may_moderate": roles.may_decide(user),
+            "moderation_count": moderation_queue(user).count() if roles.may_decide(user) else 0,
         },
     )

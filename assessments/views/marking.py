@@ -19,6 +19,10 @@ from training.services import quizzes as services
 
 
 class MarkForm(forms.Form):
+    """The mark of one written answer. With the rubric of the version answered, one score
+    per criterion (0 to its points, in steps of `RUBRIC_STEP`) and the answer's score is
+    their sum; a version without a rubric takes one score."""
+
     score = forms.DecimalField(
         label=gettext_lazy("Score (points)"), min_value=Decimal("0"), max_digits=5, decimal_places=2
     )
@@ -29,11 +33,33 @@ class MarkForm(forms.Form):
         max_length=4000,
     )
 
-    def __init__(self, *args, points: Decimal, **kwargs):
+    def __init__(self, *args, points: Decimal, rubric=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.points = points
-        self.fields["score"].max_value = points
-        self.fields["score"].widget.attrs["max"] = str(points)
+        self.rubric = tuple(rubric)
+        if self.rubric:
+            del self.fields["score"]
+            criteria = {}
+            for criterion in self.rubric:
+                criteria[criterion_field(criterion)] = forms.DecimalField(
+                    label=criterion.text,
+                    min_value=Decimal("0"),
+                    max_value=criterion.points,
+                    max_digits=5,
+                    decimal_places=2,
+                    help_text=_(
+                        "0 to %(points)s points, in steps of %(step)s (or the full points)."
+                    )
+                    % {
+                        "points": f"{criterion.points.normalize():f}",
+                        "step": f"{services.RUBRIC_STEP.normalize():f}",
+                    },
+                    widget=forms.NumberInput(attrs={"step": str(services.RUBRIC_STEP)}),
+                )
+            self.fields = {**criteria, "comment": self.fields["comment"]}
+        else:
+            self.fields["score"].max_value = points
+            self.fields["score"].widget.attrs["max"] = str(points)
 
     def clean_score(self):
         score = self.cleaned_data["score"]
@@ -42,6 +68,41 @@ class MarkForm(forms.Form):
                 _("The score must be between 0 and %(points)s.") % {"points": self.points}
             )
         return score
+
+    def clean(self):
+        cleaned = super().clean()
+        for criterion in self.rubric:
+            name = criterion_field(criterion)
+            given = cleaned.get(name)
+            if given is not None and given != criterion.points and given % services.RUBRIC_STEP:
+                self.add_error(
+                    name,
+                    _("Criterion scores go in steps of %(step)s points.")
+                    % {"step": f"{services.RUBRIC_STEP.normalize():f}"},
+                )
+        return cleaned
+
+    def criterion_scores(self) -> dict[int, Decimal] | None:
+        if not self.rubric:
+            return None
+        return {
+            criterion.pk: self.cleaned_data[criterion_field(criterion)] for criterion in self.rubric
+        }
+
+
+def criterion_field(criterion) -> str:
+    return f"criterion_{criterion.pk}"
+
+
+def _initial(response) -> dict:
+    initial = {"comment": response.marker_comment}
+    if response.fraction is not None:
+        initial["score"] = (response.fraction * response.points).quantize(Decimal("0.01"))
+    for criterion in response.question_version.snapshot.rubric:
+        given = (response.rubric_scores or {}).get(str(criterion.pk))
+        if given is not None:
+            initial[criterion_field(criterion)] = Decimal(given)
+    return initial
 
 
 @never_cache
@@ -67,23 +128,18 @@ def marking_mark(request, response_id: int):
         marker=request.user,
         trainees=trainees_to_mark_for(request.user).values("pk"),
     )
+    rubric = response.question_version.snapshot.rubric
     form = MarkForm(
-        request.POST or None,
-        points=response.points,
-        initial={
-            "score": (response.fraction * response.points).quantize(Decimal("0.01"))
-            if response.fraction is not None
-            else None,
-            "comment": response.marker_comment,
-        },
+        request.POST or None, points=response.points, rubric=rubric, initial=_initial(response)
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.quiz_response_mark(
                 response_id=response.pk,
                 marker=request.user,
-                score=form.cleaned_data["score"],
+                score=None if rubric else form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
+                criterion_scores=form.criterion_scores(),
             )
         except services.QuizError as exc:
             form.add_error(None, str(exc))
@@ -93,6 +149,6 @@ def marking_mark(request, response_id: int):
     return render(
         request,
         "assessments/marking/mark.html",
-        {"response": response, "form": form},
+        {"response": response, "form": form, "rubric": rubric},
         status=400 if request.method == "POST" else 200,
     )

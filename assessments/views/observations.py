@@ -1,5 +1,7 @@
-"""Workplace and role-play observations, filled on a phone: the draft autosaves (static JS
-posting here plus localStorage), submitting turns it into locked evidence."""
+"""Workplace and role-play observations, filled on a phone: the assessor first chooses where
+the observation takes place (a role play is always in the role-play context), then judges
+the behaviours observable there, grouped under their indicator. The draft autosaves (static
+JS posting here plus localStorage), submitting turns it into locked evidence."""
 
 import json
 
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST
 from assessments.forms.evidence import ObservationHeaderForm
 from assessments.forms.results import ItemResultsForm
 from assessments.models.evidence import EvidenceKind, ItemResult, ObservationDraft
-from assessments.selectors.checklist import observation_checklist
+from assessments.selectors.checklist import ChecklistEntry, observation_checklist
 from assessments.selectors.scope import (
     assessment_context,
     trainee_for_assessor_or_404,
@@ -28,6 +30,7 @@ from assessments.services.evidence import (
     observation_draft_start,
     observation_submit,
 )
+from content.models.observation import ObservationContext
 from core.numbers import MAX_INT, bounded_int
 from core.views import run_service
 from people.permissions import decider_required
@@ -51,8 +54,37 @@ def observation_start(request, trainee_id: int, kind: str):
     unit, _course = assessment_context(trainee)
     if unit is None:
         raise Http404
-    draft = observation_draft_start(assessor=request.user, trainee=trainee, unit=unit, kind=kind)
+    context = request.POST.get("context", "")
+    if kind == EvidenceKind.OBSERVATION and context not in dict(ObservationContext.workplace()):
+        # Not chosen yet: ask where the observation takes place (nothing is written).
+        return render(
+            request,
+            "assessments/workspace/observation_context.html",
+            {
+                "trainee": trainee,
+                "kind": kind,
+                "contexts": ObservationContext.workplace(),
+                "chosen": context,
+            },
+        )
+    try:
+        draft = observation_draft_start(
+            assessor=request.user, trainee=trainee, unit=unit, kind=kind, context=context
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessments:trainee", trainee_id=trainee.pk)
     return redirect("assessments:observation", draft_id=draft.pk)
+
+
+def _posted_keys(post, known: set[str]) -> list[str]:
+    """Rows the form posted that the checklist does not have (a stale page or a forged
+    POST), so the service refuses them rather than the view dropping them unseen."""
+    return [
+        name[2:][:40]
+        for name in list(post)[:1000]
+        if name.startswith("r_") and name[2:] not in known
+    ][:50]
 
 
 @never_cache
@@ -62,11 +94,12 @@ def observation_edit(request, draft_id: int):
     if draft.locked:
         messages.info(request, _("This observation has been submitted and is locked."))
         return redirect("assessments:evidence", evidence_id=draft.evidence_id)
-    checklist = observation_checklist(draft.unit, draft.kind)
+    checklist = observation_checklist(draft.unit, draft.kind, draft.context)
     keys = [entry.key for entry in checklist]
     if request.method == "POST":
         form = ObservationHeaderForm(request.POST)
-        results = ItemResultsForm(request.POST, keys=keys)
+        posted = [ChecklistEntry.posted(key) for key in _posted_keys(request.POST, set(keys))]
+        results = ItemResultsForm(request.POST, keys=keys + [e.key for e in posted])
         record = run_service(
             form,
             lambda data: observation_submit(
@@ -74,7 +107,7 @@ def observation_edit(request, draft_id: int):
                 assessor=request.user,
                 items=[
                     ItemJudgement(e, results.result(e.key), results.comment(e.key))
-                    for e in checklist
+                    for e in checklist + posted
                 ],
                 **data,
             ),
@@ -98,7 +131,13 @@ def observation_edit(request, draft_id: int):
     return render(
         request,
         "assessments/workspace/observation.html",
-        {"draft": draft, "form": form, "rows": rows, "results": ItemResult.choices},
+        {
+            "draft": draft,
+            "form": form,
+            "rows": rows,
+            "results": ItemResult.choices,
+            "role_play": draft.kind == EvidenceKind.ROLE_PLAY,
+        },
     )
 
 

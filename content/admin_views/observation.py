@@ -1,14 +1,44 @@
 """Observation checklist items in the Wagtail admin: a snippet viewset filtered by unit,
-indicator and method (the indicator is picked with its own chooser, content/admin_views/
+indicator, method and the context where the behaviour is observed (the indicator is picked with its own chooser, content/admin_views/
 choosers.py). Items are drafts until the two-person review approves them: the list shows
 Wagtail's status column (live, draft, in moderation) last."""
 
+import django_filters
 from django.utils.translation import gettext_lazy
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.admin_views.questions import with_review_states
-from content.models.observation import ObservationItem
+from content.models.framework import AssessmentMethod, CompetencyUnit, Indicator
+from content.models.observation import ObservationContext, ObservationItem
+
+
+class ObservationItemFilterSet(WagtailFilterSet):
+    indicator__unit = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("competency unit"),
+        field_name="indicator__unit",
+        queryset=CompetencyUnit.objects.order_by("code"),
+    )
+    indicator = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("behaviour indicator"),
+        queryset=Indicator.objects.order_by("unit__code", "sort_order", "code"),
+    )
+    assessment_method = django_filters.ChoiceFilter(
+        label=gettext_lazy("assessment method"), choices=AssessmentMethod.choices
+    )
+    context = django_filters.ChoiceFilter(
+        label=gettext_lazy("where it can be observed"),
+        choices=ObservationContext.choices,
+        method="filter_context",
+    )
+
+    class Meta:
+        model = ObservationItem
+        fields = ["indicator__unit", "indicator", "assessment_method", "context"]
+
+    def filter_context(self, queryset, name, value):
+        return queryset.in_context(value) if value else queryset
 
 
 class ObservationItemViewSet(SnippetViewSet):
@@ -20,11 +50,7 @@ class ObservationItemViewSet(SnippetViewSet):
     add_to_admin_menu = True
     search_backend_name = None
     search_fields = ["text"]
-    list_filter = {
-        "indicator__unit": ["exact"],
-        "indicator": ["exact"],
-        "assessment_method": ["exact"],
-    }
+    filterset_class = ObservationItemFilterSet
     list_per_page = 50
     copy_view_enabled = False
 
@@ -37,6 +63,11 @@ class ObservationItemViewSet(SnippetViewSet):
                 accessor=lambda o: o.indicator.code,
             ),
             "text",
+            Column(
+                "contexts",
+                label=gettext_lazy("where it can be observed"),
+                accessor=lambda o: ", ".join(str(label) for label in o.context_labels()),
+            ),
             "assessment_method",
             Column(
                 "unit",

@@ -13,7 +13,12 @@ import yaml
 from django.db import transaction
 
 from content.models.framework import AssessmentMethod, CompetencyItem, Indicator
-from content.models.questions import Question, QuestionOption, QuestionType
+from content.models.questions import (
+    Question,
+    QuestionOption,
+    QuestionRubricCriterion,
+    QuestionType,
+)
 from content.pages.course import CoursePage, ModulePage
 from content.pages.quiz import QuizPage, QuizQuestion
 
@@ -85,6 +90,7 @@ def _upsert_question(spec: dict, indicators: dict, items: dict) -> Question:
         "feedback": (spec.get("feedback") or "").strip(),
         "assessment_method": AssessmentMethod.QUESTIONING,
     }
+    rubric = _rubric_specs(code, qtype, fields["points"], spec.get("rubric") or [])
     question = Question.objects.filter(code=code).first()
     if question is None:
         question = Question(code=code, **fields)
@@ -93,6 +99,7 @@ def _upsert_question(spec: dict, indicators: dict, items: dict) -> Question:
             setattr(question, name, value)
     question.save()
     _sync_options(question, qtype, spec.get("options") or [])
+    _sync_rubric(question, rubric)
     if {i.pk for i in question.indicators.all()} != {i.pk for i in indicator_objs}:
         question.indicators.set(indicator_objs)
     if {i.pk for i in question.competency_items.all()} != {i.pk for i in item_objs}:
@@ -143,6 +150,43 @@ def _sync_options(question: Question, qtype: str, specs: list) -> None:
             QuestionOption.objects.create(question=question, sort_order=index, **fields)
     for option in existing[len(specs) :]:
         option.delete()
+
+
+def _rubric_specs(code: str, qtype: str, points: Decimal, specs: list) -> list[dict]:
+    """A written question's rubric criteria, checked as the question form checks them."""
+    if qtype != QuestionType.WRITTEN:
+        if specs:
+            raise QuestionDataError(f"question {code}: only written questions have a rubric")
+        return []
+    criteria = [{"text": str(c["text"]).strip(), "points": _decimal(c["points"])} for c in specs]
+    if not criteria:
+        raise QuestionDataError(f"question {code}: a written question needs a rubric")
+    if sum(c["points"] for c in criteria) != points:
+        raise QuestionDataError(f"question {code}: the rubric's points must add up to {points}")
+    return criteria
+
+
+def _sync_rubric(question: Question, criteria: list[dict]) -> None:
+    """Criteria updated in place by position, like the options: unchanged ones stay as
+    they are, so a second run makes no new question version."""
+    existing = list(
+        QuestionRubricCriterion.objects.filter(question=question).order_by("sort_order", "pk")
+    )
+    for index, fields in enumerate(criteria):
+        if index < len(existing):
+            criterion = existing[index]
+            if (
+                criterion.text != fields["text"]
+                or criterion.points != fields["points"]
+                or criterion.sort_order != index
+            ):
+                criterion.text, criterion.points = fields["text"], fields["points"]
+                criterion.sort_order = index
+                criterion.save()
+        else:
+            QuestionRubricCriterion.objects.create(question=question, sort_order=index, **fields)
+    for criterion in existing[len(criteria) :]:
+        criterion.delete()
 
 
 QUIZ_FIELDS = (

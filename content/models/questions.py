@@ -97,7 +97,39 @@ class QuestionForm(WagtailAdminModelForm):
             self.add_error("numeric_answer", _("A numeric question needs the correct value."))
         if qtype == QuestionType.WRITTEN and not (cleaned.get("model_answer") or "").strip():
             self.add_error("model_answer", _("A written question needs a model answer."))
+        self._check_rubric(qtype, cleaned.get("points"))
         return cleaned
+
+    def _check_rubric(self, qtype: str, points) -> None:
+        """A written question is marked against its rubric: at least one criterion, and the
+        criteria's points add up to the question's points. Other types have none."""
+        formset = self.formsets.get("rubric_criteria")
+        if formset is None or not formset.is_valid():
+            return
+        criteria = [
+            form.cleaned_data
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if qtype != QuestionType.WRITTEN:
+            if criteria:
+                raise ValidationError(
+                    _("Only written questions have a marking rubric: remove its criteria.")
+                )
+            return
+        if not criteria:
+            raise ValidationError(
+                _("A written question needs a marking rubric: add at least one criterion.")
+            )
+        total = sum((criterion.get("points") or Decimal("0")) for criterion in criteria)
+        if points is not None and total != points:
+            raise ValidationError(
+                _(
+                    "The rubric's criteria add up to %(total)s points, but the question is "
+                    "worth %(points)s points: they must be equal."
+                )
+                % {"total": f"{total.normalize():f}", "points": f"{points.normalize():f}"}
+            )
 
 
 class Question(
@@ -136,7 +168,13 @@ class Question(
         max_length=20,
         choices=PartialCredit.choices,
         default=PartialCredit.ALL_OR_NOTHING,
-        help_text=_("For multiple response, matching and ordering questions."),
+        help_text=_(
+            "For multiple response, matching and ordering questions; shown to the trainee. "
+            "All or nothing: only a fully correct answer scores. Proportional: multiple "
+            "response earns a share for each correct selection, less the penalty for each "
+            "wrong one; matching earns a share for each correct pair; ordering earns a share "
+            "for each item in its correct position."
+        ),
     )
     penalty = models.DecimalField(
         _("penalty per wrong selection"),
@@ -216,6 +254,15 @@ class Question(
             ],
             heading=_("Answer and scoring"),
         ),
+        InlinePanel(
+            "rubric_criteria",
+            heading=_("Marking rubric"),
+            label=_("Criterion"),
+            help_text=_(
+                "Written questions: what the marker scores, one criterion at a time. The "
+                "criteria's points must add up to the question's points."
+            ),
+        ),
         FieldPanel("feedback"),
     ]
     search_fields = [
@@ -283,6 +330,29 @@ class QuestionOption(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("option")
         verbose_name_plural = _("options")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuestionRubricCriterion(Orderable):
+    """One criterion of a written question's marking rubric: the marker gives it 0 to its
+    points; the answer's score is the sum (training/services/quizzes.py)."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="rubric_criteria")
+    text = models.CharField(_("criterion"), max_length=500)
+    points = models.DecimalField(
+        _("points"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+
+    panels = [FieldRowPanel([FieldPanel("text"), FieldPanel("points")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
 
     def __str__(self) -> str:
         return self.text

@@ -472,7 +472,10 @@ def test_auto_issue_and_correction_revoke_the_certificate(
     ws, assessor, trainee, django_capture_on_commit_callbacks
 ):
     from assessments.models.certificates import Certificate
+    from assessments.models.moderation import ModerationPolicy
 
+    # No moderation here (its gate on auto-issue: tests/assessments/test_moderation.py).
+    ModerationPolicy.objects.create(share_percent=0, first_decisions_per_assessor=0)
     ws.course.auto_issue_certificate = True
     ws.course.save_revision().publish()
     ws.course.refresh_from_db()

@@ -18,6 +18,7 @@ from assessments.services.decisions import decision_record
 from assessments.services.evidence import observation_draft_start, portfolio_upload
 from assessments.services.third_party import third_party_request_create
 from assessments.uploads import check_upload
+from content.models.observation import ObservationItem
 from core.models import AuditEntry
 from tests.factories.people import make_assessor, make_trainee
 from tests.factories.workspace import (
@@ -53,7 +54,7 @@ def world(ws, client_as, trainee, assessor):
     )
     observation = record_observation(assessor=assessor, trainee=trainee, ws=ws)
     draft = observation_draft_start(
-        assessor=assessor, trainee=trainee, unit=ws.unit, kind="observation"
+        assessor=assessor, trainee=trainee, unit=ws.unit, kind="observation", context="till"
     )
     decision = decision_record(
         assessor=assessor,
@@ -260,7 +261,8 @@ def test_observation_autosave_and_submit_locks(world, client_as):
     client, _ = client_as("assessor")
     draft = world["draft"]
     url = reverse("assessments:observation_autosave", args=[draft.pk])
-    key = f"r_i{world['ws'].indicators[0].pk}"
+    item = ObservationItem.objects.get(indicator=world["ws"].indicators[0])
+    key = f"r_o{item.pk}"
     response = client.post(
         url,
         json.dumps({"revision": 3, "data": {key: "satisfactory", "place": "門市"}}),
@@ -289,7 +291,7 @@ def test_observation_autosave_and_submit_locks(world, client_as):
             "environment": "simulated",
             "summary": "角色扮演",
             key: "satisfactory",
-            f"c_i{world['ws'].indicators[0].pk}": "清楚說明",
+            f"c_o{item.pk}": "清楚說明",
         },
     )
     assert response.status_code == 302

@@ -42,6 +42,7 @@ def form(qtype="single", options=(("甲", True), ("乙", False)), **fields):
                 for t, c in options
             ]
         ),
+        "rubric_criteria": inline_formset([]),
     }
     data.update(fields)
     return nested_form_data(data)

@@ -96,6 +96,7 @@ def _question_form(question: Question, text: str, options, action: str | None = 
         "feedback": "說明",
         "tags": "",
         "options": inline_formset(rows, initial=len(existing)),
+        "rubric_criteria": inline_formset([]),
     }
     if action:
         data[action] = "1"
@@ -123,6 +124,7 @@ def _new_form(code: str, text: str, indicators=(), action: str | None = None) ->
                 {"text": "乙", "is_correct": "", "match_text": "", "feedback": ""},
             ]
         ),
+        "rubric_criteria": inline_formset([]),
     }
     if action:
         data[action] = "1"
@@ -346,6 +348,7 @@ def _item_form(item: ObservationItem, text: str, action: str | None = None) -> d
         "indicator": str(item.indicator_id),
         "text": text,
         "assessment_method": item.assessment_method,
+        "contexts": list(item.contexts),
         "sort_order": str(item.sort_order),
     }
     if action:
@@ -366,7 +369,8 @@ def test_observation_item_changes_reach_the_checklist_only_after_approval(
 
     def checklist() -> str:
         response = assessor_client.post(
-            reverse("assessments:observation_start", args=[trainee.pk, "observation"])
+            reverse("assessments:observation_start", args=[trainee.pk, "observation"]),
+            {"context": "till"},
         )
         assert response.status_code == 302
         return assessor_client.get(response["Location"]).content.decode()
@@ -400,14 +404,20 @@ def test_a_new_observation_item_is_not_on_the_checklist_until_approved(
     author = _client(trainers[0])
     response = author.post(
         _url(ObservationItem, "add"),
-        {"indicator": str(ws.indicators[1].pk), "text": "結帳時主動提醒點數", "sort_order": "1"},
+        {
+            "indicator": str(ws.indicators[1].pk),
+            "text": "結帳時主動提醒點數",
+            "contexts": ["till"],
+            "sort_order": "1",
+        },
     )
     assert response.status_code == 302
     item = ObservationItem.objects.get(text="結帳時主動提醒點數")
     assert not item.live
     assessor_client, _user = client_as("assessor")
     response = assessor_client.post(
-        reverse("assessments:observation_start", args=[trainee.pk, "observation"])
+        reverse("assessments:observation_start", args=[trainee.pk, "observation"]),
+        {"context": "till"},
     )
     assert "結帳時主動提醒點數" not in assessor_client.get(response["Location"]).content.decode()
 

@@ -393,7 +393,7 @@ def test_scenario_choice_beyond_64_bits_is_not_offered(trainee_client, scenario_
 def draft(trainee, other_trainee, assessor):
     ws = workspace_build(assessor=assessor, trainees=[trainee, other_trainee])
     return observation_draft_start(
-        assessor=assessor, trainee=trainee, unit=ws.unit, kind="observation"
+        assessor=assessor, trainee=trainee, unit=ws.unit, kind="observation", context="till"
     )
 
 

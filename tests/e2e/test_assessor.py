@@ -8,6 +8,7 @@ from django.utils import timezone
 from assessments.models.decisions import Decision
 from assessments.models.evidence import EvidenceRecord, ObservationDraft
 from assessments.services.third_party import third_party_request_create
+from content.models.observation import ObservationItem
 from tests.e2e.conftest import login
 from tests.factories.workspace import give_complete_evidence, workspace_build
 
@@ -20,32 +21,36 @@ def test_assessor_records_observation_on_phone(phone_page, live_server, assessor
     login(page, live_server, assessor)
     page.goto(f"{live_server.url}/assess/trainees/{trainee.pk}/")
     page.get_by_test_id("assessor-actions").locator("form button").first.click()
+    # Where the observation takes place comes first; the checklist lists what is seen there.
+    page.locator("label[for=context_till]").click()
+    page.get_by_test_id("observation-context-form").locator("button").click()
     page.wait_for_url("**/assess/observations/*/")
     draft = ObservationDraft.objects.get()
-    first = ws.indicators[0].pk
+    first = f"o{ObservationItem.objects.get(indicator=ws.indicators[0]).pk}"
     page.fill("#id_occurred_on", timezone.localdate().isoformat())
     page.fill("#id_place", "台北信義店")
     page.select_option("#id_environment", "real")
     page.fill("#id_summary", "為客人說明點數卡")
-    page.locator(f"label[for=r_i{first}_satisfactory]").click()
+    page.locator(f"label[for=r_{first}_satisfactory]").click()
     page.locator("#autosave-status[data-state=saved]").wait_for()
     draft.refresh_from_db()
-    assert draft.data.get(f"r_i{first}") == "satisfactory"
+    assert draft.data.get(f"r_{first}") == "satisfactory"
     # Connection lost: the change is kept on the phone and synced when back online.
     page.context.set_offline(True)
-    page.fill(f"#c_i{first}", "主動說明")
+    page.fill(f"#c_{first}", "主動說明")
     page.locator("#autosave-status[data-state=offline]").wait_for()
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.locator("#autosave-status[data-state=saved]").wait_for()
     draft.refresh_from_db()
-    assert draft.data.get(f"c_i{first}") == "主動說明"
+    assert draft.data.get(f"c_{first}") == "主動說明"
     # Nothing scrolls sideways on a 360 px screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_test_id("submit-observation").click()
     page.wait_for_url("**/assess/evidence/*/**")
     record = EvidenceRecord.objects.get()
-    assert record.lines.get(indicator_id=first, observation_item=None).comment == "主動說明"
+    assert record.context == "till"
+    assert record.lines.get(indicator_id=ws.indicators[0].pk).comment == "主動說明"
     assert page.evaluate(f"localStorage.getItem('observation-draft-{draft.pk}')") is None
     page.goto(f"{live_server.url}/assess/observations/{draft.pk}/")
     assert f"/assess/evidence/{record.pk}/" in page.url  # locked

@@ -11,7 +11,7 @@ from content.models.framework import (
     Indicator,
     WorkTask,
 )
-from content.models.observation import ObservationItem
+from content.models.observation import ObservationContext, ObservationItem
 from content.services.review import review_workflow_ensure
 from content.services.units import unit_import
 
@@ -60,11 +60,14 @@ def make_observation(
     method: str = AssessmentMethod.OBSERVATION,
     text: str | None = None,
     items=(),
+    contexts=None,
 ) -> ObservationItem:
+    """A live observation item; observable everywhere unless `contexts` names where."""
     obs = ObservationItem.objects.create(  # live: as if approved through the review
         indicator=indicator,
         text=text or f"觀察 {indicator.code}",
         assessment_method=method,
+        contexts=list(contexts) if contexts is not None else list(ObservationContext.values),
         live=True,
     )
     obs.indicators.add(indicator)  # ParentalManyToMany: written by save()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from assessments.models.evidence import EvidenceKind, ItemResult
+from assessments.models.evidence import KIND_METHOD, EvidenceKind, ItemResult
 from assessments.selectors.checklist import observation_checklist
 from assessments.services.evidence import (
     ItemJudgement,
@@ -21,6 +21,7 @@ from assessments.services.evidence import (
 )
 from assessments.services.workspace import assessor_assignment_create, oral_question_create
 from content.models.framework import Indicator
+from content.models.observation import ObservationContext
 from content.pages.course import CourseIndexPage, CoursePage
 from content.pages.home import HomePage
 from content.services.review import review_workflow_ensure
@@ -103,14 +104,36 @@ def record_observation(
     kind: str = EvidenceKind.OBSERVATION,
     on: datetime.date | None = None,
     indicators=None,
+    context: str | None = None,
 ):
-    draft = observation_draft_start(assessor=assessor, trainee=trainee, unit=ws.unit, kind=kind)
-    wanted = {i.pk for i in (indicators or ws.indicators)}
+    """An observation judging every behaviour of `indicators` (all of the workspace's) in
+    `context` (the till; a role play is in the role play). An indicator with no behaviour
+    observable there gets one first, so the observation can mark it."""
+    if context is None:
+        context = (
+            ObservationContext.ROLE_PLAY
+            if kind == EvidenceKind.ROLE_PLAY
+            else ObservationContext.TILL
+        )
+    wanted = list(indicators or ws.indicators)
+    offered = {e.indicator_id for e in observation_checklist(ws.unit, kind, context)}
+    for indicator in wanted:
+        if indicator.pk not in offered:
+            make_observation(
+                indicator,
+                method=KIND_METHOD[kind],
+                text=f"可觀察的行為 {indicator.code}",
+                contexts=[context],
+            )
+    draft = observation_draft_start(
+        assessor=assessor, trainee=trainee, unit=ws.unit, kind=kind, context=context
+    )
+    wanted_ids = {i.pk for i in wanted}
     items = [
         ItemJudgement(
-            entry, result if entry.indicator_id in wanted else ItemResult.NOT_OBSERVED, ""
+            entry, result if entry.indicator_id in wanted_ids else ItemResult.NOT_OBSERVED, ""
         )
-        for entry in observation_checklist(ws.unit, kind)
+        for entry in observation_checklist(ws.unit, kind, context)
     ]
     return observation_submit(
         draft=draft,

@@ -101,6 +101,9 @@ class QuizResponse(models.Model):
     )
     marked_at = models.DateTimeField(null=True, blank=True)
     marker_comment = models.TextField(blank=True)
+    # A written answer marked against its version's rubric: {criterion id (str): points
+    # given (str)}; empty when marked with one score (a version without a rubric).
+    rubric_scores = models.JSONField(_("rubric scores"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("quiz answer")

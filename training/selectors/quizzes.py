@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from content.models.questions import Question, QuestionOption, QuestionType
 from content.pages.course import CoursePage
@@ -75,6 +76,24 @@ class ReviewItem:
     feedback: str
     option_feedback: list[str]
     marker_comment: str = ""
+    rubric: list["RubricLine"] = field(default_factory=list)  # a marked written answer
+
+
+@dataclass(frozen=True)
+class RubricLine:
+    """One criterion of the rubric of the version answered, with the marker's score."""
+
+    text: str
+    points: Decimal
+    score: Decimal | None
+
+    @property
+    def points_text(self) -> str:
+        return f"{self.points.normalize():f}"
+
+    @property
+    def score_text(self) -> str:
+        return "" if self.score is None else f"{self.score.normalize():f}"
 
 
 @dataclass
@@ -83,6 +102,45 @@ class AttemptItem:
     response: QuizResponse
     review: ReviewItem | None = None
     your_answer: list[str] = field(default_factory=list)
+    credit_rules: list[str] = field(default_factory=list)  # how partial credit works here
+
+
+def credit_rules(question) -> list[str]:
+    """What the trainee is told about scoring a multiple response, matching or ordering
+    question: the question version's own partial-credit setting (training/grading.py)."""
+    qtype = question.qtype
+    if qtype not in (QuestionType.MULTIPLE, QuestionType.MATCHING, QuestionType.ORDERING):
+        return []
+    if question.partial_credit != "proportional":
+        return [_("All or nothing: only a fully correct answer scores")]
+    if qtype == QuestionType.MATCHING:
+        return [_("Partial credit: each correct pair counts")]
+    if qtype == QuestionType.ORDERING:
+        return [_("Partial credit: each item in its correct position counts")]
+    lines = [_("Partial credit: each correct selection counts")]
+    if question.penalty:
+        if question.penalty == 1:
+            lines.append(_("Each wrong selection cancels one correct selection."))
+        else:
+            lines.append(
+                _("Each wrong selection takes away %(share)s%% of one correct selection's credit.")
+                % {"share": f"{(question.penalty * 100).normalize():f}"}
+            )
+    return lines
+
+
+def _rubric_lines(question, response: QuizResponse) -> list[RubricLine]:
+    if response.status != QuizResponse.Status.MARKED or not response.rubric_scores:
+        return []
+    scores = response.rubric_scores
+    return [
+        RubricLine(
+            text=criterion.text,
+            points=criterion.points,
+            score=Decimal(scores[str(criterion.pk)]) if str(criterion.pk) in scores else None,
+        )
+        for criterion in question.rubric
+    ]
 
 
 def attempt_responses(attempt: QuizAttempt) -> list[QuizResponse]:
@@ -193,7 +251,9 @@ def attempt_items(
         )
         _fill(presented, response)
         presented.locked = response.checked
-        item = AttemptItem(question=presented, response=response)
+        item = AttemptItem(
+            question=presented, response=response, credit_rules=credit_rules(question)
+        )
         if reveal or response.checked:
             item.your_answer = _describe_answer(question, by_id, response.answer)
             chosen = set()
@@ -214,6 +274,7 @@ def attempt_items(
                     if oid in by_id and by_id[oid].feedback
                 ],
                 marker_comment=response.marker_comment,
+                rubric=_rubric_lines(question, response),
             )
         items.append(item)
     return items

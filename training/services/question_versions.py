@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from content.models.questions import Question, QuestionOption
+from content.models.questions import Question, QuestionOption, QuestionRubricCriterion, QuestionType
 from training.models.question_versions import QuestionVersion
 from training.question_snapshots import content_digest, snapshot_content
 
@@ -19,7 +19,8 @@ RETRIES = 3  # another draw of an edited question may take the next number first
 def question_version_current(*, question: Question) -> QuestionVersion:
     """The version whose content is the question row's now, created if it is new. One
     query when it exists and the question's options, indicators and competency items are
-    prefetched (else three more); two more when it is new."""
+    prefetched (else three more, four for a written question: its rubric); two more when it
+    is new."""
     options = sorted(
         question.options.all(),
         key=lambda o: (o.sort_order if o.sort_order is not None else 0, o.pk),
@@ -29,6 +30,7 @@ def question_version_current(*, question: Question) -> QuestionVersion:
         options,
         indicator_ids=[indicator.pk for indicator in question.indicators.all()],
         competency_item_ids=[item.pk for item in question.competency_items.all()],
+        rubric_criteria=_criteria_of(question),
     )
     return _versions_for({question.pk: content})[question.pk]
 
@@ -36,8 +38,9 @@ def question_version_current(*, question: Question) -> QuestionVersion:
 @transaction.atomic(savepoint=False)
 def question_versions_current(*, question_ids) -> dict[int, QuestionVersion]:
     """{question id: current version} for many questions at once, in a fixed number of
-    queries whatever their number: four reads of the rows and one of their versions; when
-    some content is new, an insert and that read again."""
+    queries whatever their number: four reads of the rows (five when some are written: their
+    rubric criteria) and one of their versions; when some content is new, an insert and
+    that read again."""
     question_ids = list(dict.fromkeys(question_ids))
     questions = list(Question.objects.filter(pk__in=question_ids))
     if not questions:
@@ -47,6 +50,9 @@ def question_versions_current(*, question_ids) -> dict[int, QuestionVersion]:
         "question_id", "sort_order", "pk"
     ):
         options[option.question_id].append(option)
+    criteria = _criteria_for(
+        [question.pk for question in questions if question.qtype == QuestionType.WRITTEN]
+    )
     indicators = _mapping(Question.indicators.through, "indicator_id", question_ids)
     items = _mapping(Question.competency_items.through, "competencyitem_id", question_ids)
     contents = {
@@ -55,10 +61,33 @@ def question_versions_current(*, question_ids) -> dict[int, QuestionVersion]:
             options.get(question.pk, []),
             indicator_ids=indicators.get(question.pk, []),
             competency_item_ids=items.get(question.pk, []),
+            rubric_criteria=criteria.get(question.pk, []),
         )
         for question in questions
     }
     return _versions_for(contents)
+
+
+def _criteria_of(question: Question) -> list:
+    """A written question's rubric criteria in order (a query for written questions only)."""
+    if question.qtype != QuestionType.WRITTEN:
+        return []
+    return sorted(
+        question.rubric_criteria.all(),
+        key=lambda c: (c.sort_order if c.sort_order is not None else 0, c.pk),
+    )
+
+
+def _criteria_for(question_ids: list[int]) -> dict[int, list]:
+    """{question id: rubric criteria in order}: one query, none when no question is written."""
+    criteria: dict[int, list] = defaultdict(list)
+    if not question_ids:
+        return criteria
+    for criterion in QuestionRubricCriterion.objects.filter(question_id__in=question_ids).order_by(
+        "question_id", "sort_order", "pk"
+    ):
+        criteria[criterion.question_id].append(criterion)
+    return criteria
 
 
 def _mapping(through, column: str, question_ids: list[int]) -> dict[int, list[int]]:

@@ -332,9 +332,43 @@ def quiz_attempt_submit(
     return _finalise(attempt, now=now, late=late)
 
 
+RUBRIC_STEP = Decimal("0.25")  # criterion scores: multiples of this, or the full points
+
+
+def _rubric_total(rubric, criterion_scores) -> tuple[Decimal, dict[str, str]]:
+    """The sum of the marker's scores for every criterion of the rubric, each 0 to its
+    points in steps of RUBRIC_STEP, and the scores as stored; refuses anything else."""
+    if criterion_scores is None or set(criterion_scores) != {c.pk for c in rubric}:
+        raise QuizError(_("Score every criterion of the rubric."))
+    total = Decimal("0")
+    stored = {}
+    for criterion in rubric:
+        given = Decimal(criterion_scores[criterion.pk])
+        if given < 0 or given > criterion.points:
+            raise QuizError(_("Each criterion's score must be between 0 and its points."))
+        if given != criterion.points and given % RUBRIC_STEP:
+            raise QuizError(
+                _("Criterion scores go in steps of %(step)s points.")
+                % {"step": f"{RUBRIC_STEP.normalize():f}"}
+            )
+        total += given
+        stored[str(criterion.pk)] = f"{given.normalize():f}"
+    return total, stored
+
+
 @transaction.atomic
-def quiz_response_mark(*, response_id: int, marker, score: Decimal, comment: str) -> QuizAttempt:
-    """A trainer or assessor marks a written answer; the attempt's grade follows."""
+def quiz_response_mark(
+    *,
+    response_id: int,
+    marker,
+    score: Decimal | None = None,
+    comment: str,
+    criterion_scores: dict[int, Decimal] | None = None,
+) -> QuizAttempt:
+    """A trainer or assessor marks a written answer; the attempt's grade follows. When the
+    version answered has a rubric, the marker scores each criterion (`criterion_scores`,
+    by criterion id) and the answer's score is their sum (a `score` given must equal it);
+    a version without a rubric takes one `score`."""
     response = (
         QuizResponse.objects.select_related("question_version")
         .filter(pk=response_id, question_version__content__qtype=QuestionType.WRITTEN)
@@ -350,6 +384,15 @@ def quiz_response_mark(*, response_id: int, marker, score: Decimal, comment: str
     )
     if attempt.state not in (QuizAttempt.State.AWAITING_MARKING, QuizAttempt.State.GRADED):
         raise AttemptClosed(_("This attempt has not been submitted yet."))
+    rubric = response.question_version.snapshot.rubric
+    rubric_scores: dict[str, str] = {}
+    if rubric:
+        total, rubric_scores = _rubric_total(rubric, criterion_scores)
+        if score is not None and Decimal(score) != total:
+            raise QuizError(_("The score must be the sum of the criterion scores."))
+        score = total
+    elif score is None:
+        raise QuizError(_("The score must be between 0 and the question's points."))
     if score < 0 or score > response.points:
         raise QuizError(_("The score must be between 0 and the question's points."))
     now = _now()
@@ -361,8 +404,16 @@ def quiz_response_mark(*, response_id: int, marker, score: Decimal, comment: str
             item.marked_by = marker
             item.marked_at = now
             item.marker_comment = comment.strip()[:MAX_TEXT]
+            item.rubric_scores = rubric_scores
             item.save(
-                update_fields=["status", "fraction", "marked_by", "marked_at", "marker_comment"]
+                update_fields=[
+                    "status",
+                    "fraction",
+                    "marked_by",
+                    "marked_at",
+                    "marker_comment",
+                    "rubric_scores",
+                ]
             )
     quiz_answers.totals(attempt, responses, now)
     attempt.save()
@@ -378,6 +429,7 @@ def quiz_response_mark(*, response_id: int, marker, score: Decimal, comment: str
             "score": str(score),
             "points": str(response.points),
             "comment": comment.strip()[:MAX_TEXT],
+            "criterion_scores": rubric_scores,
         },
     )
     return attempt
