@@ -18,8 +18,7 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from content import scenario_graph
 from content.pages.scenario import ScenarioPage
-from content.selectors.scenarios import scenario_graph_of
-from content.services.scenarios import scenario_publish_problems
+from content.selectors.scenarios import scenario_graph_of, scenario_publish_problems
 
 GRAPH_URL = "scenario_graph:graph"
 

@@ -8,12 +8,7 @@ from django import forms
 
 
 class ContextCheckboxes(forms.CheckboxSelectMultiple):
-    def __init__(self, attrs=None, choices=()):
-        if not choices:
-            from content.models.observation import ObservationContext
-
-            choices = ObservationContext.choices
-        super().__init__(attrs, choices)
+    """Built with the contexts as `choices` by the model's panel."""
 
     def format_value(self, value):
         if isinstance(value, str):

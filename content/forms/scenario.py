@@ -126,8 +126,7 @@ class ScenarioGraphPanel(Panel):
             page = self.instance
             svg, problems, error = "", [], ""
             if page is not None and page.pk:
-                from content.selectors.scenarios import scenario_graph_of
-                from content.services.scenarios import scenario_publish_problems
+                from content.selectors.scenarios import scenario_graph_of, scenario_publish_problems
 
                 try:
                     problems = scenario_publish_problems(page)

@@ -101,7 +101,7 @@ class ObservationItem(
     panels = [
         FieldPanel("indicator"),
         FieldPanel("text"),
-        FieldPanel("contexts", widget=ContextCheckboxes),
+        FieldPanel("contexts", widget=ContextCheckboxes(choices=ObservationContext.choices)),
         FieldPanel("assessment_method"),
         FieldPanel("competency_items"),
         FieldPanel("sort_order"),

@@ -11,17 +11,8 @@ from content.models.framework import AssessmentMethod, Indicator
 from content.selectors.scenarios import (
     scenario_course_of,
     scenario_graph_of,
-    scenario_unit_indicators,
+    scenario_publish_problems,
 )
-
-
-def scenario_publish_problems(page, *, parent=None) -> list[scenario_graph.Problem]:
-    """What the linter finds in a scenario page (a draft rebuilt from a revision, or the live
-    page): the graph's checks, the endings' score bands against every path's score, the
-    claimed indicators against the best path. Publishing waits until this is empty."""
-    anchor = parent if page.pk is None else page
-    codes = list(scenario_unit_indicators(anchor).values_list("code", flat=True))
-    return scenario_graph.lint(scenario_graph_of(page), known_codes=codes)
 
 
 def scenario_publish_check(obj) -> None:

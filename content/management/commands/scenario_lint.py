@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from content.pages.scenario import ScenarioPage
-from content.services.scenarios import scenario_publish_problems
+from content.selectors.scenarios import scenario_publish_problems
 
 
 class Command(BaseCommand):
