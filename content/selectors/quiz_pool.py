@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from content.models.framework import Indicator
 from content.models.questions import Question, QuestionTag
 from content.pages.course import CoursePage
 from content.pages.quiz import QuizBlueprintRow, QuizPage, QuizQuestion
@@ -74,14 +75,19 @@ def blueprint_rows(quiz: QuizPage) -> list[Row]:
 
 
 def draft_blueprint_rows(quiz: QuizPage) -> list[Row]:
-    """The rows of a page object as edited (a revision's, held in memory)."""
-    return [_row(r) for r in quiz.blueprint_rows.all() if r.indicator_id is not None]
+    """The rows of a page object as edited (a revision's, held in memory); their indicators
+    in one query."""
+    rows = [r for r in quiz.blueprint_rows.all() if r.indicator_id is not None]
+    indicators = Indicator.objects.in_bulk({r.indicator_id for r in rows})
+    return [
+        _row(r, code=indicators[r.indicator_id].code) for r in rows if r.indicator_id in indicators
+    ]
 
 
-def _row(r) -> Row:
+def _row(r, *, code: str | None = None) -> Row:
     return Row(
         indicator_id=r.indicator_id,
-        code=r.indicator.code,
+        code=code if code is not None else r.indicator.code,
         count=r.count,
         points=r.points,
         easy=r.easy,

@@ -166,3 +166,15 @@ def test_an_approval_is_refused_when_the_bank_no_longer_fills_the_blueprint(bank
     assert reviewer.post(approve, {"comment": "好"}).status_code in (200, 302)
     quiz.refresh_from_db()
     assert quiz.live and quiz.live_revision_id == task_state.revision_id
+
+
+def test_the_draft_blueprint_reads_its_indicators_in_one_query(bank, django_assert_num_queries):
+    from content.selectors.quiz_pool import draft_blueprint_rows
+
+    final = make_quiz(bank["module"], selection="blueprint")
+    for indicator in (bank["t11"], bank["t12"]):
+        QuizBlueprintRow.objects.create(page=final, indicator=indicator, count=1)
+    draft = QuizPage.objects.get(pk=final.pk).get_latest_revision_as_object()
+    with django_assert_num_queries(2):  # the rows, then their indicators
+        rows = draft_blueprint_rows(draft)
+    assert [r.code for r in rows] == ["T1.1", "T1.2"]

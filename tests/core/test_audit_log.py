@@ -356,3 +356,19 @@ def test_the_audit_log_is_for_admins_only(client_as):
         client, _user = client_as(role)
         assert client.get(reverse("assessments:audit")).status_code in (302, 403)
         assert client.get(reverse("assessments:audit_csv")).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("role", ["trainee", "trainer", "assessor"])
+def test_only_admins_remove_assignments_and_only_they_are_offered_it(
+    role, client_as, admin_client_, assessor, trainee
+):
+    ws = workspace_build(assessor=assessor, trainees=[trainee])
+    assignment = AssessorAssignment.objects.get(assessor=assessor, cohort=ws.cohort)
+    url = reverse("assessments:assignment_remove", args=[assignment.pk])
+    client, _user = client_as(role)
+    page = client.get(reverse("assessments:assignments"))
+    assert page.status_code == 403 and url not in page.content.decode()
+    assert client.post(url).status_code == 403
+    assert AssessorAssignment.objects.filter(pk=assignment.pk).exists()
+    assert not AuditEntry.objects.filter(action="assignment.removed").exists()
+    assert url in admin_client_.get(reverse("assessments:assignments")).content.decode()
