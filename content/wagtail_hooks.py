@@ -4,7 +4,7 @@ content/admin_views/, one module per concern.
 
 - Competency framework: units (snippets; trainers read, admins edit), observation checklist
   items, indicator / K-S item choosers, unit import (admins), mapping matrix (trainers).
-- Question bank (snippets).
+- Question bank and assessment instruments (snippets).
 - Publishing: courses with mapping gaps need a confirmation; trainers publish only through
   the two-person review (no publish permission; a stale submission is flagged); scenarios with an invalid graph are refused; the scenario graph view."""
 
@@ -20,6 +20,7 @@ from content.admin_views.choosers import (
     competency_item_chooser_viewset,
     indicator_chooser_viewset,
 )
+from content.admin_views.instruments import AssessmentInstrumentViewSet
 from content.admin_views.mapping_matrix import mapping_matrix_viewset
 from content.admin_views.observation import ObservationItemViewSet
 from content.admin_views.questions import QuestionViewSet
@@ -34,6 +35,7 @@ register_permission_policy(CompetencyUnit, UnitPermissionPolicy(CompetencyUnit))
 register_snippet(CompetencyUnitViewSet)
 register_snippet(ObservationItemViewSet)
 register_snippet(QuestionViewSet)
+register_snippet(AssessmentInstrumentViewSet)
 
 
 @hooks.register("register_admin_viewset")

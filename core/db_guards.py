@@ -12,10 +12,12 @@ APPEND_ONLY_TABLES = (
     "assessments_evidencerecord",
     "assessments_evidenceline",
     "assessments_judgement",
+    "assessments_judgementline",
     "assessments_appeal",
     "assessments_appealassignment",
     "assessments_appealoutcome",
     "assessments_moderation",
+    "content_instrumentvalidation",
     "core_auditentry",
 )
 

@@ -19,11 +19,11 @@ from assessments.services.evidence import (
     ItemJudgement,
     OralAnswer,
     customer_feedback_record,
-    evidence_judge,
     observation_draft_start,
     observation_submit,
     questioning_record,
 )
+from assessments.services.judgements import evidence_judge
 from assessments.services.third_party import (
     IndicatorReport,
     third_party_report_submit,

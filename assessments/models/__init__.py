@@ -18,6 +18,7 @@ from assessments.models.evidence import (
     EvidenceLine,
     EvidenceRecord,
     Judgement,
+    JudgementLine,
     ObservationDraft,
     ThirdPartyRequest,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "EvidenceLine",
     "EvidenceRecord",
     "Judgement",
+    "JudgementLine",
     "Moderation",
     "ModerationPolicy",
     "ObservationDraft",

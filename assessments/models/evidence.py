@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from content.models.framework import AssessmentMethod, CompetencyUnit, Indicator
+from content.models.instruments import AssessmentInstrument, InstrumentCriterion
 from content.models.observation import ObservationContext, ObservationItem
 from core.append_only import AppendOnlyModel
 
@@ -72,6 +73,20 @@ class EvidenceRecord(AppendOnlyModel):
     )
     summary = models.TextField(_("what was observed / summary"), blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    # The instrument the evidence was gathered with (role-play script, portfolio task,
+    # feedback form, third-party prompts) and its revision at the time: the evidence counts
+    # only when that revision has been validated by a second assessor.
+    instrument = models.ForeignKey(
+        AssessmentInstrument,
+        verbose_name=_("instrument"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    instrument_revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -127,6 +142,9 @@ class EvidenceLine(AppendOnlyModel):
     oral_question = models.ForeignKey(
         OralQuestion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    criterion = models.ForeignKey(
+        InstrumentCriterion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     label = models.TextField(_("item"), blank=True)
     item_ids = models.JSONField(_("knowledge and skill items"), default=list, blank=True)
     result = models.CharField(_("result"), max_length=20, choices=ItemResult.choices)
@@ -172,6 +190,22 @@ class Judgement(AppendOnlyModel):
         ordering = ["-judged_at", "-pk"]
 
 
+class JudgementLine(AppendOnlyModel):
+    """A judgement of evidence gathered with an instrument, criterion by criterion (a
+    portfolio task's rubric, a third-party report's prompts): one line per criterion and
+    indicator it shows."""
+
+    judgement = models.ForeignKey(Judgement, on_delete=models.PROTECT, related_name="lines")
+    criterion = models.ForeignKey(InstrumentCriterion, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    label = models.TextField(_("criterion"), blank=True)
+    result = models.CharField(_("result"), max_length=20, choices=ItemResult.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
 class ObservationDraft(models.Model):
     """A checklist being filled on a phone. Drafts change freely (autosave); submitting turns
     a draft into an append-only EvidenceRecord and locks it."""
@@ -186,6 +220,10 @@ class ObservationDraft(models.Model):
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
     context = models.CharField(
         _("observed in"), max_length=20, choices=ObservationContext.choices, blank=True
+    )
+    # A role play run from a script: the checklist is the script's criteria.
+    instrument = models.ForeignKey(
+        AssessmentInstrument, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     data = models.JSONField(default=dict, blank=True)
     revision = models.PositiveIntegerField(default=0)
@@ -216,6 +254,15 @@ class ThirdPartyRequest(models.Model):
     )
     supervisor_name = models.CharField(_("supervisor's name"), max_length=120)
     supervisor_email = models.EmailField(_("supervisor's e-mail"))
+    # The prompts the supervisor answers (blank: one row per indicator, as before prompts).
+    instrument = models.ForeignKey(
+        AssessmentInstrument,
+        verbose_name=_("report prompts"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)

@@ -30,10 +30,9 @@ from assessments.services.evidence import (
     OralAnswer,
     customer_feedback_record,
     evidence_correct,
-    evidence_judge,
-    portfolio_upload,
     questioning_record,
 )
+from assessments.services.judgements import evidence_judge, portfolio_upload
 from core.views import REFUSALS_AND_DENIALS, run_service
 from people import roles
 from people.permissions import decider_required

@@ -14,7 +14,7 @@ from assessments.selectors.evidence import evidence_for_trainee
 from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import assessment_context
 from assessments.services.appeals import appeal_lodge
-from assessments.services.evidence import portfolio_upload
+from assessments.services.judgements import portfolio_upload
 from core.views import run_service
 from people.permissions import trainee_required
 

@@ -1,5 +1,5 @@
 """Every model of the content app, imported here so that Django registers them: the
-competency framework, mapping, observation items, question bank and review task in
+competency framework, mapping, observation items, assessment instruments, question bank and review task in
 `content/models/`, the Wagtail pages in `content/pages/`."""
 
 from content.models.framework import (
@@ -10,6 +10,11 @@ from content.models.framework import (
     UnitGuidance,
     UnitNote,
     WorkTask,
+)
+from content.models.instruments import (
+    AssessmentInstrument,
+    InstrumentCriterion,
+    InstrumentValidation,
 )
 from content.models.mapping import CompetencyMapped
 from content.models.observation import ObservationItem
@@ -22,6 +27,7 @@ from content.pages.quiz import QuizPage, QuizQuestion
 from content.pages.scenario import ScenarioChoice, ScenarioPage, ScenarioStep
 
 __all__ = [
+    "AssessmentInstrument",
     "AssessmentMethod",
     "CompetencyItem",
     "CompetencyMapped",
@@ -30,6 +36,8 @@ __all__ = [
     "CoursePage",
     "HomePage",
     "Indicator",
+    "InstrumentCriterion",
+    "InstrumentValidation",
     "LessonPage",
     "ModulePage",
     "ObservationItem",

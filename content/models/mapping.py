@@ -44,6 +44,9 @@ class CompetencyMapped(models.Model):
     )
 
     mapping_role: ClassVar[str] = ASSESSES
+    # Items held by a reviewed, validated instrument (a criterion of a portfolio task): the
+    # attribute naming it. The item counts only while that instrument is live and validated.
+    mapping_parent: ClassVar[str] = ""
 
     class Meta:
         abstract = True
@@ -55,6 +58,10 @@ class CompetencyMapped(models.Model):
     def mapping_edit_url(self) -> str | None:
         """Where a trainer edits the item (None when it has no edit page of its own)."""
         return None
+
+    def mapping_method(self) -> str:
+        """The assessment method the item provides evidence for ("" when none)."""
+        return self.assessment_method
 
 
 def mapped_models() -> list[type[CompetencyMapped]]:

@@ -9,7 +9,9 @@ What counts (each model declares its `mapping_role`, content/models/mapping.py):
 - lessons teach, whatever they are tagged with; they never fill a method cell;
 - pages, and items held by pages (scenario choices), count only while the page is live and
   not retired; a scenario counts as role play only with assessment runs;
-- questions and observation items count only when live; for a course, a question counts
+- questions and observation items count only when live; criteria of an instrument (role-play
+  script, portfolio task, customer-feedback form, third-party prompts) count only while it
+  is live and its live revision has been validated by a second assessor; for a course, a question counts
   as assessed only if a live summative quiz of the course can show it (fixed, per tag, per
   indicator or by blueprint; practice questions are never drawn into assessments,
   content/selectors/quiz_pool.py); for a unit, any course on it. Questions in practice
@@ -42,6 +44,7 @@ from content.models.mapping import MAPPABLE_ITEMS, TEACHES, mapped_models
 from content.models.questions import Question, QuestionTag
 from content.pages.course import CoursePage
 from content.pages.quiz import QuizBlueprintRow, QuizPage, QuizQuestion
+from content.selectors.instruments import validated_instrument_ids
 from content.selectors.quiz_pool import formative_question_ids
 
 TAUGHT_LABEL = gettext_lazy("Taught (not evidence)")
@@ -60,6 +63,7 @@ PRACTICE_QUIZ = gettext_lazy("practice quiz only")
 PRACTICE_RUNS = gettext_lazy("practice runs only")
 NOT_DRAWN = gettext_lazy("in no assessment quiz")
 NO_METHOD = gettext_lazy("no assessment method")
+NOT_VALIDATED = gettext_lazy("not yet validated by a second assessor")
 
 TAUGHT, ASSESSED, HELD = "taught", "assessed", "held"
 
@@ -292,6 +296,7 @@ def mapping_matrix(unit: CompetencyUnit, course: Page | None = None) -> MappingM
     counts = _fill_cells(
         course,
         reach=quiz_reach(unit, course),
+        validated=validated_instrument_ids(unit_id=unit.pk),
         rows_by_indicator=rows_by_indicator,
         rows_by_item=rows_by_item,
     )
@@ -348,13 +353,18 @@ def _holder(obj, model) -> Page | None:
     return getattr(obj, parent) if parent else None
 
 
-def _classify(obj, model, reach: QuizReach) -> tuple[str, str, str]:
+def _classify(obj, model, reach: QuizReach, validated: set[int]) -> tuple[str, str, str]:
     """(TAUGHT | ASSESSED | HELD, method, note) for one mapped object."""
     page = _holder(obj, model)
     if page is not None and not page.live:
         return HELD, "", str(NOT_PUBLISHED)
     if isinstance(obj, DraftStateMixin) and page is None and not obj.live:
         return HELD, "", str(NOT_PUBLISHED)
+    instrument = getattr(obj, model.mapping_parent) if model.mapping_parent else None
+    if instrument is not None and not instrument.live:
+        return HELD, "", str(NOT_PUBLISHED)
+    if instrument is not None and instrument.pk not in validated:
+        return HELD, "", str(NOT_VALIDATED)
     if getattr(page, "retired", False) or getattr(obj, "retired", False):
         return HELD, "", str(RETIRED)
     if model.mapping_role == TEACHES:
@@ -367,15 +377,17 @@ def _classify(obj, model, reach: QuizReach) -> tuple[str, str, str]:
         if obj.pk in reach.practice:
             return TAUGHT, "", str(PRACTICE_QUIZ)
         return HELD, "", str(NOT_DRAWN)
-    if obj.assessment_method not in AssessmentMethod.values:
+    method = obj.mapping_method()
+    if method not in AssessmentMethod.values:
         return HELD, "", str(NO_METHOD)
-    return ASSESSED, obj.assessment_method, ""
+    return ASSESSED, method, ""
 
 
 def _fill_cells(
     course: Page | None,
     *,
     reach: QuizReach,
+    validated: set[int],
     rows_by_indicator: dict[int, MatrixRow],
     rows_by_item: dict[int, MatrixRow],
 ) -> dict[str, int]:
@@ -395,7 +407,7 @@ def _fill_cells(
             qs = qs.select_related(*related)
         verbose = str(model._meta.verbose_name)
         for obj in qs:
-            bucket, method, note = _classify(obj, model, reach)
+            bucket, method, note = _classify(obj, model, reach, validated)
             entry = MatrixEntry(
                 label=obj.mapping_label(),
                 url=_edit_url(obj),

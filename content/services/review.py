@@ -19,6 +19,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from content.models.instruments import AssessmentInstrument
 from content.models.observation import ObservationItem
 from content.models.questions import Question
 from content.models.review import TwoPersonApprovalTask
@@ -29,8 +30,10 @@ from people.services import TRAINER_PAGE_PERMISSIONS
 REVIEW_WORKFLOW_NAME = "Two-person review"
 REVIEW_TASK_NAME = "Second trainer or admin approves"
 # Snippets that change what trainees are assessed on: the question bank (quizzes draw it)
-# and observation checklist items (assessors' checklists are built from them).
-REVIEWED_SNIPPET_MODELS = (Question, ObservationItem)
+# observation checklist items (assessors' checklists are built from them) and the other
+# assessment instruments (role-play scripts, portfolio tasks, feedback forms, third-party
+# prompts).
+REVIEWED_SNIPPET_MODELS = (Question, ObservationItem, AssessmentInstrument)
 
 
 def _review_workflow() -> Workflow:

@@ -14,7 +14,8 @@ from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import trainees_for_assessor
 from assessments.services.appeals import appeal_assign, appeal_lodge, appeal_outcome_record
 from assessments.services.decisions import DecisionRefused, decision_record
-from assessments.services.evidence import evidence_correct, evidence_judge, portfolio_upload
+from assessments.services.evidence import evidence_correct
+from assessments.services.judgements import evidence_judge, portfolio_upload
 from assessments.services.third_party import (
     IndicatorReport,
     LinkRefused,

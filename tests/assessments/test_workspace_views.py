@@ -15,7 +15,8 @@ from assessments.models.decisions import Decision
 from assessments.models.evidence import EvidenceRecord, ObservationDraft
 from assessments.services.appeals import appeal_lodge
 from assessments.services.decisions import decision_record
-from assessments.services.evidence import observation_draft_start, portfolio_upload
+from assessments.services.evidence import observation_draft_start
+from assessments.services.judgements import portfolio_upload
 from assessments.services.third_party import third_party_request_create
 from assessments.uploads import check_upload
 from content.models.observation import ObservationItem
