@@ -5,7 +5,12 @@ verdict out; no database, no models.
 An indicator is met when it has satisfactory evidence of a performance method (observation,
 role play, third-party report) and a passed knowledge check, as far as the course requires
 each; a course that requires neither still needs some satisfactory evidence. Evidence older
-than the rule allows is stale and counts for nothing."""
+than the rule allows is stale and counts for nothing; evidence gathered with an instrument
+that no second assessor has validated (in the revision used) counts for nothing either.
+Every piece of evidence says how its authenticity is established (observed by the assessor,
+a supervisor's signed declaration verified by an assessor, judged by an assessor other than
+the uploader, the trainee's own sign-in); what still waits for that judgement counts for
+nothing until it is judged."""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ SATISFACTORY = "satisfactory"
 NOT_SATISFACTORY = "not_satisfactory"
 PENDING = "pending"  # waiting for an assessor's judgement
 STALE = "stale"  # satisfactory, but older than the rule allows
+UNVALIDATED = "unvalidated"  # gathered with an instrument whose revision is not validated
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class EvidenceHit:
     label: str
     on: date
     evidence_id: int | None = None  # None for training evidence
+    authentication: str = ""  # how its authenticity is established ("observed by 陳志明")
 
 
 # The rules of evidence an indicator is judged by, in the order the profile shows them.
@@ -69,6 +76,8 @@ KNOWLEDGE = "knowledge"
 METHODS = "methods"
 OCCASIONS = "occasions"
 CURRENCY = "currency"
+VALIDITY = "validity"
+AUTHENTICITY = "authenticity"
 ANY = "any"
 RULE_LABELS = {
     PERFORMANCE: gettext_lazy("Performance evidence"),
@@ -76,6 +85,8 @@ RULE_LABELS = {
     METHODS: gettext_lazy("Different methods"),
     OCCASIONS: gettext_lazy("Different occasions"),
     CURRENCY: gettext_lazy("Currency"),
+    VALIDITY: gettext_lazy("Validated instrument"),
+    AUTHENTICITY: gettext_lazy("Authenticity"),
     ANY: gettext_lazy("Any satisfactory evidence"),
 }
 
@@ -84,10 +95,12 @@ RULE_LABELS = {
 class RuleCheck:
     """One rule of evidence for one indicator: whether it is met and by what evidence."""
 
-    rule: str  # PERFORMANCE / KNOWLEDGE / METHODS / OCCASIONS / CURRENCY / ANY
+    rule: str  # PERFORMANCE / KNOWLEDGE / METHODS / OCCASIONS / CURRENCY / VALIDITY /
+    # AUTHENTICITY / ANY
     met: bool
     by: tuple[str, ...]  # labels of the evidence that meets it (or counts towards it)
-    gap: str  # the sentence naming what is missing; "" when met (and for CURRENCY)
+    gap: str  # the sentence naming what is missing; "" when met (and for CURRENCY,
+    # VALIDITY and AUTHENTICITY, which say why evidence shown does not count)
 
     @property
     def label(self) -> str:
@@ -168,11 +181,24 @@ def judge_indicator(
             )
             % {"code": code, "have": len(dates), "need": rule.min_performance_occasions},
         )
+    # Shown, not gaps of their own: stale, unvalidated and unjudged evidence counts for
+    # nothing, so the rules above already say what is missing; these say why the evidence
+    # there does not count, and how the evidence that counts is authenticated.
     stale = [h for h in hits if h.status == STALE]
     if stale:
-        # Shown, not a gap of its own: stale evidence counts for nothing, so the rules above
-        # already say what is missing; this says why the evidence there does not count.
         checks.append(RuleCheck(CURRENCY, False, _labels(stale), ""))
+    unvalidated = [h for h in hits if h.status == UNVALIDATED]
+    if unvalidated:
+        checks.append(RuleCheck(VALIDITY, False, _labels(unvalidated), ""))
+    # Authenticity is met by the evidence that counts (each says how it is authenticated);
+    # evidence still waiting for an assessor's judgement is what fails it while nothing else
+    # counts.
+    pending = [h for h in hits if h.status == PENDING]
+    if good:
+        ways = tuple(dict.fromkeys(h.authentication for h in good if h.authentication))
+        checks.append(RuleCheck(AUTHENTICITY, True, ways, ""))
+    elif pending:
+        checks.append(RuleCheck(AUTHENTICITY, False, _labels(pending), ""))
     if not rule.require_performance_method and not rule.require_knowledge_check:
         check(ANY, bool(good), good, _("%(code)s: no satisfactory evidence") % {"code": code})
     # Sufficiency gaps (methods, occasions) are named once the evidence of each required

@@ -9,6 +9,9 @@ from assessments.views import (
     dashboard,
     decisions,
     evidence,
+    feedback,
+    instruments,
+    judgements,
     marking,
     me,
     moderation,
@@ -75,7 +78,7 @@ urlpatterns = [
     ),
     path(
         "trainees/<id:trainee_id>/feedback/",
-        evidence.customer_feedback_new,
+        feedback.customer_feedback_new,
         name="customer_feedback",
     ),
     path("trainees/<id:trainee_id>/questioning/", evidence.questioning_new, name="questioning"),
@@ -98,7 +101,7 @@ urlpatterns = [
     path("trainees/<id:trainee_id>/decide/", decisions.decision_new, name="decide"),
     # One evidence record: detail, judgement, correction, file
     path("evidence/<id:evidence_id>/", evidence.evidence_detail, name="evidence"),
-    path("evidence/<id:evidence_id>/judge/", evidence.evidence_judge_view, name="evidence_judge"),
+    path("evidence/<id:evidence_id>/judge/", judgements.evidence_judge_view, name="evidence_judge"),
     path(
         "evidence/<id:evidence_id>/correct/",
         evidence.evidence_correct_view,
@@ -114,6 +117,13 @@ urlpatterns = [
     # Moderation: a second assessor confirms a Competent decision before certificates issue
     path("moderation/", moderation.moderation_list, name="moderation_queue"),
     path("moderation/<id:decision_id>/", moderation.moderation_detail, name="moderation_detail"),
+    # Instruments: a second assessor validates each published version before it counts
+    path("instruments/", instruments.instrument_list, name="instrument_list"),
+    path(
+        "instruments/<id:instrument_id>/",
+        instruments.instrument_detail,
+        name="instrument_detail",
+    ),
     # Marking written quiz answers of the trainees in scope (also at /learn/marking/)
     path("marking/", marking.marking_queue, name="marking_queue"),
     path("marking/<id:response_id>/", marking.marking_mark, name="marking_mark"),

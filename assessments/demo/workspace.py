@@ -18,13 +18,14 @@ from assessments.selectors.checklist import observation_checklist
 from assessments.services.evidence import (
     ItemJudgement,
     OralAnswer,
-    customer_feedback_record,
     observation_draft_start,
     observation_submit,
     questioning_record,
 )
-from assessments.services.judgements import evidence_judge
+from assessments.services.feedback import CriterionResult, customer_feedback_record
+from assessments.services.judgements import CriterionJudgement, evidence_judge
 from assessments.services.third_party import (
+    CriterionReport,
     IndicatorReport,
     third_party_report_submit,
     third_party_request_create,
@@ -32,6 +33,7 @@ from assessments.services.third_party import (
 from assessments.services.workspace import assessor_assignment_create
 from content.demo import observations as demo_observations
 from content.models.framework import CompetencyItem, CompetencyUnit, Indicator
+from content.models.instruments import AssessmentInstrument, InstrumentKind
 from content.models.observation import ObservationContext
 from people.models import Cohort, User
 
@@ -234,13 +236,20 @@ def _trainee1_evidence(assessor, trainee1, unit, bank, indicators, today) -> Non
         summary="顧客表示店員耐心說明會員等級與生日禮，當場加入會員。",
         indicators=[i for i in indicators if i.code in {"T2.1", "T2.2", "T2.3"}],
     )
+    # The supervisor answers the unit's third-party prompts (validated by 王淑芬, content/demo/
+    # instruments.py) when the demo has them; the assessor judges each prompt.
+    prompts = AssessmentInstrument.objects.filter(
+        unit=unit, kind=InstrumentKind.THIRD_PARTY, live=True
+    ).first()
     request, token = third_party_request_create(
         assessor=assessor,
         trainee=trainee1,
         unit=unit,
         supervisor_name="王店長",
         supervisor_email="store-manager@example.test",
+        instrument=prompts,
     )
+    criteria = list(prompts.criteria.order_by("sort_order", "pk")) if prompts else []
     report = third_party_report_submit(
         token=token,
         supervisor_name="王店長",
@@ -248,7 +257,13 @@ def _trainee1_evidence(assessor, trainee1, unit, bank, indicators, today) -> Non
         declared=True,
         observed_from=today - datetime.timedelta(days=5),
         summary="共同值班三個月，每週檢視會員數據並參與月會報告。",
-        reports=[IndicatorReport(i, ItemResult.SATISFACTORY, "") for i in indicators],
+        reports=()
+        if prompts
+        else [IndicatorReport(i, ItemResult.SATISFACTORY, "") for i in indicators],
+        criteria=[
+            CriterionReport(c.pk, ItemResult.SATISFACTORY, "上個月值班時親眼看到。")
+            for c in criteria
+        ],
     )
     evidence_judge(
         assessor=assessor,
@@ -257,6 +272,7 @@ def _trainee1_evidence(assessor, trainee1, unit, bank, indicators, today) -> Non
         indicators=[],
         verification="phone",
         notes="已致電王店長確認報告內容。",
+        criteria=[CriterionJudgement(c.pk, ItemResult.SATISFACTORY) for c in criteria],
     )
 
 
@@ -284,3 +300,20 @@ def _trainee2_evidence(assessor, trainee2, unit, bank, indicators, today) -> Non
             if q.indicator.code.startswith("T1")
         ],
     )
+    # Feedback on the unit's feedback card, which no second assessor has validated yet: the
+    # profile shows it and does not count it.
+    card = AssessmentInstrument.objects.filter(
+        unit=unit, kind=InstrumentKind.CUSTOMER_FEEDBACK, live=True
+    ).first()
+    if card is not None:
+        first = card.criteria.order_by("sort_order", "pk").first()
+        customer_feedback_record(
+            assessor=assessor,
+            trainee=trainee2,
+            unit=unit,
+            source="顧客回饋卡",
+            occurred_on=today - datetime.timedelta(days=4),
+            summary="顧客寫道：「店員先問我平常買什麼，再介紹會員方案。」",
+            instrument=card,
+            criteria=[CriterionResult(first.pk, ItemResult.SATISFACTORY, "先問我平常買什麼")],
+        )

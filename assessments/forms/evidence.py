@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.forms.results import ItemResultsForm
 from assessments.models.appeals import AppealOutcome
 from assessments.models.decisions import Decision
 from assessments.models.evidence import Environment, ItemResult, Judgement
 from assessments.uploads import check_upload
 from content.models.framework import CompetencyItem, Indicator
+from content.models.instruments import AssessmentInstrument, InstrumentCriterion
 from core.forms import BoundedModelMultipleChoiceField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -72,9 +74,37 @@ class CustomerFeedbackForm(forms.Form):
         return _not_future(self.cleaned_data["occurred_on"])
 
 
+class InstrumentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.title
+
+
 class UploadForm(forms.Form):
+    """`tasks`: the unit's live portfolio tasks. When there are any, the file must answer
+    one of them (the page shows each task's instructions and criteria); otherwise the
+    field is not there and the upload is judged on free indicators, as before tasks."""
+
+    instrument = InstrumentChoiceField(
+        label=_("Portfolio task this file answers"),
+        queryset=AssessmentInstrument.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Choose the portfolio task this file answers.")},
+    )
     file = UploadField(label=_("File (PDF, image or office document)"))
     summary = forms.CharField(label=_("What this document shows"), max_length=500)
+
+    def __init__(self, *args, tasks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        tasks = list(tasks)
+        if tasks:
+            self.fields["instrument"].queryset = AssessmentInstrument.objects.filter(
+                pk__in=[t.pk for t in tasks]
+            )
+            if len(tasks) == 1:
+                self.fields["instrument"].initial = tasks[0].pk
+        else:
+            del self.fields["instrument"]
 
 
 class QuestioningHeaderForm(forms.Form):
@@ -102,11 +132,87 @@ class JudgementForm(forms.Form):
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args, unit, **kwargs):
+    def __init__(self, *args, unit, by_criteria: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicators"].queryset = Indicator.objects.filter(unit=unit).order_by(
-            "sort_order", "pk"
+        if by_criteria:
+            # Evidence gathered with an instrument is judged criterion by criterion
+            # (CriterionResultsForm); the indicators follow from the criteria, and the
+            # overall result is chosen after them, never preset.
+            del self.fields["indicators"]
+            self.fields["result"].choices = [("", "—"), *Judgement.Result.choices]
+        else:
+            self.fields["indicators"].queryset = Indicator.objects.filter(unit=unit).order_by(
+                "sort_order", "pk"
+            )
+
+
+# The three results of a criterion, worded for who judges it.
+JUDGE_RESULTS = [
+    (ItemResult.SATISFACTORY, _("Satisfactory")),
+    (ItemResult.NOT_SATISFACTORY, _("Not yet satisfactory")),
+    (ItemResult.NOT_OBSERVED, _("Not shown")),
+]
+SUPERVISOR_RESULTS = [
+    (ItemResult.SATISFACTORY, _("Seen, and satisfactory")),
+    (ItemResult.NOT_SATISFACTORY, _("Not yet")),
+    (ItemResult.NOT_OBSERVED, _("Not seen")),
+]
+
+
+def criterion_key(criterion_id: int) -> str:
+    return f"c{criterion_id}"
+
+
+def criterion_id_of(key: str) -> int | None:
+    """The criterion a posted row names ("c<id>"), or None when it names none."""
+    digits = key[1:] if key.startswith("c") else ""
+    return int(digits) if digits.isdigit() and len(digits) <= 18 else None
+
+
+def instrument_criteria(instrument: AssessmentInstrument) -> list[InstrumentCriterion]:
+    """The criteria of an instrument in its order, each with `shown` = the indicators of
+    the instrument's unit it shows (criteria showing none are left out: nothing could be
+    written for them). Two queries."""
+    criteria = []
+    for criterion in instrument.criteria.prefetch_related("indicators").order_by(
+        "sort_order", "pk"
+    ):
+        criterion.shown = sorted(
+            (i for i in criterion.indicators.all() if i.unit_id == instrument.unit_id),
+            key=lambda i: (i.sort_order, i.pk),
         )
+        if criterion.shown:
+            criteria.append(criterion)
+    return criteria
+
+
+class CriterionResultsForm(ItemResultsForm):
+    """A result and a comment per criterion of an instrument (rows "c<criterion id>"), plus
+    every row the POST names that the instrument does not have (a stale page or a forged
+    POST): those are handed to the service, which refuses them, rather than dropped."""
+
+    def __init__(self, data=None, *, criteria, initial: dict | None = None):
+        self.criteria = list(criteria)
+        known = [criterion_key(c.pk) for c in self.criteria]
+        extra = []
+        if data is not None:
+            extra = [
+                name[2:][:40]
+                for name in list(data)[:1000]
+                if name.startswith("r_") and name[2:] not in known
+            ][:50]
+        self.extra_keys = extra
+        super().__init__(data, keys=known + extra, initial=initial)
+
+    def judged(self) -> list[tuple[int | None, str, str]]:
+        """(criterion id or None, result, comment) for every row posted or shown."""
+        return [(criterion_id_of(key), self.result(key), self.comment(key)) for key in self.keys]
+
+    def rows(self) -> list[dict]:
+        return [
+            {"criterion": c, "key": criterion_key(c.pk), **self.shown(criterion_key(c.pk))}
+            for c in self.criteria
+        ]
 
 
 class CorrectionForm(forms.Form):
@@ -119,8 +225,32 @@ class CorrectionForm(forms.Form):
 
 
 class ThirdPartyRequestForm(forms.Form):
+    """`instruments`: the unit's live third-party prompts. When there are any, the request
+    names the prompts the supervisor answers; otherwise the field is not there and the
+    supervisor answers per indicator, as before prompts."""
+
     supervisor_name = forms.CharField(label=_("Supervisor's name"), max_length=120)
     supervisor_email = forms.EmailField(label=_("Supervisor's e-mail"))
+    instrument = InstrumentChoiceField(
+        label=_("Report prompts the supervisor answers"),
+        queryset=AssessmentInstrument.objects.none(),
+        help_text=_(
+            "The supervisor sees its instructions and one plain-language row per criterion."
+        ),
+        error_messages={"required": _("Choose the report prompts the supervisor answers.")},
+    )
+
+    def __init__(self, *args, instruments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        instruments = list(instruments)
+        if instruments:
+            self.fields["instrument"].queryset = AssessmentInstrument.objects.filter(
+                pk__in=[i.pk for i in instruments]
+            ).order_by("title", "pk")
+            if len(instruments) == 1:
+                self.fields["instrument"].initial = instruments[0].pk
+        else:
+            del self.fields["instrument"]
 
 
 class ThirdPartyHeaderForm(forms.Form):

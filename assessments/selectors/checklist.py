@@ -24,6 +24,12 @@ class ChecklistEntry:
     label: str
     item_ids: tuple[int, ...] = ()
     indicator_text: str = ""
+    # A criterion of a role-play script (key "c<criterion id>"): judged once, written as one
+    # line per indicator it shows.
+    criterion_id: int | None = None
+    indicator_ids: tuple[int, ...] = ()
+    indicator_codes: tuple[str, ...] = ()
+    guidance: str = ""
 
     @classmethod
     def posted(cls, key: str) -> "ChecklistEntry":
@@ -41,10 +47,46 @@ def observation_context_for(kind: str, context: str | None) -> str:
     return context if context in workplace else ""
 
 
-def observation_checklist(unit, kind: str | None = None, context: str = "") -> list[ChecklistEntry]:
-    """Two queries. Live items only (a draft shows once the review approves it), observable
+def script_checklist(instrument) -> list[ChecklistEntry]:
+    """The checklist of a role play run from a script: its criteria in the script's order
+    (criteria mapped to no indicator of the unit are left out). Three queries."""
+    entries = []
+    for criterion in instrument.criteria.prefetch_related(
+        "indicators", "competency_items"
+    ).order_by("sort_order", "pk"):
+        indicators = sorted(
+            (i for i in criterion.indicators.all() if i.unit_id == instrument.unit_id),
+            key=lambda i: (i.sort_order, i.pk),
+        )
+        if not indicators:
+            continue
+        entries.append(
+            ChecklistEntry(
+                f"c{criterion.pk}",
+                indicators[0].pk,
+                indicators[0].code,
+                None,
+                criterion.text,
+                tuple(ci.pk for ci in criterion.competency_items.all()),
+                indicators[0].text,
+                criterion_id=criterion.pk,
+                indicator_ids=tuple(i.pk for i in indicators),
+                indicator_codes=tuple(i.code for i in indicators),
+                guidance=criterion.guidance,
+            )
+        )
+    return entries
+
+
+def observation_checklist(
+    unit, kind: str | None = None, context: str = "", instrument=None
+) -> list[ChecklistEntry]:
+    """The behaviours of a role-play script when one is given (`script_checklist`);
+    otherwise two queries. Live items only (a draft shows once the review approves it), observable
     in `context` (none without a context); items mapped to a method other than this kind's
     are left out. Ordered by indicator, then by the item's order."""
+    if instrument is not None:
+        return script_checklist(instrument)
     if kind is not None:
         context = observation_context_for(kind, context)
     if not context:

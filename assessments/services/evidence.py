@@ -1,5 +1,6 @@
-"""Writing evidence: observation drafts and submissions, customer feedback, oral questioning
-and corrections (third-party reports: `third_party`; uploads and judgements: `judgements`). Evidence is
+"""Writing evidence: observation drafts and submissions, oral questioning and corrections
+(customer feedback: `feedback`; third-party reports: `third_party`; uploads and judgements:
+`judgements`). Evidence is
 append-only: every record is written with its lines and its audit entry by
 `_record_with_lines`."""
 
@@ -29,7 +30,8 @@ from assessments.selectors.checklist import (
 )
 from assessments.selectors.scope import trainees_for_assessor
 from assessments.uploads import CheckedUpload
-from content.models.framework import CompetencyUnit, Indicator
+from content.models.framework import CompetencyUnit
+from content.models.instruments import AssessmentInstrument, InstrumentKind
 from content.models.observation import ObservationContext
 from core.audit import audit_record
 from people import roles
@@ -88,18 +90,39 @@ def _record_with_lines(
 
 @transaction.atomic
 def observation_draft_start(
-    *, assessor: User, trainee: User, unit: CompetencyUnit, kind: str, context: str = ""
+    *,
+    assessor: User,
+    trainee: User,
+    unit: CompetencyUnit,
+    kind: str,
+    context: str = "",
+    instrument: AssessmentInstrument | None = None,
 ) -> ObservationDraft:
     """Start a checklist in a context: a workplace observation names where it happens (till,
-    service desk, back office...); a role play is always in the role-play context."""
+    service desk, back office...); a role play is always in the role-play context, and may
+    be run from a published role-play script of the unit (its criteria are the checklist)."""
     _check_assessor_for(assessor, trainee)
     if kind not in (EvidenceKind.OBSERVATION, EvidenceKind.ROLE_PLAY):
         raise ValidationError(_("Unknown kind of observation."))
     chosen = observation_context_for(kind, context)
     if not chosen:
         raise ValidationError(_("Choose where the observation takes place."), code="context")
+    if instrument is not None and (
+        kind != EvidenceKind.ROLE_PLAY
+        or instrument.kind != InstrumentKind.ROLE_PLAY
+        or instrument.unit_id != unit.pk
+        or not instrument.live
+    ):
+        raise ValidationError(
+            _("Choose a published role-play script of this unit."), code="instrument"
+        )
     return ObservationDraft.objects.create(
-        assessor=assessor, trainee=trainee, unit=unit, kind=kind, context=chosen
+        assessor=assessor,
+        trainee=trainee,
+        unit=unit,
+        kind=kind,
+        context=chosen,
+        instrument=instrument,
     )
 
 
@@ -155,7 +178,19 @@ def observation_submit(
     # checklist has them (not as the caller describes them): a row for an indicator title or
     # for a behaviour of another context (a forged POST: T4.1 on a till observation) is
     # refused, and nothing is written.
-    checklist = {e.key: e for e in observation_checklist(draft.unit, draft.kind, draft.context)}
+    instrument = (
+        AssessmentInstrument.objects.filter(pk=draft.instrument_id, live=True).first()
+        if draft.instrument_id
+        else None
+    )
+    if draft.instrument_id and instrument is None:
+        raise ValidationError(
+            _("The role-play script of this observation is no longer published."),
+            code="instrument",
+        )
+    checklist = {
+        e.key: e for e in observation_checklist(draft.unit, draft.kind, draft.context, instrument)
+    }
     if not checklist:
         raise ValidationError(
             _("This observation's context has no observable behaviours to judge."),
@@ -185,17 +220,21 @@ def observation_submit(
             environment=environment,
             summary=summary,
             recorded_by=assessor,
+            instrument=instrument,
+            instrument_revision_id=instrument.live_revision_id if instrument else None,
         ),
         lines=[
             EvidenceLine(
-                indicator_id=i.entry.indicator_id,
+                indicator_id=indicator_id,
                 observation_item_id=i.entry.observation_item_id,
+                criterion_id=i.entry.criterion_id,
                 label=i.entry.label,
                 item_ids=list(i.entry.item_ids),
                 result=i.result,
                 comment=i.comment,
             )
             for i in items
+            for indicator_id in (i.entry.indicator_ids or (i.entry.indicator_id,))
         ],
         actor=assessor,
         data={
@@ -208,45 +247,6 @@ def observation_submit(
     draft.data = {}
     draft.save(update_fields=["evidence", "data", "updated_at"])
     return record
-
-
-# --- customer feedback -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def customer_feedback_record(
-    *,
-    assessor: User,
-    trainee: User,
-    unit: CompetencyUnit,
-    source: str,
-    occurred_on: date,
-    summary: str,
-    indicators: list[Indicator],
-    upload: CheckedUpload | None = None,
-) -> EvidenceRecord:
-    _check_assessor_for(assessor, trainee)
-    if not indicators:
-        raise ValidationError(_("Choose at least one indicator the feedback supports."))
-    return _record_with_lines(
-        EvidenceRecord(
-            trainee=trainee,
-            unit=unit,
-            kind=EvidenceKind.CUSTOMER_FEEDBACK,
-            method=KIND_METHOD[EvidenceKind.CUSTOMER_FEEDBACK],
-            occurred_on=occurred_on,
-            source=source,
-            summary=summary,
-            recorded_by=assessor,
-        ),
-        lines=[
-            EvidenceLine(indicator=ind, label=ind.code, result=ItemResult.SATISFACTORY)
-            for ind in indicators
-        ],
-        actor=assessor,
-        data={"sha256": upload.sha256 if upload else ""},
-        upload=upload,
-    )
 
 
 # --- oral questioning ------------------------------------------------------------------------

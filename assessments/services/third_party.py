@@ -4,6 +4,7 @@ supervisor answers without an account, and the answer becomes evidence."""
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -19,10 +20,12 @@ from assessments.models.evidence import (
     EvidenceKind,
     EvidenceLine,
     EvidenceRecord,
+    ItemResult,
     ThirdPartyRequest,
 )
 from assessments.services.evidence import _check_assessor_for, _record_with_lines
 from content.models.framework import CompetencyUnit, Indicator
+from content.models.instruments import AssessmentInstrument, InstrumentKind
 from core.audit import audit_record
 from core.languages import current_language
 from core.services import delivery_queue
@@ -82,11 +85,21 @@ def third_party_request_create(
     supervisor_email: str,
     days: int = THIRD_PARTY_LINK_DAYS,
     language: str | None = None,
+    instrument: AssessmentInstrument | None = None,
 ) -> tuple[ThirdPartyRequest, str]:
     """Returns the request and the raw token (256 random bits), which is never stored.
     The link is e-mailed to the supervisor after commit, written in `language` (default:
-    the active one, i.e. the assessor's)."""
+    the active one, i.e. the assessor's). `instrument`: the unit's published third-party
+    prompts the supervisor answers (None: one row per indicator)."""
     _check_assessor_for(assessor, trainee)
+    if instrument is not None and (
+        instrument.kind != InstrumentKind.THIRD_PARTY
+        or instrument.unit_id != unit.pk
+        or not instrument.live
+    ):
+        raise ValidationError(
+            _("Choose published third-party report prompts of this unit."), code="instrument"
+        )
     token = secrets.token_urlsafe(32)
     request = ThirdPartyRequest.objects.create(
         token_hash=_hash_token(token),
@@ -95,6 +108,7 @@ def third_party_request_create(
         requested_by=assessor,
         supervisor_name=supervisor_name,
         supervisor_email=supervisor_email,
+        instrument=instrument,
         expires_at=timezone.now() + timedelta(days=days),
     )
     audit_record(
@@ -103,7 +117,10 @@ def third_party_request_create(
         obj=request,
         trainee=trainee,
         summary=supervisor_name,
-        data={"expires_at": request.expires_at.isoformat()},
+        data={
+            "expires_at": request.expires_at.isoformat(),
+            "instrument": instrument.pk if instrument else None,
+        },
     )
     _third_party_mail(
         third_party_request=request,
@@ -188,7 +205,7 @@ class LinkRefused(Exception):
 
 
 def third_party_request_for_token(token: str, *, for_update: bool = False) -> ThirdPartyRequest:
-    qs = ThirdPartyRequest.objects.select_related("trainee__profile", "unit")
+    qs = ThirdPartyRequest.objects.select_related("trainee__profile", "unit", "instrument")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     request = qs.filter(token_hash=_hash_token(token or "")).first()
@@ -208,6 +225,52 @@ class IndicatorReport:
     comment: str = ""
 
 
+@dataclass(frozen=True)
+class CriterionReport:
+    """The supervisor's answer to one prompt (criterion) of the request's instrument; the
+    id is as posted (None: the row named no criterion), so a forged row can be refused."""
+
+    criterion_id: int | None
+    result: str
+    comment: str = ""
+
+
+def _criterion_lines(
+    request: ThirdPartyRequest,
+    instrument: AssessmentInstrument,
+    criteria: Sequence[CriterionReport],
+) -> list[EvidenceLine]:
+    """One line per (criterion, indicator of the unit it shows), labelled with the
+    criterion's text. A row that is not a criterion of the request's prompts is refused."""
+    known = {
+        c.pk: c for c in instrument.criteria.prefetch_related("indicators", "competency_items")
+    }
+    if any(r.criterion_id not in known for r in criteria):
+        raise ValidationError(
+            _("A row of this report is not one of its prompts. Nothing was recorded."),
+            code="not_a_prompt",
+        )
+    lines = []
+    for r in criteria:
+        criterion = known[r.criterion_id]
+        items = [ci.pk for ci in criterion.competency_items.all()]
+        for indicator in sorted(
+            (i for i in criterion.indicators.all() if i.unit_id == request.unit_id),
+            key=lambda i: (i.sort_order, i.pk),
+        ):
+            lines.append(
+                EvidenceLine(
+                    indicator=indicator,
+                    criterion=criterion,
+                    label=criterion.text,
+                    item_ids=items,
+                    result=r.result if r.result in ItemResult.values else ItemResult.NOT_OBSERVED,
+                    comment=r.comment,
+                )
+            )
+    return lines
+
+
 @transaction.atomic
 def third_party_report_submit(
     *,
@@ -217,14 +280,49 @@ def third_party_report_submit(
     declared: bool,
     observed_from: date,
     summary: str,
-    reports: list[IndicatorReport],
+    reports: Sequence[IndicatorReport] = (),
+    criteria: Sequence[CriterionReport] = (),
 ) -> EvidenceRecord:
+    """The supervisor's report: per indicator (`reports`) on a request without prompts,
+    per prompt (`criteria`) on a request with an instrument; the record then names the
+    instrument and its live revision at this moment."""
     request = third_party_request_for_token(token, for_update=True)
     if not declared:
         raise ValidationError(_("Please confirm the declaration."))
-    for r in reports:
-        if r.indicator.unit_id != request.unit_id:
-            raise ValidationError(_("An indicator does not belong to this unit."))
+    instrument = None
+    if request.instrument_id:
+        instrument = AssessmentInstrument.objects.filter(
+            pk=request.instrument_id, live=True
+        ).first()
+        if instrument is None:
+            raise ValidationError(
+                _(
+                    "The questions of this report have been withdrawn. Please ask the "
+                    "assessor for a new link."
+                ),
+                code="instrument",
+            )
+        if reports:
+            raise ValidationError(
+                _("A row of this report is not one of its prompts. Nothing was recorded."),
+                code="not_a_prompt",
+            )
+        lines = _criterion_lines(request, instrument, list(criteria))
+    else:
+        if criteria:
+            raise ValidationError(
+                _("A row of this report is not one of its prompts. Nothing was recorded."),
+                code="not_a_prompt",
+            )
+        for r in reports:
+            if r.indicator.unit_id != request.unit_id:
+                raise ValidationError(_("An indicator does not belong to this unit."))
+        lines = [
+            EvidenceLine(
+                indicator=r.indicator, label=r.indicator.code, result=r.result, comment=r.comment
+            )
+            for r in reports
+        ]
     record = _record_with_lines(
         EvidenceRecord(
             trainee=request.trainee,
@@ -237,17 +335,18 @@ def third_party_report_submit(
             third_party_name=supervisor_name,
             third_party_role=supervisor_role,
             third_party_declared=True,
+            instrument=instrument,
+            instrument_revision_id=instrument.live_revision_id if instrument else None,
         ),
-        lines=[
-            EvidenceLine(
-                indicator=r.indicator, label=r.indicator.code, result=r.result, comment=r.comment
-            )
-            for r in reports
-        ],
+        lines=lines,
         actor=f"{supervisor_name} (third party)",
         action="evidence.third_party_report",
         summary=supervisor_name,
-        data={"request": request.pk},
+        data={
+            "request": request.pk,
+            "instrument": instrument.pk if instrument else None,
+            "instrument_revision": instrument.live_revision_id if instrument else None,
+        },
     )
     request.used_at = timezone.now()
     request.evidence = record

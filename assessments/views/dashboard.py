@@ -13,6 +13,7 @@ from assessments.selectors.scope import (
     may_see_assessments,
     trainees_visible_to,
 )
+from content.selectors.instruments import instruments_waiting_count
 from people import roles
 from people.models import Cohort
 
@@ -54,5 +55,6 @@ def dashboard(request):
             # Decisions of other assessors waiting for this assessor's moderation.
             "may_moderate": roles.may_decide(user),
             "moderation_count": moderation_queue(user).count() if roles.may_decide(user) else 0,
+            "instruments_waiting": instruments_waiting_count(),
         },
     )

@@ -1,5 +1,5 @@
-"""Recording customer feedback, oral questioning and uploads; evidence detail, judgement,
-correction and the permission-checked file download."""
+"""Recording oral questioning and uploads; evidence detail, correction and the
+permission-checked file download (customer feedback: `feedback`; judging: `judgements`)."""
 
 from django.contrib import messages
 from django.core.files.storage import storages
@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from assessments.forms.evidence import (
+    JUDGE_RESULTS,
     CorrectionForm,
-    CustomerFeedbackForm,
     JudgementForm,
     QuestioningHeaderForm,
     UploadForm,
@@ -28,12 +28,17 @@ from assessments.selectors.scope import (
 )
 from assessments.services.evidence import (
     OralAnswer,
-    customer_feedback_record,
     evidence_correct,
     questioning_record,
 )
-from assessments.services.judgements import evidence_judge, portfolio_upload
-from core.views import REFUSALS_AND_DENIALS, run_service
+from assessments.services.judgements import portfolio_upload
+from content.models.instruments import InstrumentKind
+from content.selectors.instruments import (
+    live_instruments,
+    validated_revision_ids,
+    validation_states,
+)
+from core.views import run_service
 from people import roles
 from people.permissions import decider_required
 
@@ -43,41 +48,6 @@ def _unit_or_404(trainee):
     if unit is None:
         raise Http404
     return unit, course
-
-
-@never_cache
-@decider_required
-def customer_feedback_new(request, trainee_id: int):
-    trainee = trainee_for_assessor_or_404(request.user, trainee_id)
-    unit, _course = _unit_or_404(trainee)
-    form = CustomerFeedbackForm(request.POST or None, request.FILES or None, unit=unit)
-    record = run_service(
-        form,
-        lambda data: customer_feedback_record(
-            assessor=request.user,
-            trainee=trainee,
-            unit=unit,
-            source=data["source"],
-            occurred_on=data["occurred_on"],
-            summary=data["summary"],
-            indicators=list(data["indicators"]),
-            upload=data.get("attachment"),
-        ),
-        refusals=REFUSALS_AND_DENIALS,
-    )
-    if record is not None:
-        messages.success(request, _("Customer feedback recorded."))
-        return redirect("assessments:evidence", evidence_id=record.pk)
-    return render(
-        request,
-        "assessments/workspace/form.html",
-        {
-            "form": form,
-            "trainee": trainee,
-            "title": _("Record customer feedback"),
-            "multipart": True,
-        },
-    )
 
 
 @never_cache
@@ -127,7 +97,8 @@ def questioning_new(request, trainee_id: int):
 def assessor_upload(request, trainee_id: int):
     trainee = trainee_for_assessor_or_404(request.user, trainee_id)
     unit, _course = _unit_or_404(trainee)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    tasks = list(live_instruments(unit_id=unit.pk, kind=InstrumentKind.PORTFOLIO))
+    form = UploadForm(request.POST or None, request.FILES or None, tasks=tasks)
     record = run_service(
         form,
         lambda data: portfolio_upload(
@@ -136,6 +107,7 @@ def assessor_upload(request, trainee_id: int):
             unit=unit,
             upload=data["file"],
             summary=data["summary"],
+            instrument=data.get("instrument"),
         ),
     )
     if record is not None:
@@ -143,18 +115,81 @@ def assessor_upload(request, trainee_id: int):
         return redirect("assessments:evidence", evidence_id=record.pk)
     return render(
         request,
-        "assessments/workspace/form.html",
+        "assessments/workspace/upload.html",
         {
             "form": form,
             "trainee": trainee,
+            "tasks": tasks,
             "title": _("Upload a portfolio document"),
-            "multipart": True,
         },
     )
 
 
-def _evidence_or_404(user, evidence_id: int):
+def evidence_or_404(user, evidence_id: int):
     return get_object_or_404(evidence_visible_to(user), pk=evidence_id)
+
+
+def _grouped_by_criterion(lines, labels: dict | None = None) -> list[dict]:
+    """Lines in their order, those of one criterion (one per indicator it shows) folded
+    into one row with the indicators' codes; lines without a criterion stay as they are.
+    `labels`: how each result is worded (default: the line's own)."""
+    rows: list[dict] = []
+    by_criterion: dict[int, dict] = {}
+    for line in lines:
+        label = (labels or {}).get(line.result) or line.get_result_display()
+        if line.criterion_id is None:
+            rows.append(
+                {
+                    "line": line,
+                    "result": label,
+                    "codes": [line.indicator.code] if line.indicator else [],
+                }
+            )
+            continue
+        row = by_criterion.get(line.criterion_id)
+        if row is None:
+            row = by_criterion[line.criterion_id] = {
+                "line": line,
+                "result": label,
+                "codes": [],
+                "criterion": True,
+            }
+            rows.append(row)
+        if line.indicator is not None:
+            row["codes"].append(line.indicator.code)
+    return rows
+
+
+def instrument_state(record) -> dict | None:
+    """The record's instrument, and whether the revision it was gathered with has been
+    validated by a second assessor (by whom and when, when known)."""
+    if not record.instrument_id:
+        return None
+    instrument = record.instrument
+    revision_id = record.instrument_revision_id
+    state = validation_states([instrument])[instrument.pk]
+    validation = next(
+        (
+            v
+            for v in (state.current, state.previous)
+            if v is not None and v.revision_id == revision_id
+        ),
+        None,
+    )
+    return {
+        "instrument": instrument,
+        "validated": revision_id in validated_revision_ids([revision_id]),
+        "validation": validation,
+    }
+
+
+def _may_judge(user, record) -> bool:
+    return (
+        may_assess(user, record.trainee_id)
+        and record.needs_judgement
+        and not getattr(record, "superseded", False)
+        and not (record.kind == EvidenceKind.PORTFOLIO and record.recorded_by_id == user.pk)
+    )
 
 
 @never_cache
@@ -163,19 +198,16 @@ def evidence_detail(request, evidence_id: int):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    record = _evidence_or_404(request.user, evidence_id)
+    record = evidence_or_404(request.user, evidence_id)
     record = next(
         r
         for r in evidence_for_trainee(trainee=record.trainee, unit=record.unit)
         if r.pk == record.pk
     )
     may_act = may_assess(request.user, record.trainee_id)
-    may_judge = (
-        may_act
-        and record.needs_judgement
-        and not record.superseded
-        and not (record.kind == EvidenceKind.PORTFOLIO and record.recorded_by_id == request.user.pk)
-    )
+    may_judge = _may_judge(request.user, record)
+    # Evidence gathered with an instrument is judged criterion by criterion on its own
+    # page; other evidence keeps the short form here.
     judge_form = (
         JudgementForm(
             unit=record.unit,
@@ -187,17 +219,25 @@ def evidence_detail(request, evidence_id: int):
                 ]
             },
         )
-        if may_judge
+        if may_judge and not record.instrument_id
         else None
     )
+    latest = record.latest_judgement
     return render(
         request,
         "assessments/workspace/evidence.html",
         {
             "record": record,
             "may_act": may_act,
+            "may_judge": may_judge,
             "judge_form": judge_form,
             "judgements": list(record.judgements.all()),
+            "line_rows": _grouped_by_criterion(record.lines.all()),
+            "instrument_state": instrument_state(record),
+            "judgement_rows": _grouped_by_criterion(
+                latest.lines.select_related("indicator") if latest else [],
+                labels=dict(JUDGE_RESULTS),
+            ),
             "submitted_draft": request.GET.get("submitted", "")[:12],
             "own_page": request.user.pk == record.trainee_id,
         },
@@ -206,41 +246,8 @@ def evidence_detail(request, evidence_id: int):
 
 @never_cache
 @decider_required
-def evidence_judge_view(request, evidence_id: int):
-    record = _evidence_or_404(request.user, evidence_id)
-    if not may_assess(request.user, record.trainee_id):
-        raise Http404
-    form = JudgementForm(request.POST or None, unit=record.unit)
-    judged = run_service(
-        form,
-        lambda data: evidence_judge(
-            assessor=request.user,
-            evidence=record,
-            result=data["result"],
-            indicators=list(data["indicators"]),
-            verification=data["verification"],
-            notes=data["notes"],
-        ),
-        refusals=REFUSALS_AND_DENIALS,
-    )
-    if judged is not None:
-        messages.success(request, _("Judgement recorded."))
-        return redirect("assessments:evidence", evidence_id=record.pk)
-    return render(
-        request,
-        "assessments/workspace/form.html",
-        {
-            "form": form,
-            "trainee": record.trainee,
-            "title": _("Judge evidence: %(record)s") % {"record": record},
-        },
-    )
-
-
-@never_cache
-@decider_required
 def evidence_correct_view(request, evidence_id: int):
-    record = _evidence_or_404(request.user, evidence_id)
+    record = evidence_or_404(request.user, evidence_id)
     if not may_assess(request.user, record.trainee_id):
         raise Http404
     lines = list(record.lines.select_related("indicator"))

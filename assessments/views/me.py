@@ -15,6 +15,8 @@ from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import assessment_context
 from assessments.services.appeals import appeal_lodge
 from assessments.services.judgements import portfolio_upload
+from content.models.instruments import InstrumentKind
+from content.selectors.instruments import live_instruments
 from core.views import run_service
 from people.permissions import trainee_required
 
@@ -55,7 +57,8 @@ def my_upload(request):
     unit, _course = assessment_context(request.user)
     if unit is None:
         raise Http404
-    form = UploadForm(request.POST or None, request.FILES or None)
+    tasks = list(live_instruments(unit_id=unit.pk, kind=InstrumentKind.PORTFOLIO))
+    form = UploadForm(request.POST or None, request.FILES or None, tasks=tasks)
     uploaded = run_service(
         form,
         lambda data: portfolio_upload(
@@ -64,6 +67,7 @@ def my_upload(request):
             unit=unit,
             upload=data["file"],
             summary=data["summary"],
+            instrument=data.get("instrument"),
         ),
     )
     if uploaded is not None:
@@ -71,11 +75,11 @@ def my_upload(request):
         return redirect("assessments:me")
     return render(
         request,
-        "assessments/workspace/form.html",
+        "assessments/workspace/upload.html",
         {
             "form": form,
+            "tasks": tasks,
             "title": _("Upload a document for your portfolio"),
-            "multipart": True,
         },
     )
 

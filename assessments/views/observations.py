@@ -30,7 +30,9 @@ from assessments.services.evidence import (
     observation_draft_start,
     observation_submit,
 )
+from content.models.instruments import InstrumentKind
 from content.models.observation import ObservationContext
+from content.selectors.instruments import live_instruments, validation_states
 from core.numbers import MAX_INT, bounded_int
 from core.views import run_service
 from people.permissions import decider_required
@@ -38,7 +40,7 @@ from people.permissions import decider_required
 
 def _draft_or_404(user, draft_id: int) -> ObservationDraft:
     return get_object_or_404(
-        ObservationDraft.objects.select_related("trainee__profile", "unit").filter(
+        ObservationDraft.objects.select_related("trainee__profile", "unit", "instrument").filter(
             assessor=user, trainee__in=trainees_assessable_by(user).values("pk")
         ),
         pk=draft_id,
@@ -67,9 +69,31 @@ def observation_start(request, trainee_id: int, kind: str):
                 "chosen": context,
             },
         )
+    instrument = None
+    if kind == EvidenceKind.ROLE_PLAY:
+        scripts = list(live_instruments(unit_id=unit.pk, kind=InstrumentKind.ROLE_PLAY))
+        chosen = request.POST.get("instrument", "")
+        if scripts and chosen not in {"none", *(str(s.pk) for s in scripts)}:
+            # Not chosen yet: which script the role play follows (nothing is written).
+            states = validation_states(scripts)
+            return render(
+                request,
+                "assessments/workspace/role_play_script.html",
+                {
+                    "trainee": trainee,
+                    "kind": kind,
+                    "scripts": [(s, states[s.pk]) for s in scripts],
+                },
+            )
+        instrument = next((s for s in scripts if str(s.pk) == chosen), None)
     try:
         draft = observation_draft_start(
-            assessor=request.user, trainee=trainee, unit=unit, kind=kind, context=context
+            assessor=request.user,
+            trainee=trainee,
+            unit=unit,
+            kind=kind,
+            context=context,
+            instrument=instrument,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -94,7 +118,8 @@ def observation_edit(request, draft_id: int):
     if draft.locked:
         messages.info(request, _("This observation has been submitted and is locked."))
         return redirect("assessments:evidence", evidence_id=draft.evidence_id)
-    checklist = observation_checklist(draft.unit, draft.kind, draft.context)
+    instrument = draft.instrument if draft.instrument_id else None
+    checklist = observation_checklist(draft.unit, draft.kind, draft.context, instrument)
     keys = [entry.key for entry in checklist]
     if request.method == "POST":
         form = ObservationHeaderForm(request.POST)
@@ -137,6 +162,8 @@ def observation_edit(request, draft_id: int):
             "rows": rows,
             "results": ItemResult.choices,
             "role_play": draft.kind == EvidenceKind.ROLE_PLAY,
+            "instrument": instrument,
+            "validation": validation_states([instrument])[instrument.pk] if instrument else None,
         },
     )
 

@@ -1,6 +1,8 @@
-"""Third-party reports: the assessor sends a supervisor a one-off link; the supervisor fills
-a short form per indicator without an account. The assessor can send a new link (the old one
-stops working) or cancel it from the trainee's page."""
+"""Third-party reports: the assessor sends a supervisor a one-off link, naming the unit's
+published report prompts when it has any; the supervisor fills a short form without an
+account, one plain-language row per prompt (per indicator when the request has none). The
+assessor can send a new link (the old one stops working) or cancel it from the trainee's
+page."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,12 +12,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments.forms.evidence import ThirdPartyHeaderForm, ThirdPartyRequestForm
+from assessments.forms.evidence import (
+    SUPERVISOR_RESULTS,
+    CriterionResultsForm,
+    ThirdPartyHeaderForm,
+    ThirdPartyRequestForm,
+    instrument_criteria,
+)
 from assessments.forms.results import ItemResultsForm
 from assessments.models.evidence import ItemResult, ThirdPartyRequest
 from assessments.selectors.profile import unit_indicators
 from assessments.selectors.scope import assessment_context, trainee_for_assessor_or_404
 from assessments.services.third_party import (
+    CriterionReport,
     IndicatorReport,
     LinkRefused,
     third_party_link,
@@ -25,6 +34,8 @@ from assessments.services.third_party import (
     third_party_request_for_token,
     third_party_request_resend,
 )
+from content.models.instruments import InstrumentKind
+from content.selectors.instruments import live_instruments
 from core.languages import current_language
 from core.views import run_service
 from people.permissions import decider_required
@@ -37,7 +48,8 @@ def third_party_new(request, trainee_id: int):
     unit, _course = assessment_context(trainee)
     if unit is None:
         raise Http404
-    form = ThirdPartyRequestForm(request.POST or None)
+    instruments = list(live_instruments(unit_id=unit.pk, kind=InstrumentKind.THIRD_PARTY))
+    form = ThirdPartyRequestForm(request.POST or None, instruments=instruments)
     language = current_language()
     created = run_service(
         form,
@@ -50,11 +62,11 @@ def third_party_new(request, trainee_id: int):
         _tp_request, token = created
         link = third_party_link(token, language=language)
         messages.success(request, _("The link will be e-mailed to the supervisor."))
-        form = ThirdPartyRequestForm()
+        form = ThirdPartyRequestForm(instruments=instruments)
     return render(
         request,
         "assessments/workspace/third_party_new.html",
-        {"form": form, "trainee": trainee, "link": link},
+        {"form": form, "trainee": trainee, "link": link, "instruments": instruments},
     )
 
 
@@ -131,11 +143,30 @@ def _third_party_form(request, token: str):
             {"reason": refused.reason},
             status=410 if refused.reason != "unknown" else 404,
         )
-    indicators = unit_indicators(tp_request.unit)
     form = ThirdPartyHeaderForm(
         request.POST or None, initial={"supervisor_name": tp_request.supervisor_name}
     )
-    results = ItemResultsForm(request.POST or None, keys=[ind.pk for ind in indicators])
+    instrument = tp_request.instrument if tp_request.instrument_id else None
+    if instrument is not None:
+        # The request's prompts: one plain-language row per criterion (its text and what
+        # satisfactory looks like), never indicator codes.
+        results = CriterionResultsForm(
+            request.POST or None, criteria=instrument_criteria(instrument)
+        )
+    else:
+        indicators = unit_indicators(tp_request.unit)
+        results = ItemResultsForm(request.POST or None, keys=[ind.pk for ind in indicators])
+
+    def answers() -> dict:
+        if instrument is not None:
+            return {"criteria": [CriterionReport(*judged) for judged in results.judged()]}
+        return {
+            "reports": [
+                IndicatorReport(ind, results.result(ind.pk), results.comment(ind.pk))
+                for ind in indicators
+            ]
+        }
+
     try:
         record = run_service(
             form,
@@ -146,10 +177,7 @@ def _third_party_form(request, token: str):
                 declared=data["declaration"],
                 observed_from=data["observed_from"],
                 summary=data["summary"],
-                reports=[
-                    IndicatorReport(ind, results.result(ind.pk), results.comment(ind.pk))
-                    for ind in indicators
-                ],
+                **answers(),
             ),
         )
     except LinkRefused as refused:
@@ -165,14 +193,20 @@ def _third_party_form(request, token: str):
             "assessments/workspace/third_party_thanks.html",
             {"trainee_name": tp_request.trainee.printed_name},
         )
-    rows = [{"indicator": ind, **results.shown(ind.pk)} for ind in indicators]
+    if instrument is not None:
+        rows = results.rows()
+        choices = SUPERVISOR_RESULTS
+    else:
+        rows = [{"indicator": ind, **results.shown(ind.pk)} for ind in indicators]
+        choices = ItemResult.choices
     return render(
         request,
         "assessments/workspace/third_party_form.html",
         {
             "form": form,
             "rows": rows,
-            "results": ItemResult.choices,
+            "results": choices,
             "tp_request": tp_request,
+            "instrument": instrument,
         },
     )

@@ -112,7 +112,7 @@ class AssessmentInstrument(
         return self._revisions
 
 
-class InstrumentCriterion(Orderable, CompetencyMapped):
+class InstrumentCriterion(CompetencyMapped, Orderable, ClusterableModel):
     """One criterion of an instrument: what the judge looks for, and what satisfactory
     looks like. It counts for the indicators and items it is mapped to, under the method of
     its instrument's kind (never a method of its own)."""

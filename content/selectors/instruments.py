@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
+from wagtail.models import WorkflowState
 
 from content.models.instruments import AssessmentInstrument, InstrumentValidation
 
@@ -76,3 +77,34 @@ def validation_states(
             state = NOT_VALIDATED
         states[instrument.pk] = ValidationState(state, current, previous)
     return states
+
+
+def instrument_authors(instrument: AssessmentInstrument) -> set[int]:
+    """Who wrote the live revision or submitted the instrument for review: a second
+    assessor validates it, never one of them."""
+    authors = {instrument.live_revision.user_id} if instrument.live_revision_id else set()
+    authors |= set(
+        WorkflowState.objects.filter(
+            base_content_type_id=instrument.get_base_content_type().pk,
+            object_id=str(instrument.pk),
+        ).values_list("requested_by_id", flat=True)
+    )
+    return {a for a in authors if a}
+
+
+def validation_history(instrument: AssessmentInstrument) -> list[InstrumentValidation]:
+    """Every validation of the instrument, newest first, with who validated and whether it
+    is of the live revision (`is_live` set on each)."""
+    history = list(instrument.validations.select_related("validated_by__profile", "revision"))
+    for v in history:
+        v.is_live = v.revision_id == instrument.live_revision_id
+    return history
+
+
+def instruments_waiting_count() -> int:
+    """Published instruments whose live revision has no validation yet (one query)."""
+    return (
+        AssessmentInstrument.objects.filter(live=True)
+        .exclude(validations__revision_id=F("live_revision_id"))
+        .count()
+    )

@@ -6,24 +6,12 @@ with has a validation; publishing a change therefore calls for a new one."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.models import WorkflowState
 
 from content.models.instruments import AssessmentInstrument, InstrumentValidation
+from content.selectors.instruments import instrument_authors
 from core.audit import audit_record
 from people import roles
 from people.models import User
-
-
-def _authors(instrument: AssessmentInstrument) -> set[int]:
-    """Who wrote or submitted the live revision: they cannot validate it."""
-    authors = {instrument.live_revision.user_id} if instrument.live_revision_id else set()
-    authors |= set(
-        WorkflowState.objects.filter(
-            base_content_type_id=instrument.get_base_content_type().pk,
-            object_id=str(instrument.pk),
-        ).values_list("requested_by_id", flat=True)
-    )
-    return {a for a in authors if a}
 
 
 @transaction.atomic
@@ -38,7 +26,7 @@ def instrument_validate(
         raise PermissionDenied(_("Only an assessor can validate an instrument."))
     if not instrument.live or not instrument.live_revision_id:
         raise ValidationError(_("Only a published instrument can be validated."), code="draft")
-    if validator.pk in _authors(instrument):
+    if validator.pk in instrument_authors(instrument):
         raise PermissionDenied(
             _("A second assessor validates an instrument: not the person who wrote it.")
         )

@@ -102,3 +102,39 @@ def test_each_rule_says_what_meets_it_and_stale_evidence_is_shown_as_not_current
     assert by_rule["currency"].by == ("last year's visit",) and by_rule["currency"].gap == ""
     assert len(verdict.gaps) == 1
     assert all(c.label for c in verdict.checks)
+
+
+def test_unvalidated_evidence_counts_for_nothing_and_says_why():
+    from assessments.sufficiency import AUTHENTICITY, UNVALIDATED, VALIDITY
+
+    on = date(2026, 11, 1)
+    hits = [
+        EvidenceHit("role_play", UNVALIDATED, "角色扮演 (腳本未確認效度)", on, 1, "recorded by A"),
+        EvidenceHit("questioning", "satisfactory", "口頭提問", on, 2, "recorded by A"),
+    ]
+    verdict = judge_indicator(
+        "T1.1",
+        hits,
+        Rule(),
+        performance_methods=frozenset({"role_play", "observation"}),
+        knowledge_methods=frozenset({"questioning"}),
+    )
+    assert not verdict.performance_ok and verdict.gaps
+    rules = {c.rule: c for c in verdict.checks}
+    assert not rules[VALIDITY].met and rules[VALIDITY].by == ("角色扮演 (腳本未確認效度)",)
+    assert rules[AUTHENTICITY].met and rules[AUTHENTICITY].by == ("recorded by A",)
+
+
+def test_evidence_waiting_for_judgement_fails_authenticity_while_nothing_counts():
+    from assessments.sufficiency import AUTHENTICITY, PENDING
+
+    hits = [EvidenceHit("portfolio", PENDING, "上傳：月報", date(2026, 11, 1), 3)]
+    verdict = judge_indicator(
+        "T4.1",
+        hits,
+        Rule(require_knowledge_check=False),
+        performance_methods=frozenset({"portfolio"}),
+        knowledge_methods=frozenset({"questioning"}),
+    )
+    check = next(c for c in verdict.checks if c.rule == AUTHENTICITY)
+    assert not check.met and check.by == ("上傳：月報",)

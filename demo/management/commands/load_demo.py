@@ -15,6 +15,7 @@ LOADERS = (
     "content.demo.course",
     "content.demo.scenarios",
     "content.demo.questions",
+    "content.demo.instruments",
     "training.demo",
     "assessments.demo.workspace",
     "assessments.demo.certificates",
