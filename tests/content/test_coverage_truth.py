@@ -85,7 +85,7 @@ def test_matrix_page_shows_a_taught_only_indicator_as_a_gap(trainer_client, taug
     row = _html_row(body, "T4.1")
     assert "mapping-gap" in _row_classes(body, "T4.1")
     taught_cell = row[row.index('class="mapping-taught') :]
-    assert f"課程：{LESSON}" in taught_cell.split("</td>")[0]
+    assert f"課堂：{LESSON}" in taught_cell.split("</td>")[0]
     assert "T4.1 沒有實作評量方法" in row and "T4.1 沒有知識檢核" in row
     # No method cell of the row holds the lesson.
     assessed = [c.split("</td>")[0] for c in row.split('class="mapping-assessed')[1:]]
@@ -161,7 +161,7 @@ def test_command_prints_the_gap_and_exits_non_zero(taught_only):
     assert "T4.1" in report["gaps"] and "E1" in report["gaps"] and "K5.1" not in report["gaps"]
     t41 = next(r for r in report["rows"] if r["code"] == "T4.1")
     assert set(t41) == {"code", "taught", "assessed"}
-    assert t41["taught"] == [f"課程：{LESSON}"]
+    assert t41["taught"] == [f"課堂：{LESSON}"]
     assert set(t41["assessed"]) == set(AssessmentMethod.values)
     assert not any(t41["assessed"].values())
     code, text = _run_report("truth-course", "text")

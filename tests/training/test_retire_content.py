@@ -97,7 +97,7 @@ def _retire(page):
 
 @pytest.mark.parametrize(
     ("key", "records"),
-    [("lesson", "課程進度（1）"), ("quiz", "測驗作答（1）"), ("scenario", "情境演練紀錄（1）")],
+    [("lesson", "課堂進度（1）"), ("quiz", "測驗作答（1）"), ("scenario", "情境演練紀錄（1）")],
 )
 def test_deleting_an_activity_with_records_is_refused_and_offers_retirement(
     with_records, admin_client_, key, records
