@@ -34,7 +34,7 @@ from tests.factories.scenarios import make_scenario
 
 pytestmark = pytest.mark.django_db
 
-LESSON = "T4.1 會員回饋整理"  # a lesson's title; its matrix label is 課程：<title>
+LESSON = "T4.1 會員回饋整理"  # a lesson's title; its matrix label is 課堂：<title>
 
 
 def _row(matrix, code):
@@ -365,10 +365,10 @@ def test_demo_course_loads_and_its_lessons_are_only_taught(role_groups):
     question_loader.load()
     scenario_loader.load()
     matrix = mapping_matrix(unit, course=course)
-    lessons = [e for r in matrix.rows for e in r.taught if e.label.startswith("課程：")]
+    lessons = [e for r in matrix.rows for e in r.taught if e.label.startswith("課堂：")]
     assert lessons  # the demo's lessons are listed as taught
     assert not any(
-        e.label.startswith("課程：") for r in matrix.rows for cell in r.cell_lists for e in cell
+        e.label.startswith("課堂：") for r in matrix.rows for cell in r.cell_lists for e in cell
     )
     code, out = _run_report(course.slug)
     assert code == (1 if matrix.gaps else 0)

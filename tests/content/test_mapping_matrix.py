@@ -91,7 +91,7 @@ def test_course_rule_and_scope(unit):
 
     matrix_a = mapping_matrix(unit, course=course_a)
     row = _row(matrix_a, "T1.1")
-    assert [e.label for e in row.taught] == ["課程：方案條件說明"]
+    assert [e.label for e in row.taught] == ["課堂：方案條件說明"]
     assert not row.cells.get("questioning")  # a lesson is never a knowledge check
     assert row.gaps == ["T1.1 沒有知識檢核（提問）。"]
     # Course B: the lesson lives in course A, so it is not listed; the rule has no
