@@ -6,6 +6,10 @@ Idempotent: pages are matched by slug under their parent; a page gets a new publ
 revision only when its content changed. Needs the competency unit named in the YAML
 (KPS5R0821v2), imported first by the framework loader.
 
+The programme pack: the lesson with slug `programme.PACK_SLUG` is also rendered to a PDF kept
+as one Wagtail Document (content/demo/programme.py); rich text linking to
+`#programme-pack-document` is turned into a link to that Document.
+
 YAML format:
     course: {title, slug, unit, description (HTML), audience, estimated_minutes,
              allow_self_enrolment}
@@ -23,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.models import Page
 
+from content.demo import programme
 from content.models.framework import CompetencyItem, CompetencyUnit, Indicator
 from content.pages.course import CourseIndexPage, CoursePage, ModulePage
 from content.pages.lesson import LessonPage
@@ -75,6 +80,8 @@ def load_course(path: Path | str | None = None) -> CoursePage:
     )
     indicators = {i.code: i for i in Indicator.objects.filter(unit=unit)}
     items = {i.code: i for i in CompetencyItem.objects.filter(unit=unit)}
+    pack = programme.find_pack_lesson(data)
+    document = programme.pack_document_ensure(pack) if pack else None
     for module_spec in data.get("modules") or []:
         module = _upsert(
             course,
@@ -83,7 +90,7 @@ def load_course(path: Path | str | None = None) -> CoursePage:
             {"title": module_spec["title"], "intro": module_spec.get("intro", "")},
         )
         for lesson_spec in module_spec.get("lessons") or []:
-            _upsert_lesson(module, lesson_spec, indicators, items)
+            _upsert_lesson(module, lesson_spec, indicators, items, document)
     return course
 
 
@@ -104,7 +111,9 @@ def _upsert(parent: Page, model, slug: str, fields: dict[str, Any]):
     return page
 
 
-def _upsert_lesson(module: ModulePage, spec: dict, indicators: dict, items: dict) -> LessonPage:
+def _upsert_lesson(
+    module: ModulePage, spec: dict, indicators: dict, items: dict, document=None
+) -> LessonPage:
     slug = spec["slug"]
     where = f"lesson {slug}"
     try:
@@ -119,7 +128,10 @@ def _upsert_lesson(module: ModulePage, spec: dict, indicators: dict, items: dict
         raise CourseDataError(
             f"{where}: a lesson teaches and provides no evidence; remove its method"
         )
-    body = lesson_body(spec.get("body") or [], where=where)
+    blocks = spec.get("body") or []
+    if document is not None:
+        blocks = _map_strings(blocks, lambda text: programme.link_to_pack(text, document))
+    body = lesson_body(blocks, where=where)
 
     page = LessonPage.objects.child_of(module).filter(slug=slug).first()
     fields = {
@@ -177,6 +189,16 @@ def _describe(error: ValidationError) -> str:
     if callable(data):
         return str(data())
     return "; ".join(error.messages)
+
+
+def _map_strings(value, change):
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_map_strings(v, change) for v in value]
+    if isinstance(value, dict):
+        return {k: _map_strings(v, change) for k, v in value.items()}
+    return value
 
 
 def _strip_ids(value):

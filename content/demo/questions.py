@@ -1,6 +1,10 @@
 """Demo question bank and quizzes: reads content/demo/data/questions.yaml, upserts the
-questions (matched by code) and two quiz pages in the demo course's "assessment-quizzes"
-module (created if missing). Idempotent: a second run changes nothing.
+questions (matched by code), takes the questions it lists as retired out of use, and builds
+two quiz pages in the demo course's "assessment-quizzes" module (created if missing): the
+formative module check (fixed questions) and the final, drawn by a blueprint that the bank
+must be able to fill before the page is published (the same check as the review's publish
+gate, content.selectors.quiz_pool.quiz_publish_problems). Idempotent: a second run changes
+nothing.
 
 Needs the unit KPS5R0821v2 and the demo course "loyalty-programs" (content.demo.unit and
 content.demo.course loaders) first."""
@@ -20,7 +24,8 @@ from content.models.questions import (
     QuestionType,
 )
 from content.pages.course import CoursePage, ModulePage
-from content.pages.quiz import QuizPage, QuizQuestion
+from content.pages.quiz import QuizBlueprintRow, QuizPage, QuizQuestion
+from content.selectors.quiz_pool import draft_blueprint_rows, quiz_publish_problems
 
 DATA = Path(__file__).resolve().parent / "data" / "questions.yaml"
 COURSE_SLUG = "loyalty-programs"
@@ -45,6 +50,7 @@ def load_questions(path: Path | str | None = None) -> list[QuizPage]:
     questions = {
         spec["code"]: _upsert_question(spec, indicators, items) for spec in data["questions"]
     }
+    _retire(set(data.get("retired") or []) - set(questions))
     module_spec = data["quizzes"]["module"]
     module = ModulePage.objects.child_of(course).filter(slug=module_spec["slug"]).first()
     if module is None:
@@ -56,7 +62,17 @@ def load_questions(path: Path | str | None = None) -> list[QuizPage]:
         )
         course.add_child(instance=module)
         module.save_revision().publish()
-    return [_upsert_quiz(module, spec, questions) for spec in data["quizzes"]["pages"]]
+    return [
+        _upsert_quiz(module, spec, questions, indicators, course.unit_id)
+        for spec in data["quizzes"]["pages"]
+    ]
+
+
+def _retire(codes: set[str]) -> None:
+    """Questions the demo no longer uses stop being live, so no draw picks them; their
+    answers and versions stay."""
+    if codes:
+        Question.objects.filter(code__in=codes, live=True).update(live=False)
 
 
 def _decimal(value) -> Decimal | None:
@@ -204,7 +220,40 @@ QUIZ_FIELDS = (
 )
 
 
-def _upsert_quiz(module: ModulePage, spec: dict, questions: dict[str, Question]) -> QuizPage:
+BLUEPRINT_FIELDS = ("count", "points", "easy", "medium", "hard", "calculations", "written")
+
+
+def _blueprint_specs(spec: dict, indicators: dict) -> list[dict]:
+    rows = []
+    for row in spec.get("blueprint") or []:
+        indicator = indicators.get(row["indicator"])
+        if indicator is None:
+            raise QuestionDataError(f"quiz {spec['slug']}: unknown indicator {row['indicator']}")
+        fields = {name: row.get(name) for name in BLUEPRINT_FIELDS}
+        fields["count"] = fields["count"] or 1
+        fields["calculations"] = fields["calculations"] or 0
+        fields["points"] = _decimal(fields["points"])
+        rows.append({"indicator_id": indicator.pk, **fields})
+    return rows
+
+
+def _current_blueprint(page: QuizPage) -> list[dict]:
+    return [
+        {
+            "indicator_id": row.indicator_id,
+            **{name: getattr(row, name) for name in BLUEPRINT_FIELDS},
+        }
+        for row in page.blueprint_rows.order_by("sort_order", "pk")
+    ]
+
+
+def _upsert_quiz(
+    module: ModulePage,
+    spec: dict,
+    questions: dict[str, Question],
+    indicators: dict,
+    unit_id: int,
+) -> QuizPage:
     fields = {"title": spec["title"], "intro": spec.get("intro", "")}
     defaults = {
         "purpose": QuizPage.Purpose.SUMMATIVE,
@@ -219,26 +268,48 @@ def _upsert_quiz(module: ModulePage, spec: dict, questions: dict[str, Question])
         wanted = [questions[code].pk for code in spec.get("questions") or []]
     except KeyError as error:
         raise QuestionDataError(f"quiz {spec['slug']}: unknown question {error.args[0]}") from None
+    blueprint = _blueprint_specs(spec, indicators)
     page = QuizPage.objects.child_of(module).filter(slug=spec["slug"]).first()
     if page is None:
         page = QuizPage(slug=spec["slug"], live=False, **fields)
         page.fixed_questions = [
             QuizQuestion(question_id=pk, sort_order=i) for i, pk in enumerate(wanted)
         ]
+        page.blueprint_rows = [QuizBlueprintRow(sort_order=i, **r) for i, r in enumerate(blueprint)]
+        _check_publishable(page, unit_id)
         module.add_child(instance=page)
         changed = True
     else:
         current = list(
             page.fixed_questions.order_by("sort_order").values_list("question_id", flat=True)
         )
-        changed = any(getattr(page, k) != v for k, v in fields.items()) or current != wanted
+        current_blueprint = _current_blueprint(page)
+        changed = (
+            any(getattr(page, k) != v for k, v in fields.items())
+            or current != wanted
+            or current_blueprint != blueprint
+        )
         for name, value in fields.items():
             setattr(page, name, value)
         if current != wanted:
             page.fixed_questions = [
                 QuizQuestion(question_id=pk, sort_order=i) for i, pk in enumerate(wanted)
             ]
+        if current_blueprint != blueprint:
+            page.blueprint_rows = [
+                QuizBlueprintRow(sort_order=i, **r) for i, r in enumerate(blueprint)
+            ]
+        _check_publishable(page, unit_id)
     if changed or not page.live or page.has_unpublished_changes:
         page.save_revision().publish()
         page.refresh_from_db()
     return page
+
+
+def _check_publishable(page: QuizPage, unit_id: int) -> None:
+    """The demo publishes its quizzes directly, so it checks what the review's publish gate
+    checks: a practice quiz names its questions and a blueprint the bank can fill."""
+    rows = draft_blueprint_rows(page) if page.selection == QuizPage.Selection.BLUEPRINT else None
+    problems = quiz_publish_problems(page, rows=rows, unit_id=unit_id)
+    if problems:
+        raise QuestionDataError(f"quiz {page.slug}: " + " ".join(problems))

@@ -1,7 +1,15 @@
 """Demo role-play scenarios: reads content/demo/data/scenarios.yaml and places the scenarios
 in the module "role-play" of the demo course "loyalty-programs" (created by
 content.demo.course; the module is created here when missing). Idempotent: scenarios are
-matched by slug and never rebuilt, so trainees' runs stay attached to them."""
+matched by slug and never rebuilt, so trainees' runs stay attached to them. The same matching
+means that an edited scenario in the YAML reaches only a database that does not have its slug
+yet (a fresh demo database); an existing database keeps the scenario it has and gets only
+the scenarios that are new.
+
+The seven scenarios (issue 15) all follow the course's one programme 「好生活會員」: joining at
+the till, a missed credit (補登), a returning member (回流禮) who expects a member discount, a
+till moment with points and 結帳加價購, a 週年慶 金卡 customer, a customer-service callback and
+a T4 review of a promotion's results with the store manager."""
 
 import logging
 from pathlib import Path

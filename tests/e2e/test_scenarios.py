@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 EXCELLENT_PATH = [  # join-at-the-till: the privacy-first good path
     "了解，很多人都會擔心個資",
     "手機號碼用來查點數和寄會員通知",
-    "每消費 100 元累積 1 點，點數可以折抵；點數效期",
-    "請您在平板上填手機和姓名",
-    "有的，系統顯示今天累積 12 點",
+    "滿 100 點就能折；每一點從入帳起",
+    "請您在這台平板輸入手機號碼",
+    "有的，今天這筆的點數已經入帳",
 ]
 
 
