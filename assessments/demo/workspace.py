@@ -159,21 +159,34 @@ def _question_bank(unit, author) -> list[OralQuestion]:
 
 
 def _observe(
-    assessor, trainee, unit, kind, on, context, codes=None, place="台北信義店", summary=""
+    assessor,
+    trainee,
+    unit,
+    kind,
+    on,
+    context,
+    codes,
+    place="台北信義店",
+    summary="",
+    notes=None,
+    not_yet=frozenset(),
 ):
-    """One observation in `context`: every behaviour of the indicators in `codes` (all the
-    context offers when None) satisfactory, the rest not observed."""
+    """One observation in `context`, marking only what the assessor saw: the behaviours of
+    the indicators in `codes` satisfactory (those in `not_yet` not yet satisfactory), with
+    the assessor's note for the indicator (`notes`: code -> what was seen); everything else
+    the checklist offers is left "not observed"."""
+    notes = notes or {}
     draft = observation_draft_start(
         assessor=assessor, trainee=trainee, unit=unit, kind=kind, context=context
     )
+
+    def result(code: str) -> str:
+        if code in not_yet:
+            return ItemResult.NOT_SATISFACTORY
+        return ItemResult.SATISFACTORY if code in codes else ItemResult.NOT_OBSERVED
+
     items = [
-        ItemJudgement(
-            entry,
-            ItemResult.SATISFACTORY
-            if codes is None or entry.indicator_code in codes
-            else ItemResult.NOT_OBSERVED,
-            "",
-        )
+        ItemJudgement(entry, result(entry.indicator_code), notes.get(entry.indicator_code, ""))
         for entry in observation_checklist(unit, kind, context)
     ]
     return observation_submit(
@@ -204,13 +217,87 @@ def load() -> None:
     today = timezone.localdate()
     indicators = list(Indicator.objects.filter(unit=unit).order_by("sort_order", "pk"))
 
-    for username, record in (("trainee1", _trainee1_evidence), ("trainee2", _trainee2_evidence)):
+    for username, record in (
+        ("trainee1", _trainee1_evidence),
+        ("trainee2", _trainee2_evidence),
+        ("trainee3", _trainee3_evidence),
+    ):
         trainee = User.objects.filter(username=username).first()
         if (
             trainee is not None
             and not EvidenceRecord.objects.filter(trainee=trainee, unit=unit).exists()
         ):
             record(assessor, trainee, unit, bank, indicators, today)
+
+
+TILL_CODES = frozenset({"T1.1", "T1.2", "T1.3", "T2.1", "T2.2", "T2.3", "T2.4"})
+TRAINEE1_TILL_NOTES = {
+    "T1.1": "第一位顧客問有沒有折扣時，先問「您是會員嗎？」再說明一般會員與銀卡的差別。",
+    "T1.2": "說明點數 12 個月有效、特價品不累點，沒有誇大優惠。",
+    "T1.3": "指著結帳螢幕說明點數查詢畫面與加價購提示。",
+    "T2.1": "三位顧客都有眼神接觸並叫出姓氏；第三位趕時間，改為遞上方案摺頁。",
+    "T2.2": "第二位顧客符合資格，主動邀請入會並說明入會禮 50 點下次可用。",
+    "T2.3": "由顧客自己在平板輸入手機與驗證碼，先出示個資告知，行銷訊息另外詢問。",
+    "T2.4": "為一位顧客補登上週漏掉的點數：核對收據、請值班主管核可，並在系統寫明原因。",
+}
+TRAINEE1_OFFICE_NOTES = {
+    "T4.1": "算出上月邀請 620 人、入會 155 人（25 %），並指出晚班入會率偏低。",
+    "T4.2": "把新會員與既有會員的 30 天回購率分開計算，沒有混在一起比較。",
+    "T4.3": "報告最後提出一項晚班邀請話術的改進建議，並寫下負責人與檢視日期。",
+}
+TRAINEE1_ROLE_PLAY_NOTES = (
+    "先讓劉太太說完，複述「點數和等級都變了」後才說明。",
+    "以手機末三碼核對身分，說出 1,280 點上月到期、260 點下月底到期，與系統一致。",
+    "說明點數 12 個月有效、等級每年 1 月 1 日依前一年消費重算，拿方案摘要給她看。",
+    "說明一般會員的福利，以及今年消費滿 NT$12,000 明年可回到銀卡，沒有趁機推銷。",
+    "要求補點數時說「要由值班主管決定」，請主管過來，沒有自行答應。",
+    "主管決定加贈 300 點後如實轉告，並在權限內送上小贈品。",
+    "主動說明回流禮：今天結帳點數加倍，並在系統勾選。",
+    "協助開啟點數到期提醒，說明用途後由顧客自己勾選。",
+    "在系統記錄這次處理與主管的決定。",
+)
+
+
+def _scripted_role_play(assessor, trainee, unit, on) -> None:
+    """A role play run from the unit's role-play script (validated by the second assessor),
+    judged criterion by criterion with what the assessor saw."""
+    script = AssessmentInstrument.objects.filter(
+        unit=unit, kind=InstrumentKind.ROLE_PLAY, live=True
+    ).first()
+    if script is None:  # the instruments are not loaded: the role-play checklist instead
+        _observe(
+            assessor,
+            trainee,
+            unit,
+            EvidenceKind.ROLE_PLAY,
+            on,
+            ObservationContext.ROLE_PLAY,
+            codes={"T3.1", "T3.2", "T3.3"},
+            place="門市教室",
+            summary="角色扮演：顧客抱怨點數未入帳並要求額外補償。",
+        )
+        return
+    draft = observation_draft_start(
+        assessor=assessor,
+        trainee=trainee,
+        unit=unit,
+        kind=EvidenceKind.ROLE_PLAY,
+        instrument=script,
+    )
+    entries = observation_checklist(unit, EvidenceKind.ROLE_PLAY, instrument=script)
+    notes = dict(enumerate(TRAINEE1_ROLE_PLAY_NOTES))
+    observation_submit(
+        draft=draft,
+        assessor=assessor,
+        occurred_on=on,
+        place="門市教室",
+        environment="simulated",
+        summary="依腳本「點數過期的回流會員」進行約 12 分鐘，評量人員扮演劉太太，值班主管由另一位同仁扮演。",
+        items=[
+            ItemJudgement(entry, ItemResult.SATISFACTORY, notes.get(n, ""))
+            for n, entry in enumerate(entries)
+        ],
+    )
 
 
 def _trainee1_evidence(assessor, trainee1, unit, bank, indicators, today) -> None:
@@ -222,7 +309,9 @@ def _trainee1_evidence(assessor, trainee1, unit, bank, indicators, today) -> Non
         EvidenceKind.OBSERVATION,
         today - datetime.timedelta(days=12),
         ObservationContext.TILL,
-        summary="週末尖峰時段在櫃台向三位顧客介紹點數卡，協助其中一位完成入會。",
+        codes=TILL_CODES,
+        summary="週六 15:00–16:30 尖峰時段在櫃台觀察：向三位顧客介紹好生活會員，其中一位當場入會。",
+        notes=TRAINEE1_TILL_NOTES,
     )
     _observe(
         assessor,
@@ -231,20 +320,12 @@ def _trainee1_evidence(assessor, trainee1, unit, bank, indicators, today) -> Non
         EvidenceKind.OBSERVATION,
         today - datetime.timedelta(days=11),
         ObservationContext.BACK_OFFICE,
+        codes={"T4.1", "T4.2", "T4.3"},
         place="台北信義店辦公室",
-        summary="在辦公室整理上月會員數據，比較新舊會員回購率並寫成報告。",
+        summary="在辦公室整理上月會員推廣數據（邀請 → 入會 → 首購），比較新舊會員回購率並寫成報告。",
+        notes=TRAINEE1_OFFICE_NOTES,
     )
-    _observe(
-        assessor,
-        trainee1,
-        unit,
-        EvidenceKind.ROLE_PLAY,
-        today - datetime.timedelta(days=9),
-        ObservationContext.ROLE_PLAY,
-        codes={"T3.1", "T3.2", "T3.3"},
-        place="門市教室",
-        summary="角色扮演：顧客抱怨點數未入帳並要求額外補償。",
-    )
+    _scripted_role_play(assessor, trainee1, unit, today - datetime.timedelta(days=9))
     questioning_record(
         assessor=assessor,
         trainee=trainee1,
@@ -284,7 +365,7 @@ def _trainee1_evidence(assessor, trainee1, unit, bank, indicators, today) -> Non
         supervisor_role="台北信義店店長",
         declared=True,
         observed_from=today - datetime.timedelta(days=5),
-        summary="共同值班三個月，每週檢視會員數據並參與月會報告。",
+        summary="過去四週共同值班約十二次，也看過她整理的上月會員數據與月會報告。",
         reports=()
         if prompts
         else [IndicatorReport(i, ItemResult.SATISFACTORY, "") for i in indicators],
@@ -314,7 +395,14 @@ def _trainee2_evidence(assessor, trainee2, unit, bank, indicators, today) -> Non
         today - datetime.timedelta(days=6),
         ObservationContext.TILL,
         codes={"T1.1", "T1.2", "T1.3", "T2.2"},
+        not_yet={"T1.2"},
         summary="平日午間向兩位顧客說明點數卡，條款說明尚不完整。",
+        notes={
+            "T1.1": "能說出一般會員與銀卡的門檻。",
+            "T1.2": "漏說特價品不累點；顧客問點數效期時回答「一年左右」，不夠精確。",
+            "T1.3": "會用結帳畫面查點數。",
+            "T2.2": "主動邀請了一位符合資格的顧客入會。",
+        },
     )
     questioning_record(
         assessor=assessor,
@@ -345,3 +433,22 @@ def _trainee2_evidence(assessor, trainee2, unit, bank, indicators, today) -> Non
             instrument=card,
             criteria=[CriterionResult(first.pk, ItemResult.SATISFACTORY, "先問我平常買什麼")],
         )
+
+
+def _trainee3_evidence(assessor, trainee3, unit, bank, indicators, today) -> None:
+    """Part-way: one observation at the till so far; the rest is still to come."""
+    _observe(
+        assessor,
+        trainee3,
+        unit,
+        EvidenceKind.OBSERVATION,
+        today - datetime.timedelta(days=2),
+        ObservationContext.TILL,
+        codes={"T1.1", "T2.1"},
+        place="台中門市",
+        summary="平日晚班第一次觀察：只遇到一位詢問會員的顧客。",
+        notes={
+            "T1.1": "先確認顧客是否已是會員，再說明入會資格。",
+            "T2.1": "語氣親切，讓顧客問完問題才回答。",
+        },
+    )
