@@ -88,6 +88,11 @@ class ItemRow:
     item: CompetencyItem
     methods: set[str] = field(default_factory=set)
 
+    def method_labels(self) -> list[str]:
+        """The methods as the user reads them (never the stored codes)."""
+        labels = dict(AssessmentMethod.choices)
+        return [str(labels.get(m, m)) for m in sorted(self.methods)]
+
 
 @dataclass
 class Profile:

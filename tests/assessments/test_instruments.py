@@ -451,3 +451,22 @@ def test_competent_is_refused_while_performance_rests_on_an_unvalidated_script(
     )
     assert decide().status_code == 302
     assert Decision.objects.get().outcome == "competent"
+
+
+def test_the_profile_names_methods_in_words_not_codes(client_as, ws, trainee):
+    from content.models.framework import CompetencyItem
+
+    skill = CompetencyItem.objects.get(unit=ws.unit, code="S1")
+    script = make_instrument(
+        ws.unit,
+        kind=InstrumentKind.ROLE_PLAY,
+        title="技能腳本",
+        criteria=[("以淺白的話說明入會步驟", [ws.by_code["T1.1"]], [skill])],
+    )
+    client, _assessor = client_as("assessor")
+    _role_play(client, trainee, script, ["satisfactory"])
+    page = client.get(reverse("assessments:trainee", args=[trainee.pk])).content.decode()
+    line = next(x for x in page.splitlines() if "技能 1" in x and "<li>S1" in x)
+    item = line[line.index("<li>S1") :].split("</li>")[0]
+    assert "角色扮演" in item  # Role play, in words
+    assert "role_play" not in item
