@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.forms.results import ItemResultsForm
+from assessments.forms.results import ItemResultsForm, posted_unknown_keys
 from assessments.models.appeals import AppealOutcome
 from assessments.models.decisions import Decision
 from assessments.models.evidence import Environment, ItemResult, Judgement
 from assessments.uploads import check_upload
 from content.models.framework import CompetencyItem, Indicator
-from content.models.instruments import AssessmentInstrument, InstrumentCriterion
+from content.models.instruments import AssessmentInstrument
 from core.forms import BoundedModelMultipleChoiceField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -169,23 +169,6 @@ def criterion_id_of(key: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) <= 18 else None
 
 
-def instrument_criteria(instrument: AssessmentInstrument) -> list[InstrumentCriterion]:
-    """The criteria of an instrument in its order, each with `shown` = the indicators of
-    the instrument's unit it shows (criteria showing none are left out: nothing could be
-    written for them). Two queries."""
-    criteria = []
-    for criterion in instrument.criteria.prefetch_related("indicators").order_by(
-        "sort_order", "pk"
-    ):
-        criterion.shown = sorted(
-            (i for i in criterion.indicators.all() if i.unit_id == instrument.unit_id),
-            key=lambda i: (i.sort_order, i.pk),
-        )
-        if criterion.shown:
-            criteria.append(criterion)
-    return criteria
-
-
 class CriterionResultsForm(ItemResultsForm):
     """A result and a comment per criterion of an instrument (rows "c<criterion id>"), plus
     every row the POST names that the instrument does not have (a stale page or a forged
@@ -194,13 +177,7 @@ class CriterionResultsForm(ItemResultsForm):
     def __init__(self, data=None, *, criteria, initial: dict | None = None):
         self.criteria = list(criteria)
         known = [criterion_key(c.pk) for c in self.criteria]
-        extra = []
-        if data is not None:
-            extra = [
-                name[2:][:40]
-                for name in list(data)[:1000]
-                if name.startswith("r_") and name[2:] not in known
-            ][:50]
+        extra = posted_unknown_keys(data, set(known)) if data is not None else []
         self.extra_keys = extra
         super().__init__(data, keys=known + extra, initial=initial)
 

@@ -37,6 +37,16 @@ class ClippedCharField(forms.CharField):
         return self.to_python(value)[: self.limit]
 
 
+def posted_unknown_keys(data, known: set[str]) -> list[str]:
+    """Rows a form posted that the page's list does not have (a stale page or a forged
+    POST), so the service refuses them rather than the view dropping them unseen."""
+    return [
+        name[2:][:40]
+        for name in list(data)[:1000]
+        if name.startswith("r_") and name[2:] not in known
+    ][:50]
+
+
 class ItemResultsForm(forms.Form):
     """`keys` name the rows (a checklist entry's key, an indicator's or a question's pk).
     Bound to the posted data, or unbound with `initial` (e.g. an observation draft)."""

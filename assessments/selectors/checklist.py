@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assessments.models.evidence import EvidenceKind, ItemResult
 from content.models.framework import Indicator
 from content.models.observation import ObservationContext, ObservationItem
+from content.selectors.instruments import instrument_criteria
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,8 @@ def script_checklist(instrument) -> list[ChecklistEntry]:
     """The checklist of a role play run from a script: its criteria in the script's order
     (criteria mapped to no indicator of the unit are left out). Three queries."""
     entries = []
-    for criterion in instrument.criteria.prefetch_related(
-        "indicators", "competency_items"
-    ).order_by("sort_order", "pk"):
-        indicators = sorted(
-            (i for i in criterion.indicators.all() if i.unit_id == instrument.unit_id),
-            key=lambda i: (i.sort_order, i.pk),
-        )
-        if not indicators:
-            continue
+    for criterion in instrument_criteria(instrument):
+        indicators = criterion.shown
         entries.append(
             ChecklistEntry(
                 f"c{criterion.pk}",
@@ -67,7 +61,7 @@ def script_checklist(instrument) -> list[ChecklistEntry]:
                 indicators[0].code,
                 None,
                 criterion.text,
-                tuple(ci.pk for ci in criterion.competency_items.all()),
+                tuple(criterion.item_ids),
                 indicators[0].text,
                 criterion_id=criterion.pk,
                 indicator_ids=tuple(i.pk for i in indicators),

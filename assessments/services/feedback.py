@@ -20,12 +20,13 @@ from assessments.services.evidence import _check_assessor_for, _record_with_line
 from assessments.uploads import CheckedUpload
 from content.models.framework import CompetencyUnit, Indicator
 from content.models.instruments import AssessmentInstrument, InstrumentKind
+from content.selectors.instruments import instrument_criteria
 from people.models import User
 
 
 @dataclass(frozen=True)
 class CriterionResult:
-    criterion_id: int
+    criterion_id: int | None  # None: the posted row named no criterion (refused)
     result: str
     comment: str = ""
 
@@ -99,9 +100,7 @@ def _feedback_on_form(
         raise ValidationError(
             _("Choose a published customer-feedback form of this unit."), code="instrument"
         )
-    by_pk = {
-        c.pk: c for c in instrument.criteria.prefetch_related("indicators", "competency_items")
-    }
+    by_pk = {c.pk: c for c in instrument_criteria(instrument)}
     if any(c.criterion_id not in by_pk for c in criteria):
         raise ValidationError(
             _("Only the criteria of this form can be recorded. Nothing was recorded."),
@@ -113,16 +112,13 @@ def _feedback_on_form(
     lines = []
     for c in judged:
         criterion = by_pk[c.criterion_id]
-        items = [i.pk for i in criterion.competency_items.all()]
-        for indicator in criterion.indicators.all():
-            if indicator.unit_id != unit.pk:
-                continue
+        for indicator in criterion.shown:
             lines.append(
                 EvidenceLine(
                     indicator=indicator,
                     criterion=criterion,
                     label=criterion.text,
-                    item_ids=items,
+                    item_ids=criterion.item_ids,
                     result=c.result,
                     comment=c.comment,
                 )

@@ -22,6 +22,7 @@ from assessments.services.evidence import _check_assessor_for, _record_with_line
 from assessments.uploads import CheckedUpload
 from content.models.framework import CompetencyUnit, Indicator
 from content.models.instruments import AssessmentInstrument, InstrumentKind
+from content.selectors.instruments import instrument_criteria
 from core.audit import audit_record
 from people.models import User
 
@@ -95,7 +96,7 @@ def _judgement_lines(
 ) -> list[JudgementLine]:
     """One unsaved line per (criterion, indicator of the unit it shows). Refuses a row that
     is not a criterion of the record's instrument, or a criterion judged twice."""
-    known = {c.pk: c for c in evidence.instrument.criteria.prefetch_related("indicators")}
+    known = {c.pk: c for c in instrument_criteria(evidence.instrument)}
     ids = [c.criterion_id for c in criteria]
     if any(i not in known for i in ids) or len(set(ids)) != len(ids):
         raise ValidationError(
@@ -110,10 +111,7 @@ def _judgement_lines(
     for judged in criteria:
         criterion = known[judged.criterion_id]
         result = judged.result if judged.result in ItemResult.values else ItemResult.NOT_OBSERVED
-        for indicator in sorted(
-            (i for i in criterion.indicators.all() if i.unit_id == evidence.unit_id),
-            key=lambda i: (i.sort_order, i.pk),
-        ):
+        for indicator in criterion.shown:
             lines.append(
                 JudgementLine(
                     criterion=criterion,

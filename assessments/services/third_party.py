@@ -26,6 +26,7 @@ from assessments.models.evidence import (
 from assessments.services.evidence import _check_assessor_for, _record_with_lines
 from content.models.framework import CompetencyUnit, Indicator
 from content.models.instruments import AssessmentInstrument, InstrumentKind
+from content.selectors.instruments import instrument_criteria
 from core.audit import audit_record
 from core.languages import current_language
 from core.services import delivery_queue
@@ -242,9 +243,7 @@ def _criterion_lines(
 ) -> list[EvidenceLine]:
     """One line per (criterion, indicator of the unit it shows), labelled with the
     criterion's text. A row that is not a criterion of the request's prompts is refused."""
-    known = {
-        c.pk: c for c in instrument.criteria.prefetch_related("indicators", "competency_items")
-    }
+    known = {c.pk: c for c in instrument_criteria(instrument)}
     if any(r.criterion_id not in known for r in criteria):
         raise ValidationError(
             _("A row of this report is not one of its prompts. Nothing was recorded."),
@@ -253,17 +252,13 @@ def _criterion_lines(
     lines = []
     for r in criteria:
         criterion = known[r.criterion_id]
-        items = [ci.pk for ci in criterion.competency_items.all()]
-        for indicator in sorted(
-            (i for i in criterion.indicators.all() if i.unit_id == request.unit_id),
-            key=lambda i: (i.sort_order, i.pk),
-        ):
+        for indicator in criterion.shown:
             lines.append(
                 EvidenceLine(
                     indicator=indicator,
                     criterion=criterion,
                     label=criterion.text,
-                    item_ids=items,
+                    item_ids=criterion.item_ids,
                     result=r.result if r.result in ItemResult.values else ItemResult.NOT_OBSERVED,
                     comment=r.comment,
                 )

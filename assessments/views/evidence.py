@@ -183,13 +183,20 @@ def instrument_state(record) -> dict | None:
     }
 
 
+def judge_refusal(user, record) -> str:
+    """Why this user cannot judge this record now ("" when they can): said on the judge
+    page instead of a form the service would refuse."""
+    if record.kind == EvidenceKind.PORTFOLIO and record.recorded_by_id == user.pk:
+        return _("Another assessor must judge a file you uploaded yourself.")
+    if not record.needs_judgement:
+        return _("This evidence was judged when it was recorded.")
+    if record.corrections.exists():
+        return _("This record has been corrected; the correction counts instead.")
+    return ""
+
+
 def _may_judge(user, record) -> bool:
-    return (
-        may_assess(user, record.trainee_id)
-        and record.needs_judgement
-        and not getattr(record, "superseded", False)
-        and not (record.kind == EvidenceKind.PORTFOLIO and record.recorded_by_id == user.pk)
-    )
+    return may_assess(user, record.trainee_id) and not judge_refusal(user, record)
 
 
 @never_cache

@@ -9,14 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from assessments.forms.evidence import CustomerFeedbackForm
+from assessments.forms.evidence import CriterionResultsForm, CustomerFeedbackForm
 from assessments.forms.feedback import FeedbackOnFormHeaderForm
-from assessments.forms.results import ItemResultsForm
 from assessments.models.evidence import ItemResult
 from assessments.selectors.scope import assessment_context, trainee_for_assessor_or_404
 from assessments.services.feedback import CriterionResult, customer_feedback_record
 from content.models.instruments import InstrumentKind
-from content.selectors.instruments import live_instruments, validation_states
+from content.selectors.instruments import (
+    instrument_criteria,
+    live_instruments,
+    validation_states,
+)
 from core.views import REFUSALS_AND_DENIALS, run_service
 from people.permissions import decider_required
 
@@ -77,19 +80,12 @@ def _free_feedback(request, trainee, unit):
 
 
 def _feedback_on_form(request, trainee, unit, instrument):
-    criteria = list(instrument.criteria.prefetch_related("indicators").order_by("sort_order", "pk"))
-    keys = [c.pk for c in criteria]
-    posted = [
-        name[2:]
-        for name in list(request.POST)[:1000]
-        if name.startswith("r_") and name[2:] not in {str(k) for k in keys}
-    ][:50]
     form = FeedbackOnFormHeaderForm(
         request.POST or None,
         request.FILES or None,
         initial={"occurred_on": timezone.localdate()},
     )
-    results = ItemResultsForm(request.POST or None, keys=keys + posted)
+    results = CriterionResultsForm(request.POST or None, criteria=instrument_criteria(instrument))
     record = run_service(
         form,
         lambda data: customer_feedback_record(
@@ -101,10 +97,7 @@ def _feedback_on_form(request, trainee, unit, instrument):
             summary=data["summary"],
             upload=data.get("attachment"),
             instrument=instrument,
-            criteria=[
-                CriterionResult(_criterion_id(key), results.result(key), results.comment(key))
-                for key in keys + posted
-            ],
+            criteria=[CriterionResult(*row) for row in results.judged()],
         ),
         refusals=REFUSALS_AND_DENIALS,
     )
@@ -119,17 +112,8 @@ def _feedback_on_form(request, trainee, unit, instrument):
             "trainee": trainee,
             "instrument": instrument,
             "validation": validation_states([instrument])[instrument.pk],
-            "rows": [{"criterion": c, **results.shown(c.pk)} for c in criteria],
+            "rows": results.rows(),
             "results": ItemResult.choices,
         },
         status=400 if form.is_bound else 200,
     )
-
-
-def _criterion_id(key) -> int:
-    """A posted row's criterion id (a key that is not a number names no criterion: -1,
-    which the service refuses)."""
-    try:
-        return int(key)
-    except (TypeError, ValueError):
-        return -1

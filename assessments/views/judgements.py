@@ -13,12 +13,12 @@ from assessments.forms.evidence import (
     CriterionResultsForm,
     JudgementForm,
     criterion_key,
-    instrument_criteria,
 )
 from assessments.models.evidence import EvidenceKind
 from assessments.selectors.scope import may_assess
 from assessments.services.judgements import CriterionJudgement, evidence_judge
-from assessments.views.evidence import evidence_or_404, instrument_state
+from assessments.views.evidence import evidence_or_404, instrument_state, judge_refusal
+from content.selectors.instruments import instrument_criteria
 from core.views import REFUSALS_AND_DENIALS, run_service
 from people.permissions import decider_required
 
@@ -46,25 +46,13 @@ def _criterion_rows(record, criteria_form: CriterionResultsForm) -> list[dict]:
     return [{**row, "answer": answers.get(row["criterion"].pk)} for row in criteria_form.rows()]
 
 
-def _judge_refusal(user, record) -> str:
-    """Why this user cannot judge this record now ("" when they can): said on the judge
-    page instead of a form the service would refuse."""
-    if record.kind == EvidenceKind.PORTFOLIO and record.recorded_by_id == user.pk:
-        return _("Another assessor must judge a file you uploaded yourself.")
-    if not record.needs_judgement:
-        return _("This evidence was judged when it was recorded.")
-    if record.corrections.exists():
-        return _("This record has been corrected; the correction counts instead.")
-    return ""
-
-
 @never_cache
 @decider_required
 def evidence_judge_view(request, evidence_id: int):
     record = evidence_or_404(request.user, evidence_id)
     if not may_assess(request.user, record.trainee_id):
         raise Http404
-    refusal = _judge_refusal(request.user, record)
+    refusal = judge_refusal(request.user, record)
     by_criteria = bool(record.instrument_id)
     form = JudgementForm(request.POST or None, unit=record.unit, by_criteria=by_criteria)
     criteria_form = _criterion_form(record, request.POST or None) if by_criteria else None

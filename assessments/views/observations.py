@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments.forms.evidence import ObservationHeaderForm
-from assessments.forms.results import ItemResultsForm
+from assessments.forms.results import ItemResultsForm, posted_unknown_keys
 from assessments.models.evidence import EvidenceKind, ItemResult, ObservationDraft
 from assessments.selectors.checklist import ChecklistEntry, observation_checklist
 from assessments.selectors.scope import (
@@ -101,16 +101,6 @@ def observation_start(request, trainee_id: int, kind: str):
     return redirect("assessments:observation", draft_id=draft.pk)
 
 
-def _posted_keys(post, known: set[str]) -> list[str]:
-    """Rows the form posted that the checklist does not have (a stale page or a forged
-    POST), so the service refuses them rather than the view dropping them unseen."""
-    return [
-        name[2:][:40]
-        for name in list(post)[:1000]
-        if name.startswith("r_") and name[2:] not in known
-    ][:50]
-
-
 @never_cache
 @decider_required
 def observation_edit(request, draft_id: int):
@@ -123,7 +113,9 @@ def observation_edit(request, draft_id: int):
     keys = [entry.key for entry in checklist]
     if request.method == "POST":
         form = ObservationHeaderForm(request.POST)
-        posted = [ChecklistEntry.posted(key) for key in _posted_keys(request.POST, set(keys))]
+        posted = [
+            ChecklistEntry.posted(key) for key in posted_unknown_keys(request.POST, set(keys))
+        ]
         results = ItemResultsForm(request.POST, keys=keys + [e.key for e in posted])
         record = run_service(
             form,

@@ -17,7 +17,6 @@ from assessments.forms.evidence import (
     CriterionResultsForm,
     ThirdPartyHeaderForm,
     ThirdPartyRequestForm,
-    instrument_criteria,
 )
 from assessments.forms.results import ItemResultsForm
 from assessments.models.evidence import ItemResult, ThirdPartyRequest
@@ -35,7 +34,7 @@ from assessments.services.third_party import (
     third_party_request_resend,
 )
 from content.models.instruments import InstrumentKind
-from content.selectors.instruments import live_instruments
+from content.selectors.instruments import instrument_criteria, live_instruments
 from core.languages import current_language
 from core.views import run_service
 from people.permissions import decider_required

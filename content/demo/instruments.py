@@ -345,15 +345,6 @@ THIRD_PARTY = Instrument(
 INSTRUMENTS = (ROLE_PLAY, PORTFOLIO, CUSTOMER_FEEDBACK, THIRD_PARTY)
 
 
-def _map(criterion: InstrumentCriterion, field: str, targets: list) -> None:
-    """Write a ParentalManyToMany mapping of a criterion to the database now, whether or not
-    the criterion's own save() does (it does not while InstrumentCriterion is no
-    ClusterableModel)."""
-    manager = getattr(criterion, field)
-    manager.set(targets)
-    manager.commit()
-
-
 def _publish(spec: Instrument, unit, author, approver, indicators, items) -> AssessmentInstrument:
     """The instrument with its criteria, published: its live revision written by `author`."""
     instrument = AssessmentInstrument(
@@ -372,9 +363,9 @@ def _publish(spec: Instrument, unit, author, approver, indicators, items) -> Ass
             guidance=criterion.guidance,
             sort_order=order,
         )
-        _map(row, "indicators", [indicators[code] for code in criterion.indicators])
-        _map(row, "competency_items", [items[code] for code in criterion.items])
-        row.save()
+        row.indicators.set([indicators[code] for code in criterion.indicators])
+        row.competency_items.set([items[code] for code in criterion.items])
+        row.save()  # a ClusterableModel: save() writes its ParentalManyToMany mapping
     instrument = AssessmentInstrument.objects.get(pk=instrument.pk)
     revision = instrument.save_revision(user=author)
     revision.publish(user=approver, skip_permission_checks=True)

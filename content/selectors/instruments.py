@@ -27,6 +27,25 @@ def live_instruments(*, unit_id: int, kind: str | None = None) -> QuerySet[Asses
     )
 
 
+def instrument_criteria(instrument: AssessmentInstrument) -> list:
+    """The criteria of an instrument in its order, each with `shown` (the indicators of the
+    instrument's unit it shows, in the unit's order) and `item_ids` (its K/S/E items).
+    Criteria showing no indicator of the unit are left out: nothing could be recorded for
+    them. Three queries."""
+    criteria = []
+    for criterion in instrument.criteria.prefetch_related(
+        "indicators", "competency_items"
+    ).order_by("sort_order", "pk"):
+        criterion.shown = sorted(
+            (i for i in criterion.indicators.all() if i.unit_id == instrument.unit_id),
+            key=lambda i: (i.sort_order, i.pk),
+        )
+        criterion.item_ids = [item.pk for item in criterion.competency_items.all()]
+        if criterion.shown:
+            criteria.append(criterion)
+    return criteria
+
+
 def validated_instrument_ids(*, unit_id: int) -> set[int]:
     """The unit's live instruments whose live revision has a validation (one query)."""
     return set(

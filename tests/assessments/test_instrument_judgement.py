@@ -19,24 +19,11 @@ from assessments.services.third_party import (
 )
 from assessments.uploads import check_upload
 from content.models.instruments import InstrumentCriterion, InstrumentKind
-from tests.factories.instruments import make_instrument as _make_instrument
+from tests.factories.instruments import make_instrument
 from tests.factories.people import make_assessor
 from tests.factories.workspace import PDF, upload, workspace_build
 
 pytestmark = pytest.mark.django_db
-
-
-def make_instrument(unit, *, criteria=(), **kwargs):
-    """tests.factories.instruments.make_instrument, with the criteria's indicators written
-    to the database: a criterion is not a ClusterableModel, so the factory's save() does not
-    commit its ParentalManyToMany mapping (content/demo/instruments.py `_map` does)."""
-    instrument = _make_instrument(unit, criteria=criteria, **kwargs)
-    for criterion, (_text, indicators, *_rest) in zip(
-        instrument.criteria.order_by("sort_order"), criteria, strict=True
-    ):
-        criterion.indicators.set(indicators)
-        criterion.indicators.commit()
-    return instrument
 
 
 @pytest.fixture

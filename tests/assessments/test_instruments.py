@@ -286,9 +286,9 @@ def test_customer_feedback_on_a_form_is_recorded_per_criterion(client_as, ws, tr
             "source": "回饋卡",
             "occurred_on": timezone.localdate().isoformat(),
             "summary": "店員很有耐心",
-            f"r_{first.pk}": "satisfactory",
-            f"c_{first.pk}": "她把集點規則講得很清楚",
-            f"r_{second.pk}": "not_observed",
+            f"r_c{first.pk}": "satisfactory",
+            f"c_c{first.pk}": "她把集點規則講得很清楚",
+            f"r_c{second.pk}": "not_observed",
         },
     )
     assert response.status_code == 302
@@ -313,7 +313,7 @@ def test_customer_feedback_on_a_form_refuses_a_forged_criterion_and_keeps_the_in
             "source": "回饋卡",
             "occurred_on": timezone.localdate().isoformat(),
             "summary": "店員很有耐心",
-            f"r_{forged.pk}": "satisfactory",
+            f"r_c{forged.pk}": "satisfactory",
         },
     )
     assert response.status_code == 400
@@ -359,13 +359,29 @@ def test_feedback_not_on_a_form_is_still_recorded_against_indicators(client_as, 
 
 
 @pytest.mark.parametrize(
-    ("role", "status"), [("anonymous", 302), ("trainee", 403), ("trainer", 403)]
+    ("role", "status"), [("anonymous", 302), ("trainee", 403), ("trainer", 403), ("admin", 403)]
 )
 def test_the_feedback_form_is_refused_to_non_assessors(client_as, ws, trainee, role, status):
     form = _feedback_form(ws)
     client, _user = client_as(role)
     url = reverse("assessments:customer_feedback", args=[trainee.pk])
     assert client.get(url, {"instrument": form.pk}).status_code == status
+
+
+def test_an_assessor_not_assigned_to_the_trainee_is_not_offered_the_feedback_form(ws, trainee):
+    from django.test import Client
+
+    form = _feedback_form(ws)
+    client = Client()
+    client.force_login(make_assessor())
+    url = reverse("assessments:customer_feedback", args=[trainee.pk])
+    assert client.get(url, {"instrument": form.pk}).status_code == 404
+    response = client.post(
+        url,
+        {"instrument": str(form.pk), "source": "卡", "summary": "好", "occurred_on": "2026-11-30"},
+    )
+    assert response.status_code == 404
+    assert not EvidenceRecord.objects.exists()
 
 
 # --- the mapping matrix -------------------------------------------------------------------

@@ -11,24 +11,10 @@ from django.utils import timezone
 from assessments.models.evidence import EvidenceLine, EvidenceRecord, ThirdPartyRequest
 from assessments.services.third_party import third_party_request_create
 from content.models.instruments import InstrumentCriterion, InstrumentKind
-from tests.factories.instruments import change_instrument
-from tests.factories.instruments import make_instrument as _make_instrument
+from tests.factories.instruments import change_instrument, make_instrument
 from tests.factories.workspace import workspace_build
 
 pytestmark = pytest.mark.django_db
-
-
-def make_instrument(unit, *, criteria=(), **kwargs):
-    """tests.factories.instruments.make_instrument, with the criteria's indicators written
-    to the database: a criterion is not a ClusterableModel, so the factory's save() does not
-    commit its ParentalManyToMany mapping (content/demo/instruments.py `_map` does)."""
-    instrument = _make_instrument(unit, criteria=criteria, **kwargs)
-    for criterion, (_text, indicators, *_rest) in zip(
-        instrument.criteria.order_by("sort_order"), criteria, strict=True
-    ):
-        criterion.indicators.set(indicators)
-        criterion.indicators.commit()
-    return instrument
 
 
 @pytest.fixture
