@@ -23,7 +23,7 @@ DEMO_DATA := $(wildcard */demo.py */demo/*.py */demo/data/*) demo/accounts.py de
 LOCALE_PO := $(wildcard locale/*/LC_MESSAGES/django.po)
 ENSURE_DEMO = $(PY) scripts/ensure_database.py --demo --stamps $(STAMP) $(DEMO_DATA)
 
-.PHONY: demo serve test test-fast test-e2e test-e2e-loop lint format bench setup setup-files setup-test db messages makemessages clean-demo check-deploy
+.PHONY: demo serve test test-fast test-e2e test-e2e-loop lint format bench lighthouse loadtest setup setup-files setup-test db messages makemessages clean-demo check-deploy
 
 # setup, printing the demo accounts in the same Django start as the database step; then serve.
 demo: setup-files | $(STAMP)
@@ -115,10 +115,22 @@ check-deploy: $(STAMP)/venv
 	@DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(50))") \
 	  DJANGO_SETTINGS_MODULE=config.settings.production $(MANAGE) check --deploy --fail-level WARNING
 
+# Lighthouse (mobile) scores of the home page, /learn/ and a lesson on the demo database.
+lighthouse: setup $(STAMP)/debian-test
+	@$(PY) bench/lighthouse.py
+
 # Throughput of the tracked pages on the demo database (DATABASE_URL), then certificates.
 bench: setup
 	@bash scripts/ensure-debian.sh $(DEBIAN_BENCH)
 	@$(PY) bench/run.py
+
+# Locust against gunicorn and a fresh PostgreSQL database (127.0.0.1 only, 180 s): 200
+# trainees and 5 assessors; exits 1 on an error, a p95 over 300 ms or a lost write.
+# LOADTEST_ARGS=--restart-db restarts the database in the middle (its own throw-away server).
+loadtest: setup-files
+	@bash scripts/ensure-debian.sh postgresql
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start
+	@$(PY) bench/loadtest/run.py $(LOADTEST_ARGS)
 
 makemessages: $(STAMP)/venv
 	@$(PY) scripts/messages.py

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -216,3 +217,58 @@ def judge_indicator(
         gaps=tuple(c.gap for c in checks if c.gap),
         checks=tuple(checks),
     )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What `judge_indicator` decides, without the sentences and the rule-by-rule checks:
+    for judging a cohort's indicators at once (the dashboard's statuses and heat map)."""
+
+    performance_ok: bool
+    knowledge_ok: bool
+    any_ok: bool
+    met: bool  # judge_indicator(...).gaps is empty
+    attempted: bool  # there is evidence at all, counting or not
+    methods: tuple[str, ...]  # the methods of the satisfactory evidence, sorted
+
+
+def summarise_indicator(
+    hits: Iterable[EvidenceHit],
+    rule: Rule,
+    *,
+    performance_methods: frozenset[str],
+    knowledge_methods: frozenset[str],
+) -> Summary:
+    """The verdict of `judge_indicator` on the same hits, by the same rules (tests hold the
+    two to the same answers), in one pass over the hits."""
+    attempted = False
+    methods: set[str] = set()
+    performance_dates: set[date] = set()
+    for hit in hits:
+        attempted = True
+        if hit.status == SATISFACTORY:
+            methods.add(hit.method)
+            if hit.method in performance_methods:
+                performance_dates.add(hit.on)
+    performance_ok = bool(performance_dates)
+    knowledge_ok = not methods.isdisjoint(knowledge_methods)
+    met = (
+        (performance_ok or not rule.require_performance_method)
+        and (knowledge_ok or not rule.require_knowledge_check)
+        and (rule.require_performance_method or rule.require_knowledge_check or bool(methods))
+        and (rule.min_methods <= 1 or len(methods) >= rule.min_methods)
+        and (
+            not rule.require_performance_method
+            or rule.min_performance_occasions <= 1
+            or len(performance_dates) >= rule.min_performance_occasions
+        )
+    )
+    return _summary(
+        performance_ok, knowledge_ok, bool(methods), met, attempted, tuple(sorted(methods))
+    )
+
+
+@lru_cache(maxsize=1024)
+def _summary(*fields) -> Summary:
+    """Summaries are few and immutable: one instance of each (a cohort shares them)."""
+    return Summary(*fields)

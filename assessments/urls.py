@@ -5,6 +5,7 @@ from django.urls import path
 from assessments.views import (
     appeals,
     audit,
+    audit_pack,
     certificates,
     dashboard,
     decisions,
@@ -15,9 +16,12 @@ from assessments.views import (
     marking,
     me,
     moderation,
+    observation_attachments,
     observations,
+    progress_report,
     setup,
     third_party,
+    todo,
     trainees,
 )
 
@@ -63,6 +67,8 @@ urlpatterns = [
     ),
     # The assessor's dashboard
     path("", dashboard.dashboard, name="dashboard"),
+    path("todo/", todo.todo, name="todo"),
+    path("progress/", progress_report.progress_report, name="progress_report"),
     # One trainee: profile, observations, other evidence, decision
     path("trainees/<id:trainee_id>/", trainees.trainee_detail, name="trainee"),
     path(
@@ -76,6 +82,33 @@ urlpatterns = [
         observations.observation_autosave,
         name="observation_autosave",
     ),
+    path(
+        "observations/<id:draft_id>/discard/",
+        observations.observation_discard,
+        name="observation_discard",
+    ),
+    path(
+        "observations/<id:draft_id>/attachments/",
+        observation_attachments.observation_attachment_new,
+        name="observation_attachment_new",
+    ),
+    path(
+        "attachments/<id:attachment_id>/",
+        observation_attachments.observation_attachment_file,
+        name="observation_attachment",
+    ),
+    path(
+        "attachments/<id:attachment_id>/remove/",
+        observation_attachments.observation_attachment_remove_view,
+        name="observation_attachment_remove",
+    ),
+    path(
+        "evidence/<id:evidence_id>/attachments/<id:attachment_id>/",
+        observation_attachments.evidence_attachment_file,
+        name="evidence_attachment",
+    ),
+    # The offline worker of the observation checklist (its scope: this folder)
+    path("sw.js", observation_attachments.service_worker, name="service_worker"),
     path(
         "trainees/<id:trainee_id>/feedback/",
         feedback.customer_feedback_new,
@@ -99,6 +132,11 @@ urlpatterns = [
         name="third_party_cancel",
     ),
     path("trainees/<id:trainee_id>/decide/", decisions.decision_new, name="decide"),
+    path(
+        "trainees/<id:trainee_id>/audit-pack.pdf",
+        audit_pack.audit_pack_download,
+        name="audit_pack",
+    ),
     # One evidence record: detail, judgement, correction, file
     path("evidence/<id:evidence_id>/", evidence.evidence_detail, name="evidence"),
     path("evidence/<id:evidence_id>/judge/", judgements.evidence_judge_view, name="evidence_judge"),

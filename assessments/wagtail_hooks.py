@@ -1,18 +1,27 @@
-"""Everything the assessments app adds to the Wagtail admin, for admins: the certificate
-design preview (assessments/admin_views/) and a link to our own certificate list."""
+"""Everything the assessments app adds to Wagtail: for admins, the certificate design preview
+(assessments/admin_views/), a link to our own certificate list and, on each trainee of the
+user list, their assessment record (audit pack PDF); for trainees, their own
+assessment state at the top of /learn/ (training's dashboard-panel hook,
+assessments/selectors/learner_status.py)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.widgets.button import Button
 
 from assessments.admin_views.certificates import certificate_preview_viewset
+from assessments.admin_views.progress_report import progress_report_viewset
+from assessments.selectors.learner_status import learner_status_panel
 from core.menu import RoleMenuItem
 from people import roles
+from training.dashboard_panels import DASHBOARD_PANELS_HOOK
+
+hooks.register(DASHBOARD_PANELS_HOOK, learner_status_panel)
 
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return [certificate_preview_viewset]
+    return [certificate_preview_viewset, progress_report_viewset]
 
 
 @hooks.register("register_admin_menu_item")
@@ -25,3 +34,29 @@ def certificate_list_menu_item():
         icon_name="doc-full",
         order=850,
     )
+
+
+@hooks.register("register_user_listing_buttons")
+def audit_pack_user_button(user, request_user):
+    """ "Assessment record (PDF)" on each trainee of Wagtail's user list, for admins. The
+    trainees are looked up once per list, not once per row."""
+    if not roles.is_admin(request_user):
+        return []
+    trainee_ids = getattr(request_user, "_audit_pack_trainee_ids", None)
+    if trainee_ids is None:
+        trainee_ids = set(
+            request_user.__class__.objects.filter(groups__name=roles.TRAINEE).values_list(
+                "pk", flat=True
+            )
+        )
+        request_user._audit_pack_trainee_ids = trainee_ids
+    if user.pk not in trainee_ids:
+        return []
+    return [
+        Button(
+            _("Assessment record (PDF)"),
+            reverse("assessments:audit_pack", args=[user.pk]),
+            icon_name="download",
+            priority=60,
+        )
+    ]

@@ -1,14 +1,15 @@
 import core.converters  # noqa: F401  # isort: skip  (registers <id:...> before any URL module loads)
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.cache import patch_cache_control
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config.app_manifest import web_manifest
 from content import views as content_views
 from people import views as people_views
 
@@ -25,8 +26,18 @@ def favicon(request):
     return response
 
 
+def robots_txt(request):
+    """Crawlers may read the front page and certificate verification, nothing personal."""
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", "Disallow: /learn/"]
+    lines += ["Disallow: /assess/", "Disallow: /en/learn/", "Disallow: /en/assess/", ""]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
+
+
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -34,11 +45,15 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("manifest.webmanifest", web_manifest, name="web_manifest"),
     path("accounts/", include("people.urls")),
     path("learn/", include("training.urls")),
     path("assess/", include("assessments.urls")),
     path("verify/", include("assessments.verify_urls")),
     path("", content_views.home, name="home"),
+    # Wagtail's page serving through the cached route table (content/routing.py); Wagtail's
+    # own patterns below keep its password and login views.
+    re_path(r"^((?:[\w\-]+/)*)$", content_views.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

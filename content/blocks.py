@@ -165,7 +165,12 @@ class WorkedExampleBlock(blocks.StructBlock):
         label = _("Worked example")
         template = TEMPLATE.format("worked_example")
         preview_template = PREVIEW_TEMPLATE
-        description = _("A problem solved step by step, e.g. computing a retention rate.")
+        # Shown as try-before-reveal: the trainee works the problem out first, then opens the
+        # steps and the answer (templates/content/blocks/worked_example.html).
+        description = _(
+            "A problem the trainee tries first, then reveals solved step by step, e.g. "
+            "computing a retention rate."
+        )
         preview_value = {
             "title": "計算顧客留存率",
             "problem": "<p>期初 200 位會員，期末 210 位，其中 40 位是新會員。</p>",

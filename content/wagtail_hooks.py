@@ -4,7 +4,8 @@ content/admin_views/, one module per concern.
 
 - Competency framework: units (snippets; trainers read, admins edit), observation checklist
   items, indicator / K-S item choosers, unit import (admins), mapping matrix (trainers).
-- Question bank and assessment instruments (snippets).
+- Question bank and assessment instruments (snippets); Moodle XML import and export of
+  questions (a page and a bulk action).
 - Publishing: courses with mapping gaps need a confirmation; trainers publish only through
   the two-person review (no publish permission; a stale submission is flagged); scenarios with an invalid graph are refused; the scenario graph view."""
 
@@ -23,6 +24,10 @@ from content.admin_views.choosers import (
 from content.admin_views.instruments import AssessmentInstrumentViewSet
 from content.admin_views.mapping_matrix import mapping_matrix_viewset
 from content.admin_views.observation import ObservationItemViewSet
+from content.admin_views.question_import import (
+    ExportQuestionsBulkAction,
+    question_exchange_viewset,
+)
 from content.admin_views.questions import QuestionViewSet
 from content.admin_views.unit_upload import unit_import_viewset
 from content.admin_views.units import CompetencyUnitViewSet, UnitPermissionPolicy
@@ -47,7 +52,11 @@ def register_viewsets():
         mapping_matrix_viewset,
         mapping_gaps.course_publish_gaps_viewset,
         scenarios.scenario_graph_viewset,
+        question_exchange_viewset,
     ]
+
+
+hooks.register("register_bulk_action", ExportQuestionsBulkAction)
 
 
 hooks.register("register_page_action_menu_item", scenarios.ScenarioGraphMenuItem)

@@ -8,6 +8,7 @@ On other databases (SQLite in development and tests) the functions do nothing; t
 layer (core/append_only.py) still refuses updates and deletes."""
 
 APPEND_ONLY_TABLES = (
+    "assessments_evidenceattachment",
     "assessments_decision",
     "assessments_evidencerecord",
     "assessments_evidenceline",

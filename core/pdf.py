@@ -6,9 +6,13 @@ templates) into PDF bytes, for certificates and the auditors' mapping matrix ali
   outside those roots.
 - Fonts: one `FontConfiguration` per process, made on the first render, so the system fonts
   are loaded once (our templates use system fonts only, no @font-face).
-- WeasyPrint is imported on the first render, never when this module is imported: importing
-  it takes about a second and logs the parsing of its own stylesheets, which every process
-  would otherwise pay at start-up.
+- Accessible: every PDF is tagged (structure tree, reading order, alt text), with the
+  document language from `<html lang>` and the title from `<title>` shown in the viewer's
+  title bar. Tagging, not a PDF/UA claim: `pdfinfo` says "Tagged: yes".
+- WeasyPrint is imported on the first render (or the first `SafeURLFetcher()`), never when
+  this module or a name from it is imported: importing it takes about a second and logs the
+  parsing of its own stylesheets, which every process would otherwise pay at start-up
+  (tests/tooling/test_import_time.py).
 """
 
 import base64
@@ -61,37 +65,41 @@ def local_resource_path(url: str) -> Path:
     raise ResourceRefused(f"refused: {url}")
 
 
+class SafeURLFetcher:
+    """`data:` URIs, and our own static and media files (see `local_resource_path`).
+
+    WeasyPrint wants its fetchers to subclass its `URLFetcher`; importing that class imports
+    WeasyPrint, so the real subclass (this class and `URLFetcher`) is made when the first
+    fetcher is made: `SafeURLFetcher()` returns an instance of it, and importing this name
+    (`from core.pdf import SafeURLFetcher`, as tests do) imports nothing heavy."""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is SafeURLFetcher:
+            cls = _safe_url_fetcher_class()
+        return super().__new__(cls)
+
+    def __init__(self):
+        super().__init__(timeout=2, allowed_protocols=("data",), allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        from weasyprint.urls import URLFetcherResponse
+
+        path = local_resource_path(url)
+        data = path.read_bytes()
+        if len(data) > MAX_RESOURCE_BYTES:
+            raise ResourceRefused(f"resource too large: {url}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, data, {"Content-Type": content_type})
+
+
 @cache
 def _safe_url_fetcher_class() -> type:
-    """WeasyPrint's fetchers are subclasses of its URLFetcher, so the class is made when
-    first asked for (importing WeasyPrint), not when this module is imported."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    """`SafeURLFetcher` joined to WeasyPrint's `URLFetcher` (importing WeasyPrint), once."""
+    from weasyprint.urls import URLFetcher
 
-    class SafeURLFetcher(URLFetcher):
-        """`data:` URIs, and our own static and media files (see `local_resource_path`)."""
-
-        def __init__(self):
-            super().__init__(timeout=2, allowed_protocols=("data",), allow_redirects=False)
-
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            path = local_resource_path(url)
-            data = path.read_bytes()
-            if len(data) > MAX_RESOURCE_BYTES:
-                raise ResourceRefused(f"resource too large: {url}")
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, data, {"Content-Type": content_type})
-
-    return SafeURLFetcher
-
-
-def __getattr__(name: str):
-    # `from core.pdf import SafeURLFetcher` works as for any class (PEP 562), and imports
-    # WeasyPrint only then.
-    if name == "SafeURLFetcher":
-        return _safe_url_fetcher_class()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return type("SafeURLFetcher", (SafeURLFetcher, URLFetcher), {"__module__": __name__})
 
 
 @cache
@@ -101,11 +109,11 @@ def _font_configuration():
     return FontConfiguration()
 
 
-def html_to_pdf(html: str, *, base_url: str = BASE_URL) -> bytes:
+def html_to_pdf(html: str, *, base_url: str = BASE_URL, tagged: bool = True) -> bytes:
     """Render `html` to PDF. Relative URLs resolve against `base_url`; only what
-    `SafeURLFetcher` allows is loaded."""
+    `SafeURLFetcher` allows is loaded. `tagged`: a tagged (accessible) PDF, the default."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=base_url, url_fetcher=_safe_url_fetcher_class()())
+    document = HTML(string=html, base_url=base_url, url_fetcher=SafeURLFetcher())
     with _render_lock:
-        return document.write_pdf(font_config=_font_configuration())
+        return document.write_pdf(font_config=_font_configuration(), pdf_tags=tagged)

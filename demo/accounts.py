@@ -1,4 +1,5 @@
-"""Demo accounts: one admin, two trainers, two assessors, three trainees in two stores."""
+"""Demo accounts: one admin, one training manager, two trainers, two assessors, three trainees
+in two stores."""
 
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ class DemoAccount:
 
 ACCOUNTS = (
     DemoAccount("admin", "周管理", None, superuser=True),
+    # Runs the roll-out (roster import, progress), never sees evidence or edits content.
+    DemoAccount("manager", "趙美玲", roles.TRAINING_MANAGER, employee_number="M-0001"),
     DemoAccount("trainer", "張雅婷", roles.TRAINER, employee_number="T-0001"),
     DemoAccount("trainer2", "李志明", roles.TRAINER, employee_number="T-0002"),
     DemoAccount("assessor", "陳建宏", roles.ASSESSOR, employee_number="A-0001"),

@@ -9,21 +9,55 @@ Wagtail 8 lets a project swap the user viewset only through the users app config
 The create and edit forms also record role changes (groups, administrator, active) in the
 audit log through people.services.user_roles_audit, in the transaction of the save; the user
 list's bulk actions do the same through the hooks at the end of this module (registered in
-people/wagtail_hooks.py)."""
+people/wagtail_hooks.py).
 
+Names: the project keeps one printed name (people.Profile.full_name; Chinese names have no
+first/last split), so Wagtail's first and last name fields are optional here and in the
+account settings (`/admin/account/`, whose "Name" panel otherwise refused every save while
+they were empty: `account_name_form_install`, run when this module loads with the admin's
+hooks), and the user list shows the printed name. Role groups are shown by their
+translated labels (people.roles.ROLE_LABELS): their stored names are the identifiers role
+checks use, so they are never renamed."""
+
+from django import forms
 from django.contrib.auth.models import Group
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy
+from wagtail.admin.forms.account import NameEmailForm
+from wagtail.admin.views import account as wagtail_account
 from wagtail.log_actions import get_active_log_context
 from wagtail.users import forms as wagtail_forms
+from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from core.forms import BoundedModelMultipleChoiceField
 from people.models import User
+from people.roles import ROLE_LABELS
 from people.services import user_roles_audit, user_roles_of
+
+NAME_HELP = gettext_lazy(
+    "Optional. Certificates print the full name of the person's profile, which an "
+    "administrator keeps."
+)
+
+
+def _optional_name(label) -> forms.CharField:
+    return forms.CharField(required=False, label=label, help_text=NAME_HELP)
+
+
+def role_label(group: Group) -> str:
+    """A group's name as people read it: the translated role label for our roles."""
+    return str(ROLE_LABELS.get(group.name, group.name))
+
+
+class RoleGroupsField(BoundedModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return role_label(obj)
 
 
 def _groups_field(required: bool = False) -> BoundedModelMultipleChoiceField:
-    return BoundedModelMultipleChoiceField(
+    return RoleGroupsField(
         queryset=Group.objects.order_by("name"),
         required=required,
         widget=wagtail_forms.forms.CheckboxSelectMultiple,
@@ -50,13 +84,59 @@ class RolesAuditedSave:
 
 class UserCreationForm(RolesAuditedSave, wagtail_forms.UserCreationForm):
     groups = _groups_field()
+    first_name = _optional_name(gettext_lazy("First Name"))
+    last_name = _optional_name(gettext_lazy("Last Name"))
 
 
 class UserEditForm(RolesAuditedSave, wagtail_forms.UserEditForm):
     groups = _groups_field()
+    first_name = _optional_name(gettext_lazy("First Name"))
+    last_name = _optional_name(gettext_lazy("Last Name"))
+
+
+class AccountNameEmailForm(NameEmailForm):
+    """Wagtail's account "Name" panel with the names optional (Wagtail requires both)."""
+
+    first_name = _optional_name(gettext_lazy("First Name"))
+    last_name = _optional_name(gettext_lazy("Last Name"))
+
+
+def account_name_form_install() -> None:
+    """Wagtail 8 builds the account page's "Name" panel from
+    `NameEmailSettingsPanel.form_class` and offers no setting or hook to replace that panel
+    (`register_account_settings_panel` only adds panels), so the class attribute is set to
+    the form above."""
+    wagtail_account.NameEmailSettingsPanel.form_class = AccountNameEmailForm
+
+
+account_name_form_install()
+
+
+class UserIndexView(WagtailUserIndexView):
+    """The user list names people by their printed name (one query: the profile is
+    joined)."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("profile")
+
+    def order_queryset(self, queryset):
+        if self.ordering in ("name", "-name"):
+            sign = "-" if self.ordering.startswith("-") else ""
+            return queryset.order_by(f"{sign}profile__full_name", f"{sign}username")
+        return super().order_queryset(queryset)
+
+    @cached_property
+    def columns(self):
+        columns = list(super().columns)
+        for column in columns:
+            if column.name == "name":
+                column.accessor = lambda user: user.printed_name
+        return columns
 
 
 class UserViewSet(WagtailUserViewSet):
+    index_view_class = UserIndexView
+
     def get_form_class(self, for_update: bool = False):
         return UserEditForm if for_update else UserCreationForm
 

@@ -3,6 +3,7 @@ import unicodedata
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,10 +18,18 @@ class User(AbstractUser):
 
     @property
     def printed_name(self) -> str:
-        profile = getattr(self, "profile", None)
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        """The printed name (Profile.full_name) wherever Django or Wagtail shows a user's
+        name; the first/last name only for a user without a profile."""
+        try:
+            profile = self.profile
+        except models.ObjectDoesNotExist:
+            profile = None
         if profile is not None and profile.full_name:
             return profile.full_name
-        return self.get_full_name() or self.username
+        return super().get_full_name()
 
 
 class Store(models.Model):
@@ -73,6 +82,11 @@ class Profile(models.Model):
     cohorts = models.ManyToManyField(
         Cohort, verbose_name=_("cohorts"), blank=True, related_name="members"
     )
+    # The notification kinds (NotificationKind values) the person does not want by e-mail:
+    # every kind is e-mailed until switched off, new kinds included.
+    notification_email_off = models.JSONField(
+        _("notifications not sent by e-mail"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("profile")
@@ -91,3 +105,53 @@ class Profile(models.Model):
     def clean(self) -> None:
         # Stored NFC so that names compare, search and print the same way everywhere.
         self.full_name = unicodedata.normalize("NFC", self.full_name.strip())
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about; each kind can be switched off for e-mail."""
+
+    DECISION = "decision", _("Assessment decisions")
+    REASSESSMENT = "reassessment", _("Reassessment bookings")
+    MARKING = "marking", _("Marked written answers")
+    APPEAL = "appeal", _("Appeal outcomes")
+    CERTIFICATE = "certificate", _("Certificates issued, reissued or revoked")
+    # Staff only (offered to assessors on their profile): the daily digest of to-do items.
+    STAFF_REMINDER = "staff_reminder", _("Reminders of assessment work")
+
+
+class Notification(models.Model):
+    """One message on the person's notifications page, written in their language when sent
+    (people.notifications.notification_send)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_newest"),
+            models.Index(
+                fields=["user"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_user_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

@@ -1,4 +1,4 @@
-"""The three roles are Django groups; admins are superusers. Helpers here are the one
+"""The four roles are Django groups; admins are superusers. Helpers here are the one
 place that answers "what is this user?" for views, templates and tests."""
 
 from django.utils.translation import gettext_lazy as _
@@ -6,8 +6,14 @@ from django.utils.translation import gettext_lazy as _
 TRAINEE = "Trainee"
 TRAINER = "Trainer"
 ASSESSOR = "Assessor"
-ROLE_NAMES = (TRAINEE, TRAINER, ASSESSOR)
-ROLE_LABELS = {TRAINEE: _("Trainee"), TRAINER: _("Trainer"), ASSESSOR: _("Assessor")}
+TRAINING_MANAGER = "Training manager"
+ROLE_NAMES = (TRAINEE, TRAINER, ASSESSOR, TRAINING_MANAGER)
+ROLE_LABELS = {
+    TRAINEE: _("Trainee"),
+    TRAINER: _("Trainer"),
+    ASSESSOR: _("Assessor"),
+    TRAINING_MANAGER: _("Training manager"),
+}
 
 
 def _group_names(user) -> frozenset[str]:
@@ -34,6 +40,16 @@ def is_assessor(user) -> bool:
 
 def is_admin(user) -> bool:
     return user.is_authenticated and user.is_superuser
+
+
+def is_training_manager(user) -> bool:
+    """Runs a roll-out (roster, progress): never judges, never sees evidence."""
+    return user.is_authenticated and TRAINING_MANAGER in _group_names(user)
+
+
+def may_run_rollout(user) -> bool:
+    """Admins and training managers import the roster and read the progress report."""
+    return is_admin(user) or is_training_manager(user)
 
 
 def may_decide(user) -> bool:

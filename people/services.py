@@ -52,7 +52,7 @@ def _codename_of_actions(actions: tuple[str, ...]) -> Q:
 
 @transaction.atomic
 def roles_sync() -> dict[str, Group]:
-    """Create the three role groups and (re)grant their permissions. Idempotent: run after
+    """Create the four role groups and (re)grant their permissions. Idempotent: run after
     every migrate, since later migrations add models trainers must be able to edit."""
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in roles.ROLE_NAMES}
 
@@ -62,9 +62,10 @@ def roles_sync() -> dict[str, Group]:
             _codename_of_actions(TRAINER_WITHHELD_ACTIONS)
         )
     )
-    perms.append(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
     )
+    perms.append(access_admin)
     trainer.permissions.set(perms)
 
     collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
@@ -87,6 +88,13 @@ def roles_sync() -> dict[str, Group]:
     # Assessors and trainees work in the site's own areas; neither gets the Wagtail admin.
     groups[roles.ASSESSOR].permissions.clear()
     groups[roles.TRAINEE].permissions.clear()
+    # Training managers run a roll-out from the Wagtail admin (the roster import and the
+    # screens gated by `roles.may_run_rollout`): the admin itself and nothing else, so no
+    # page, snippet, image or document rights, and no assessment rights.
+    manager = groups[roles.TRAINING_MANAGER]
+    manager.permissions.set([access_admin])
+    GroupPagePermission.objects.filter(group=manager).delete()
+    GroupCollectionPermission.objects.filter(group=manager).delete()
     for fn in hooks.get_hooks(ROLES_SYNCED_HOOK):
         fn(groups)
     return groups

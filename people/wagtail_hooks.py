@@ -57,3 +57,11 @@ register_snippet(PeopleViewSetGroup)
 # The audit log of role changes made by the user list's bulk actions (people/admin_users.py)
 hooks.register("before_bulk_action", admin_users.before_user_bulk_action)
 hooks.register("after_bulk_action", admin_users.after_user_bulk_action)
+
+
+# The staff roster import (people/admin_views/roster_import.py), under Settings, admins only
+@hooks.register("register_admin_viewset")
+def register_roster_import_viewset():
+    from people.admin_views.roster_import import roster_import_viewset
+
+    return roster_import_viewset

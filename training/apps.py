@@ -15,6 +15,8 @@ class TrainingConfig(AppConfig):
         from content.pages.scenario import ScenarioPage
         from training.services.progress import activity_retirement_published
 
+        # The cached course outline belongs to a version of the page tree, which content
+        # bumps on every publish, unpublish, move and delete (content/tree_cache.py).
         for model in (LessonPage, QuizPage, ScenarioPage):
             page_published.connect(
                 activity_retirement_published,

@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from content.models.framework import AssessmentMethod, Indicator
-from content.pages.course import CoursePage
+from content.models.framework import AssessmentMethod
+from content.selectors.unit_cache import unit_course_paths, unit_indicator_ids
 from training.models.quiz_attempts import QuizAttempt
 from training.models.scenario_runs import ScenarioRun
 
@@ -39,11 +39,11 @@ def _percent(entry) -> float:
 def quiz_evidence(*, trainee_ids, unit_id: int) -> list[TrainingEvidence]:
     """Quiz results as questioning evidence: per trainee, quiz and indicator, the result the
     quiz's grading method picks (highest, latest or first graded attempt, or the average).
-    Three queries whatever the number of trainees, quizzes or attempts."""
-    course_paths = list(CoursePage.objects.filter(unit_id=unit_id).values_list("path", flat=True))
+    One query (the unit's courses and indicators come from the cache) whatever the number of trainees, quizzes or attempts."""
+    course_paths = unit_course_paths(unit_id)
     if not course_paths:
         return []
-    indicator_ids = set(Indicator.objects.filter(unit_id=unit_id).values_list("pk", flat=True))
+    indicator_ids = set(unit_indicator_ids(unit_id).values())
     in_courses = Q()
     for path in course_paths:
         in_courses |= Q(quiz__path__startswith=path)
@@ -121,11 +121,11 @@ def scenario_run_evidence(*, trainee_ids, unit_id) -> list[TrainingEvidence]:
     """Finished ASSESSMENT runs as role-play evidence (no going back, feedback at the end):
     per trainee and scenario the first ones finished, as many as the scenario's
     assessment_attempts; practice runs are practice. One item per run per indicator it
-    scored. Two queries whatever the number of trainees or runs."""
+    scored. One query whatever the number of trainees or runs."""
     ids = list(trainee_ids)
     if not ids:
         return []
-    indicator_ids = dict(Indicator.objects.filter(unit_id=unit_id).values_list("code", "pk"))
+    indicator_ids = unit_indicator_ids(unit_id)
     runs = (
         ScenarioRun.objects.filter(
             trainee_id__in=ids,

@@ -14,7 +14,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from content.pages.retirement import is_retired
 from people import roles
 from training.completion import activity_started
-from training.selectors.learning import course_of, enrolment_of, may_preview
+from training.selectors.learning import course_and_enrolment, may_preview
 
 
 def learning_access(request, page):
@@ -22,8 +22,7 @@ def learning_access(request, page):
     cached = getattr(request, "_learning_access", None)
     if cached is not None and cached[0] == page.pk:
         return cached[1], cached[2]
-    course = course_of(page)
-    enrolment = enrolment_of(request.user, course) if course is not None else None
+    course, enrolment = course_and_enrolment(request.user, page)
     request._learning_access = (page.pk, course, enrolment)
     return course, enrolment
 

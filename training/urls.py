@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from training.views import dashboard, learning, manage, quizzes, scenarios
+from training.views import dashboard, learning, manage, quizzes, scenarios, search
 
 app_name = "training"
 urlpatterns = [
@@ -12,9 +12,12 @@ urlpatterns = [
     # Lessons and self-enrolment
     path("lessons/<id:lesson_id>/complete/", learning.lesson_complete_view, name="lesson_complete"),
     path("lessons/<id:lesson_id>/position/", learning.lesson_position_view, name="lesson_position"),
+    path("lessons/<id:lesson_id>/visit/", learning.lesson_visit_view, name="lesson_visit"),
     path(
         "courses/<id:course_id>/enrol/", learning.course_self_enrol_view, name="course_self_enrol"
     ),
+    # Search across the lessons of the trainee's courses
+    path("search/", search.search, name="search"),
     # Enrolment of cohorts and trainees (trainers)
     path("manage/", manage.course_list, name="manage_courses"),
     path("manage/<id:course_id>/", manage.course_detail, name="manage_course"),

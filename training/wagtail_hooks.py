@@ -2,7 +2,8 @@
 
 - Learners' pages: only enrolled trainees open a course's pages, which are never cached
   (training/page_access.py), and get their progress through the hook content defines for
-  it (training/learning_context.py).
+  it (training/learning_context.py); the front page gets the trainee's next step
+  (training/home_context.py).
 - Admin, for trainers: item analysis and scenario analytics under Reports
   (training/admin_views/), and links to our own enrolment pages and marking queue."""
 
@@ -13,7 +14,7 @@ from wagtail import hooks
 from content.page_context import LEARNING_CONTEXT_HOOK
 from core.menu import RoleMenuItem
 from people import roles
-from training import learning_context, page_access
+from training import home_context, learning_context, page_access
 from training.admin_views.item_analysis import item_analysis_viewset
 from training.admin_views.scenario_analytics import scenario_analytics_viewset
 
@@ -21,6 +22,7 @@ from training.admin_views.scenario_analytics import scenario_analytics_viewset
 hooks.register("before_serve_page", page_access.require_enrolment)
 hooks.register("on_serve_page", page_access.personal_pages_not_cached)
 hooks.register(LEARNING_CONTEXT_HOOK, learning_context.learning_context)
+hooks.register(LEARNING_CONTEXT_HOOK, home_context.home_next_step)
 
 
 # --- admin

@@ -3,6 +3,11 @@ registers them."""
 
 from assessments.models.appeals import Appeal, AppealAssignment, AppealOutcome
 from assessments.models.assignments import AssessorAssignment
+from assessments.models.attachments import (
+    AttachmentKind,
+    EvidenceAttachment,
+    ObservationAttachment,
+)
 from assessments.models.certificates import (
     BulkIssueItem,
     BulkIssueJob,
@@ -30,6 +35,7 @@ __all__ = [
     "AppealAssignment",
     "AppealOutcome",
     "AssessorAssignment",
+    "AttachmentKind",
     "BulkIssueItem",
     "BulkIssueJob",
     "Certificate",
@@ -38,12 +44,14 @@ __all__ = [
     "CertificateSignature",
     "CertificateSigningKey",
     "Decision",
+    "EvidenceAttachment",
     "EvidenceLine",
     "EvidenceRecord",
     "Judgement",
     "JudgementLine",
     "Moderation",
     "ModerationPolicy",
+    "ObservationAttachment",
     "ObservationDraft",
     "OralQuestion",
     "ThirdPartyRequest",

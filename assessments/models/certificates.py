@@ -1,6 +1,7 @@
 """Certificates issued from Competent decisions, their design, signing keys, bulk jobs and the
 verification rate counter. Writes go through `assessments.services.certificates`."""
 
+from django import forms
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import RegexValidator
@@ -8,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable
@@ -26,9 +28,37 @@ def private_storage():
     return storages["private"]
 
 
+class CertificateLayout(models.TextChoices):
+    """The printed layouts (templates/assessments/pdf/certificate_<value>.html)."""
+
+    CLASSIC = "classic", _("Classic: A4 landscape with a border and the seal")
+    MODERN = "modern", _("Modern: A4 portrait with a coloured band")
+
+
+class CertificateDesignForm(WagtailAdminModelForm):
+    """The layouts as radio buttons, without Django's blank "---------" choice (a form posted
+    without the field keeps the classic layout)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "layout" in self.fields:
+            self.fields["layout"].choices = CertificateLayout.choices
+
+
 @register_setting(icon="doc-full")
 class CertificateDesign(ClusterableModel, BaseGenericSetting):
-    """What admins can change on the printed certificate without touching code."""
+    """What admins can change on the printed certificate without touching code. Applies to
+    certificates issued from now on: an issued certificate's PDF is stored once (its
+    SHA-256 published for verification) and never printed again with a later design."""
+
+    # Blank prints the classic layout (a form posted without the field keeps working).
+    layout = models.CharField(
+        _("layout"),
+        max_length=10,
+        choices=CertificateLayout.choices,
+        default=CertificateLayout.CLASSIC,
+        blank=True,
+    )
 
     organisation_name_zh = models.CharField(
         _("organisation name (Chinese)"), max_length=40, default="顧客忠誠度學院"
@@ -44,6 +74,31 @@ class CertificateDesign(ClusterableModel, BaseGenericSetting):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    seal = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("seal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The organisation's seal, printed beside the signatory (PNG with transparency)."
+        ),
+    )
+    signatory_name = models.CharField(
+        _("signatory's name"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Who signs for the organisation, beside the assessor; blank: the assessor only."
+        ),
+    )
+    signatory_title = models.CharField(
+        _("signatory's title"),
+        max_length=60,
+        blank=True,
+        help_text=_("Printed under the name, e.g. Director."),
+    )
     primary_colour = models.CharField(
         _("primary colour"), max_length=7, default="#1f3a5f", validators=[colour_validator]
     )
@@ -56,17 +111,22 @@ class CertificateDesign(ClusterableModel, BaseGenericSetting):
         _("send the expiry reminder this many days before"), default=30
     )
 
+    base_form_class = CertificateDesignForm
     panels = [
         MultiFieldPanel(
             [
                 FieldPanel("organisation_name_zh"),
                 FieldPanel("organisation_name_en"),
                 FieldPanel("logo"),
+                FieldPanel("seal"),
+                FieldPanel("signatory_name"),
+                FieldPanel("signatory_title"),
             ],
             heading=_("Organisation"),
         ),
         MultiFieldPanel(
             [
+                FieldPanel("layout", widget=forms.RadioSelect),
                 FieldPanel("primary_colour"),
                 FieldPanel("accent_colour"),
                 FieldPanel("footer_text_zh"),

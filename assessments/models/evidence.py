@@ -269,6 +269,9 @@ class ThirdPartyRequest(models.Model):
     evidence = models.OneToOneField(
         EvidenceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
     )
+    # The supervisor's answers saved to finish later: not evidence; emptied on submit.
+    draft = models.JSONField(default=dict, blank=True)
+    draft_saved_at = models.DateTimeField(_("draft saved at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -19,6 +19,7 @@ from assessments.models.certificates import (
     CertificateSignature,
 )
 from assessments.models.decisions import Decision
+from assessments.pdf import certificate_design_context
 from assessments.selectors.moderation import awaiting_moderation_q
 from core.pdf import data_uri
 from people import roles
@@ -258,6 +259,7 @@ def print_context(
     primary = design.primary_colour if COLOUR_RE.match(design.primary_colour or "") else "#1f3a5f"
     accent = design.accent_colour if COLOUR_RE.match(design.accent_colour or "") else "#b8860b"
     return {
+        **certificate_design_context(design),  # layout, seal, signatory
         "organisation_name_zh": _truncate(design.organisation_name_zh, 40),
         "organisation_name_en": _truncate(design.organisation_name_en, 80),
         "logo_uri": _image_data_uri(design.logo, "max-400x160"),

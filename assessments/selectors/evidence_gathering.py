@@ -11,13 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Case, Max, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models.evidence import (
+    NEEDS_JUDGEMENT,
     EvidenceKind,
     EvidenceLine,
     EvidenceRecord,
@@ -66,24 +67,135 @@ def gather_evidence(
     return out
 
 
+def gather_hits(
+    *, trainee_ids: Iterable[int], unit: CompetencyUnit, oldest: date
+) -> GatheredEvidence:
+    """What `gather_evidence` finds, for judging many trainees at once (the dashboard's
+    statuses and heat map): the same hits, with the same method, status and date, but one
+    per record and indicator, without labels, authentication or K/S items. A record's lines
+    are judged per indicator in the database, so a cohort's tens of thousands of lines come
+    back as a few thousand rows."""
+    ids = list(trainee_ids)
+    out = GatheredEvidence(item_methods={})
+    if not ids:
+        return out
+    records = EvidenceRecord.objects.filter(trainee_id__in=ids, unit=unit)
+    latest_judgement = _latest_judgements(records)
+    rows = list(
+        records.values_list(
+            "pk",
+            "trainee_id",
+            "kind",
+            "method",
+            "occurred_on",
+            "instrument_revision_id",
+            "corrects_id",
+        ).order_by()
+    )
+    superseded = {row[6] for row in rows if row[6]}
+    validated = validated_revision_ids(row[5] for row in rows)
+    # Per record and indicator, its lines judged by `indicator_result` in the database: 2
+    # any not yet satisfactory, else 1 any satisfactory, else 0 (only "not observed"). An
+    # observation recorded in a context counts its observed behaviours only.
+    judged_as = {2: ItemResult.NOT_SATISFACTORY, 1: ItemResult.SATISFACTORY, 0: None}
+    lines: dict[int, list[tuple[int | None, str | None]]] = defaultdict(list)
+    behaviour_less = (
+        ~Q(evidence__context="")
+        & Q(evidence__kind__in=OBSERVATION_KINDS)
+        & Q(observation_item__isnull=True)
+        & Q(criterion__isnull=True)
+    )
+    for evidence_id, indicator_id, worst in (
+        EvidenceLine.objects.filter(evidence__trainee_id__in=ids, evidence__unit=unit)
+        .exclude(behaviour_less)
+        .values("evidence_id", "indicator_id")
+        .annotate(
+            worst=Max(
+                Case(
+                    When(result=ItemResult.NOT_SATISFACTORY, then=2),
+                    When(result=ItemResult.SATISFACTORY, then=1),
+                    default=0,
+                )
+            )
+        )
+        .order_by()
+        .values_list("evidence_id", "indicator_id", "worst")
+    ):
+        lines[evidence_id].append((indicator_id, judged_as[worst]))
+    statuses = {
+        (result, stale, valid): _checklist_status(result, stale, valid)
+        for result in judged_as.values()
+        for stale in (False, True)
+        for valid in (False, True)
+    }
+    hits = out.hits
+    for rec_id, trainee_id, kind, method, on, revision_id, _corrects in rows:
+        if rec_id in superseded or (rec_id not in lines and rec_id not in latest_judgement):
+            continue
+        valid = not revision_id or revision_id in validated
+        if kind in NEEDS_JUDGEMENT:
+            status, indicator_ids = _judged_status(
+                latest_judgement.get(rec_id),
+                on,
+                [ind for ind, _result in lines[rec_id]],
+                [ind for ind, result in lines[rec_id] if result == ItemResult.SATISFACTORY],
+                oldest,
+                valid,
+            )
+            for ind_id in indicator_ids:
+                hits.append((trainee_id, ind_id, EvidenceHit(method, status, "", on, rec_id)))
+            continue
+        stale = on < oldest
+        # One hit per status of the record, shared by its indicators.
+        record_hits: dict[str, EvidenceHit] = {}
+        for ind_id, result in lines[rec_id]:
+            status = statuses[result, stale, valid]
+            if ind_id is None or status is None:
+                continue
+            if status not in record_hits:
+                record_hits[status] = EvidenceHit(method, status, "", on, rec_id)
+            hits.append((trainee_id, ind_id, record_hits[status]))
+    _gather_training(ids, unit, oldest, out)
+    return out
+
+
+class _Line(NamedTuple):
+    """What the gathering reads of an evidence line (rows, not model instances: a cohort's
+    evidence is tens of thousands of lines)."""
+
+    evidence_id: int
+    indicator_id: int | None
+    observation_item_id: int | None
+    criterion_id: int | None
+    result: str
+    item_ids: list
+
+
 def _gather_records(
     ids: list[int], unit: CompetencyUnit, oldest: date, out: GatheredEvidence
 ) -> None:
     records = EvidenceRecord.objects.filter(trainee_id__in=ids, unit=unit)
-    superseded = set(records.exclude(corrects=None).values_list("corrects_id", flat=True))
     latest_judgement = _latest_judgements(records)
     obs_items = _observation_items(unit)
-    by_record: dict[int, list[EvidenceLine]] = defaultdict(list)
-    record_objs: dict[int, EvidenceRecord] = {}
-    for line in EvidenceLine.objects.filter(evidence__in=records).select_related(
-        "evidence__recorded_by__profile"
+    by_record: dict[int, list[_Line]] = defaultdict(list)
+    for row in (
+        EvidenceLine.objects.filter(evidence__trainee_id__in=ids, evidence__unit=unit)
+        .order_by("pk")
+        .values_list(*_Line._fields)
     ):
-        by_record[line.evidence_id].append(line)
-        record_objs[line.evidence_id] = line.evidence
-    # Records without lines (an upload judged against indicators) still count.
-    for rec in records.filter(lines__isnull=True).filter(pk__in=latest_judgement.keys()):
-        record_objs[rec.pk] = rec
+        by_record[row[0]].append(_Line(*row))
+    all_records = {rec.pk: rec for rec in records.select_related("recorded_by__profile")}
+    superseded = {rec.corrects_id for rec in all_records.values() if rec.corrects_id}
+    # Records in the order of their first line; records without lines (an upload judged
+    # against indicators) still count, after them.
+    record_objs: dict[int, EvidenceRecord] = {
+        rec_id: all_records[rec_id] for rec_id in by_record if rec_id in all_records
+    }
+    for rec_id, rec in all_records.items():
+        if rec_id not in by_record and rec_id in latest_judgement:
+            record_objs[rec_id] = rec
     validated = validated_revision_ids(r.instrument_revision_id for r in record_objs.values())
+    recorders: dict[int, str] = {}
 
     for rec_id, record in record_objs.items():
         if rec_id in superseded:
@@ -94,7 +206,9 @@ def _gather_records(
                 record, by_record[rec_id], latest_judgement.get(rec_id), oldest, out, valid=valid
             )
         else:
-            _checklist_record(record, by_record[rec_id], obs_items, oldest, out, valid=valid)
+            _checklist_record(
+                record, by_record[rec_id], obs_items, oldest, out, valid=valid, recorders=recorders
+            )
 
 
 def _latest_judgements(records: QuerySet[EvidenceRecord]) -> dict[int, Judgement]:
@@ -119,33 +233,61 @@ def _observation_items(unit: CompetencyUnit) -> dict[int, list[int]]:
     return obs_items
 
 
+def _judged_status(
+    judgement: Judgement | None,
+    occurred_on: date,
+    line_indicators: list[int | None],
+    satisfactory_indicators: list[int | None],
+    oldest: date,
+    valid: bool,
+) -> tuple[str, list[int | None]]:
+    """The status of evidence an assessor judges after the fact, and the indicators it is a
+    hit of: pending until judged (every indicator its lines name); when satisfactory, the
+    indicators the judgement names (derived from its criterion lines when judged against an
+    instrument), or else those of the record's satisfactory lines."""
+    if judgement is None:
+        status, indicator_ids = PENDING, line_indicators
+    elif judgement.result != Judgement.Result.SATISFACTORY:
+        status, indicator_ids = NOT_SATISFACTORY, line_indicators
+    else:
+        judged = [ind.pk for ind in judgement.indicators.all()]
+        status = STALE if occurred_on < oldest else SATISFACTORY
+        indicator_ids = list(dict.fromkeys(judged or satisfactory_indicators))
+    if not valid and status != NOT_SATISFACTORY:
+        status = UNVALIDATED
+    return status, indicator_ids
+
+
+def _checklist_status(result: str | None, stale: bool, valid: bool) -> str | None:
+    """The status of an indicator on a record judged line by line, from `indicator_result`
+    of its lines; None when its lines were only "not observed"."""
+    if result == ItemResult.NOT_SATISFACTORY:
+        return NOT_SATISFACTORY
+    if result != ItemResult.SATISFACTORY:
+        return None
+    return (STALE if stale else SATISFACTORY) if valid else UNVALIDATED
+
+
 def _judged_record(
     record: EvidenceRecord,
-    lines: list[EvidenceLine],
+    lines: list[_Line],
     judgement: Judgement | None,
     oldest: date,
     out: GatheredEvidence,
     *,
     valid: bool = True,
 ) -> None:
-    """Evidence an assessor judges after the fact: pending until judged; when satisfactory,
-    it supports the indicators the judgement names (derived from its criterion lines when
-    judged against an instrument; or else the record's satisfactory lines). Authenticated
-    by that judgement (for a third-party report: the supervisor's signed declaration,
-    verified by the assessor)."""
-    if judgement is None:
-        status, indicator_ids = PENDING, [line.indicator_id for line in lines]
-    elif judgement.result != Judgement.Result.SATISFACTORY:
-        status, indicator_ids = NOT_SATISFACTORY, [line.indicator_id for line in lines]
-    else:
-        judged = [ind.pk for ind in judgement.indicators.all()]
-        supported = judged or [
-            line.indicator_id for line in lines if line.result == ItemResult.SATISFACTORY
-        ]
-        status = STALE if record.occurred_on < oldest else SATISFACTORY
-        indicator_ids = list(dict.fromkeys(supported))
-    if not valid and status != NOT_SATISFACTORY:
-        status = UNVALIDATED
+    """Evidence an assessor judges after the fact (`_judged_status`). Authenticated by that
+    judgement (for a third-party report: the supervisor's signed declaration, verified by
+    the assessor)."""
+    status, indicator_ids = _judged_status(
+        judgement,
+        record.occurred_on,
+        [line.indicator_id for line in lines],
+        [line.indicator_id for line in lines if line.result == ItemResult.SATISFACTORY],
+        oldest,
+        valid,
+    )
     label = str(record)
     how = _judged_authentication(record, judgement)
     for ind_id in indicator_ids:
@@ -171,12 +313,13 @@ def _judged_authentication(record: EvidenceRecord, judgement: Judgement | None) 
 
 def _checklist_record(
     record: EvidenceRecord,
-    lines: list[EvidenceLine],
+    lines: list[_Line],
     obs_items: dict[int, list[int]],
     oldest: date,
     out: GatheredEvidence,
     *,
     valid: bool = True,
+    recorders: dict[int, str] | None = None,
 ) -> None:
     """Evidence the assessor recorded line by line, each indicator judged from its lines by
     `indicator_result`: any unsatisfactory line makes it not satisfactory; lines only "not
@@ -197,26 +340,27 @@ def _checklist_record(
             for item_id in list(line.item_ids or []) + obs_items.get(line.observation_item_id, []):
                 out.item_methods[record.trainee_id][item_id].add(record.method)
     label = str(record)
-    how = (
-        _("recorded by %(assessor)s") % {"assessor": record.recorded_by.printed_name}
-        if record.recorded_by_id
-        else ""
-    )
+    how = _recorded_by(record, {} if recorders is None else recorders)
     for ind_id, results in per_indicator.items():
-        result = indicator_result(results)
-        if result == ItemResult.NOT_SATISFACTORY:
-            status = NOT_SATISFACTORY
-        elif result == ItemResult.SATISFACTORY:
-            status = STALE if stale else SATISFACTORY
-        else:
+        status = _checklist_status(indicator_result(results), stale, valid)
+        if status is None:
             continue  # only "not observed"
-        if not valid and status != NOT_SATISFACTORY:
-            status = UNVALIDATED
         out.add(
             record.trainee_id,
             ind_id,
             EvidenceHit(record.method, status, label, record.occurred_on, record.pk, how),
         )
+
+
+def _recorded_by(record: EvidenceRecord, recorders: dict[int, str]) -> str:
+    """ "recorded by <assessor>", once per assessor in a gathering."""
+    if not record.recorded_by_id:
+        return ""
+    if record.recorded_by_id not in recorders:
+        recorders[record.recorded_by_id] = _("recorded by %(assessor)s") % {
+            "assessor": record.recorded_by.printed_name
+        }
+    return recorders[record.recorded_by_id]
 
 
 def _gather_training(

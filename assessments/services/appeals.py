@@ -3,13 +3,16 @@ an outcome by that reviewer."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models.appeals import Appeal, AppealAssignment, AppealOutcome
 from assessments.models.decisions import Decision
 from core.audit import audit_record
 from people import roles
-from people.models import User
+from people.models import NotificationKind, User
+from people.notifications import notification_send
 
 
 @transaction.atomic
@@ -18,6 +21,16 @@ def appeal_lodge(*, trainee: User, decision: Decision, reason: str) -> Appeal:
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(_("Give a reason for the appeal."))
+    # Only a current Not Yet Competent decision can be appealed: a Competent learner has
+    # nothing to appeal, and a corrected decision has been replaced by the current one.
+    if decision.corrections.exists():
+        raise ValidationError(
+            _("This decision has been corrected: appeal against the current decision instead.")
+        )
+    if decision.outcome == Decision.Outcome.COMPETENT:
+        raise ValidationError(
+            _("You were assessed Competent: there is no decision to appeal against.")
+        )
     if Appeal.objects.filter(decision=decision, outcomes__isnull=True).exists():
         raise ValidationError(_("An appeal against this decision is already open."))
     appeal = Appeal.objects.create(decision=decision, trainee=trainee, reason=reason)
@@ -94,5 +107,21 @@ def appeal_outcome_record(
         trainee=appeal.trainee,
         summary=result.get_outcome_display(),
         data={"appeal": appeal.pk},
+    )
+    notification_send(
+        user=appeal.trainee,
+        kind=NotificationKind.APPEAL,
+        title=gettext_lazy("Outcome of your appeal: %(outcome)s"),
+        body=gettext_lazy(
+            "%(reviewer)s reviewed your appeal against the decision for %(unit)s. "
+            "Reasons: %(reasons)s"
+        ),
+        url=reverse_lazy("assessments:me"),
+        params={
+            "outcome": AppealOutcome.Outcome(outcome).label,
+            "reviewer": reviewer.printed_name,
+            "unit": appeal.decision.unit.code,
+            "reasons": reasons.strip(),
+        },
     )
     return result

@@ -1,12 +1,16 @@
 """Bulk issue: one background job issues certificates for many Competent decisions,
-idempotently (running it twice issues nothing twice), with its progress and audit."""
+idempotently (running it twice issues nothing twice), with its progress and audit.
+
+A job is worked through by RUNNERS background tasks at once, each taking its share of the
+items (`item pk % parts`), so that every `db_worker` can help with a large job; whichever
+runner finds nothing pending left closes the job."""
 
 import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
@@ -25,6 +29,10 @@ from core.audit import audit_record
 from people.models import Cohort, User
 
 logger = logging.getLogger(__name__)
+
+# Background tasks per job: each takes every RUNNERS-th item. More than the workers there are
+# costs nothing (a runner with an empty share ends at once), fewer leaves workers idle.
+RUNNERS = 4
 
 
 @transaction.atomic
@@ -68,7 +76,11 @@ def _audit_job(*, by: User | None, action: str, job: BulkIssueJob, **data) -> No
 
 
 def _enqueue_job(job_id: int) -> None:
-    transaction.on_commit(lambda: bulk_issue_job_task.enqueue(job_id))
+    def enqueue() -> None:
+        for part in range(RUNNERS):
+            bulk_issue_job_task.enqueue(job_id, part, RUNNERS)
+
+    transaction.on_commit(enqueue)
 
 
 @transaction.atomic
@@ -124,19 +136,21 @@ def _bulk_item_process(item_id: int) -> None:
         item.save(update_fields=["status", "certificate", "error", "attempts"])
 
 
-def bulk_issue_job_run(*, job_id: int) -> BulkIssueJob:
-    """Process every pending item of a job, one transaction per item. Safe to run twice at
-    once: each item is locked and re-checked, and the certificate constraint holds."""
+def bulk_issue_job_run(*, job_id: int, part: int = 0, parts: int = 1) -> BulkIssueJob:
+    """Process the pending items of a job (those with `pk % parts == part`; all of them by
+    default), one transaction per item. Safe to run twice at once, and beside the job's other
+    runners: each item is locked and re-checked, and the certificate constraint holds."""
     with transaction.atomic():
         job = BulkIssueJob.objects.select_for_update(of=("self",)).get(pk=job_id)
         if job.status == BulkIssueJob.Status.PENDING:
             job.status = BulkIssueJob.Status.RUNNING
             job.started_at = job.started_at or timezone.now()
             job.save(update_fields=["status", "started_at"])
+    pending = job.items.filter(status=BulkIssueItem.Status.PENDING)
+    if parts > 1:
+        pending = pending.alias(share=F("pk") % parts).filter(share=part)
     with translation.override(settings.LANGUAGE_CODE):
-        for item_id in job.items.filter(status=BulkIssueItem.Status.PENDING).values_list(
-            "pk", flat=True
-        ):
+        for item_id in pending.order_by("pk").values_list("pk", flat=True):
             _bulk_item_process(item_id)
     with transaction.atomic():
         job = BulkIssueJob.objects.select_for_update(of=("self",)).get(pk=job_id)
@@ -158,8 +172,9 @@ def bulk_issue_job_run(*, job_id: int) -> BulkIssueJob:
 
 
 @task()
-def bulk_issue_job_task(job_id: int) -> int:
-    return bulk_issue_job_run(job_id=job_id).pk
+def bulk_issue_job_task(job_id: int, part: int = 0, parts: int = 1) -> int:
+    # Jobs queued before runners had shares carry only `job_id`: they run every item.
+    return bulk_issue_job_run(job_id=job_id, part=part, parts=parts).pk
 
 
 def bulk_issue_job_counts(job: BulkIssueJob) -> dict[str, int]:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,8 @@ from assessments.services.signing_keys import (
 from content.pages.course import CoursePage
 from core.audit import audit_record
 from people import roles
-from people.models import User
+from people.models import NotificationKind, User
+from people.notifications import notification_send
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +130,28 @@ def _audit(
     )
 
 
+def _notify_holder(certificate: Certificate, title, body, **params) -> None:
+    """The holder hears of an issue, reissue or revocation on the site and, unless switched
+    off, by e-mail, in their own language."""
+    notification_send(
+        user=certificate.trainee,
+        kind=NotificationKind.CERTIFICATE,
+        title=title,
+        body=body,
+        url=reverse_lazy("assessments:certificate_detail", kwargs={"pk": certificate.pk}),
+        params={"number": certificate.number, "unit": certificate.unit.code, **params},
+    )
+
+
+def _notify_revoked(certificate: Certificate, reason) -> None:
+    _notify_holder(
+        certificate,
+        _("Your certificate %(number)s has been revoked"),
+        _("Certificate %(number)s for unit %(unit)s is no longer valid. Reason: %(reason)s"),
+        reason=reason,
+    )
+
+
 def _check_admin(by: User | None) -> None:
     if by is None or not roles.is_admin(by):
         raise PermissionDenied(gettext("Only admins may change certificates."))
@@ -167,6 +191,25 @@ def _create(
         replaces=replaces.number if replaces else None,
         via=via,
     )
+    if replaces is not None:
+        _notify_holder(
+            certificate,
+            _("Your certificate has been reissued as %(number)s"),
+            _(
+                "Certificate %(old)s for unit %(unit)s is replaced by %(number)s. Download "
+                "the new one and share its verification link from your certificates page."
+            ),
+            old=replaces.number,
+        )
+    else:
+        _notify_holder(
+            certificate,
+            _("Your certificate %(number)s has been issued"),
+            _(
+                "You hold certificate %(number)s for unit %(unit)s. Download it and share its "
+                "verification link from your certificates page."
+            ),
+        )
     return certificate
 
 
@@ -278,6 +321,7 @@ def certificates_on_decision_corrected(*, decision: Decision) -> int:
             decision_corrected=decision.corrects_id,
             correcting_decision=decision.pk,
         )
+        _notify_revoked(certificate, _("The assessment decision was corrected."))
     return len(revoked)
 
 
@@ -314,6 +358,7 @@ def certificate_revoke(
         reason=certificate.status_reason,
         public=show_reason_publicly,
     )
+    _notify_revoked(certificate, certificate.status_reason)
     return certificate
 
 
@@ -344,5 +389,64 @@ def certificate_reissue(*, certificate: Certificate, by: User, reason: str) -> C
         summary=old.status_reason,
         reason=old.status_reason,
         replaced_by=new.number,
+    )
+    return new
+
+
+def _check_may_reissue_revoked(decision: Decision, by: User) -> None:
+    if roles.is_admin(by):
+        return
+    if roles.is_assessor(by) and decision.assessor_id == by.pk:
+        return
+    raise PermissionDenied(
+        gettext("Only the deciding assessor or an admin may reissue this certificate.")
+    )
+
+
+@transaction.atomic
+def certificate_reissue_revoked(*, certificate: Certificate, by: User, reason: str) -> Certificate:
+    """A revoked certificate is replaced by a new one (new number, `replaces` the revoked one)
+    for the same decision, while that decision is still current and Competent (and not waiting
+    for moderation). The revoked one stays revoked, and verifiable as revoked."""
+    old = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("decision")
+        .get(pk=certificate.pk)
+    )
+    _check_may_reissue_revoked(old.decision, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give a reason for reissuing the certificate."))
+    if old.status != Certificate.Status.REVOKED:
+        raise CertificateError(_("Only a revoked certificate can be reissued this way."))
+    if Certificate.objects.filter(replaces=old).exists():
+        raise CertificateError(_("This revoked certificate has already been reissued."))
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("trainee__profile", "assessor__profile", "unit", "course")
+        .get(pk=old.decision_id)
+    )
+    if decision.outcome != Decision.Outcome.COMPETENT:
+        raise CertificateError(_("Certificates are issued only for Competent decisions."))
+    if not selectors.decision_is_current(decision):
+        raise CertificateError(
+            _(
+                "This decision has been corrected by a later decision: the certificate cannot "
+                "be reissued from it."
+            )
+        )
+    if decision_awaiting_moderation(decision):
+        raise AwaitingModeration()
+    if Certificate.objects.filter(decision=decision, status=Certificate.Status.ISSUED).exists():
+        raise CertificateError(_("This decision already has a valid certificate."))
+    new = _create(decision=decision, issued_by=by, replaces=old, via="reissue_revoked")
+    _audit(
+        by=by,
+        action="certificate.reissued",
+        certificate=old,
+        summary=reason[:1000],
+        reason=reason[:1000],
+        replaced_by=new.number,
+        was_revoked=True,
     )
     return new

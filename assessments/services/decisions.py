@@ -6,7 +6,9 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models.decisions import Decision
 from assessments.selectors.decisions import current_decision
@@ -21,7 +23,46 @@ from content.models.framework import CompetencyUnit
 from content.pages.course import CoursePage
 from core.audit import audit_record
 from people import roles
-from people.models import User
+from people.models import NotificationKind, User
+from people.notifications import notification_send
+
+
+def _notify_trainee(decision: Decision) -> None:
+    """The trainee hears of the decision (and of a reassessment it books) on the site and,
+    unless switched off, by e-mail, in their own language."""
+    params = {
+        "unit": decision.unit.code,
+        "outcome": Decision.Outcome(decision.outcome).label,
+        "assessor": decision.assessor.printed_name,
+        "date": decision.assessed_on.isoformat(),
+    }
+    if decision.corrects_id is not None:
+        title = gettext_lazy("Your assessment decision for %(unit)s was corrected: %(outcome)s")
+    else:
+        title = gettext_lazy("Assessment decision for %(unit)s: %(outcome)s")
+    notification_send(
+        user=decision.trainee,
+        kind=NotificationKind.DECISION,
+        title=title,
+        body=gettext_lazy(
+            "%(assessor)s recorded the decision on %(date)s. The reasons, the feedback and "
+            "what comes next are on your assessment page."
+        ),
+        url=reverse_lazy("assessments:me"),
+        params=params,
+    )
+    if decision.reassessment_on is not None:
+        notification_send(
+            user=decision.trainee,
+            kind=NotificationKind.REASSESSMENT,
+            title=gettext_lazy("Reassessment booked for %(unit)s on %(reassess)s"),
+            body=gettext_lazy(
+                "%(assessor)s booked your reassessment on %(reassess)s. Work on the feedback "
+                "on your assessment page before then."
+            ),
+            url=reverse_lazy("assessments:me"),
+            params={**params, "reassess": decision.reassessment_on.isoformat()},
+        )
 
 
 class DecisionRefused(ValidationError):
@@ -150,6 +191,7 @@ def decision_record(
             "moderation_required": moderation_required,
         },
     )
+    _notify_trainee(decision)
     if corrects is not None:
         # Certificates issued from the corrected decision stop being valid, in this transaction.
         certificates_on_decision_corrected(decision=decision)

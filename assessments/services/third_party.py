@@ -345,5 +345,40 @@ def third_party_report_submit(
     )
     request.used_at = timezone.now()
     request.evidence = record
-    request.save(update_fields=["used_at", "evidence"])
+    request.draft = {}
+    request.save(update_fields=["used_at", "evidence", "draft"])
     return record
+
+
+DRAFT_HEADER_FIELDS = ("supervisor_name", "supervisor_role", "observed_from", "summary")
+DRAFT_MAX_FIELDS = 400
+DRAFT_MAX_CHARS = 4000
+
+
+def _draft_key(key: str) -> bool:
+    return key in DRAFT_HEADER_FIELDS or (key[:2] in ("r_", "c_") and len(key) <= 40)
+
+
+@transaction.atomic
+def third_party_draft_save(*, token: str, answers: dict[str, str]) -> ThirdPartyRequest:
+    """Keep what the supervisor has written so far, to finish later through the same link.
+    Only the form's own fields are kept, clipped; the declaration is never kept (it is
+    signed when the report is sent). A draft is not evidence. Refused like the form once
+    the link is used, cancelled or expired."""
+    request = third_party_request_for_token(token, for_update=True)
+    kept = {
+        key: str(value)[:DRAFT_MAX_CHARS]
+        for key, value in list(answers.items())[: DRAFT_MAX_FIELDS * 2]
+        if _draft_key(key)
+    }
+    request.draft = dict(list(kept.items())[:DRAFT_MAX_FIELDS])
+    request.draft_saved_at = timezone.now()
+    request.save(update_fields=["draft", "draft_saved_at"])
+    audit_record(
+        actor=f"{request.supervisor_name} (third party)",
+        action="third_party.draft_saved",
+        obj=request,
+        trainee=request.trainee,
+        summary=request.supervisor_name,
+    )
+    return request

@@ -26,6 +26,7 @@ def _kinds() -> list[tuple[str, str]]:
         ("snippet", _("Snippet deletions")),
         ("user", _("Users and roles")),
         ("assignment", _("Assessor assignments")),
+        ("audit_pack", _("Audit packs")),
     ]
 
 

@@ -54,6 +54,19 @@ def certificate_list(request):
     )
 
 
+def _may_reissue_revoked(user, certificate: Certificate) -> bool:
+    """Offer the reissue form on a revoked certificate not yet replaced, to admins and the
+    deciding assessor (the service re-checks the decision is current and Competent)."""
+    if certificate.status != Certificate.Status.REVOKED:
+        return False
+    if not (
+        roles.is_admin(user)
+        or (roles.is_assessor(user) and certificate.decision.assessor_id == user.pk)
+    ):
+        return False
+    return selectors.certificate_replacement(certificate) is None
+
+
 @never_cache
 @login_required
 def certificate_detail(request, pk: int):
@@ -67,6 +80,7 @@ def certificate_detail(request, pk: int):
             "replacement": selectors.certificate_replacement(certificate),
             "verify_url": selectors.verify_url(certificate),
             "is_admin": roles.is_admin(request.user),
+            "may_reissue_revoked": _may_reissue_revoked(request.user, certificate),
             "revoke_form": RevokeForm(),
             "reissue_form": ReissueForm(),
         },
@@ -172,18 +186,25 @@ def certificate_revoke(request, pk: int):
 
 
 @never_cache
-@admin_required
+@login_required
 @require_POST
 def certificate_reissue(request, pk: int):
-    certificate = get_object_or_404(Certificate, pk=pk)
+    """Admins reissue a valid certificate; admins and the deciding assessor reissue a revoked
+    one while its decision is still current and Competent."""
+    user = request.user
+    if not (roles.is_admin(user) or roles.is_assessor(user)):
+        raise PermissionDenied
+    certificate = get_object_or_404(selectors.certificates_visible_to(user), pk=pk)
+    revoked = certificate.status == Certificate.Status.REVOKED
+    if not revoked and not roles.is_admin(user):
+        raise PermissionDenied
     form = ReissueForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for reissuing the certificate."))
         return redirect("assessments:certificate_detail", pk=pk)
+    service = services.certificate_reissue_revoked if revoked else services.certificate_reissue
     try:
-        new = services.certificate_reissue(
-            certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
-        )
+        new = service(certificate=certificate, by=user, reason=form.cleaned_data["reason"])
     except services.CertificateError as error:
         messages.error(request, str(error))
         return redirect("assessments:certificate_detail", pk=pk)

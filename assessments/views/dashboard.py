@@ -1,12 +1,16 @@
 """The assessor dashboard at /assess/: trainees in scope with status and needs, and the cohort
 heat map (indicators × trainees). Assessors and admins only: trainers read progress in
-their own screens, not assessment records."""
+their own screens, not assessment records. Filtered by cohort (?cohort=) and status
+(?status=), a page at a time (?page=): those who need the assessor first."""
+
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from assessments.selectors.dashboard import Status, trainee_rows
+from assessments.selectors.dashboard import Status
+from assessments.selectors.dashboard import dashboard as dashboard_of
 from assessments.selectors.moderation import moderation_queue
 from assessments.selectors.scope import (
     assessment_context,
@@ -34,21 +38,31 @@ def dashboard(request):
     cohort = next((c for c in cohorts if c.code == request.GET.get("cohort")), None)
     trainees = scope.filter(profile__cohorts=cohort) if cohort else scope
     unit, course = assessment_context(None)
-    indicators, rows = trainee_rows(trainees=trainees, unit=unit, course=course)
-    counts = dict.fromkeys(Status.LABELS, 0)
-    for row in rows:
-        counts[row.status] += 1
+    status = request.GET.get("status")
+    status = status if status in Status.LABELS else None
+    board = dashboard_of(
+        trainees=trainees, unit=unit, course=course, status=status, page=request.GET.get("page")
+    )
+    query = {"cohort": cohort.code} if cohort else {}
     return render(
         request,
         "assessments/workspace/dashboard.html",
         {
             "unit": unit,
             "course": course,
-            "indicators": indicators,
-            "rows": rows,
+            "indicators": board.indicators,
+            "rows": board.rows,
+            "page_obj": board.page,
             "cohorts": cohorts,
             "cohort": cohort,
-            "status_counts": [(Status.LABELS[k], k, v) for k, v in counts.items()],
+            "status": status,
+            "status_label": Status.LABELS.get(status),
+            "status_counts": board.status_counts,
+            "total": sum(count for _label, _key, count in board.status_counts),
+            "page_range": board.page.paginator.get_elided_page_range(board.page.number),
+            # Links keep the cohort (and the status filter, for the pages).
+            "filter_query": urlencode(query),
+            "page_query": urlencode({**query, **({"status": status} if status else {})}),
             # The oral question bank is for anyone assessor_required lets in.
             "can_decide": roles.is_assessor(user),
             "is_admin": roles.is_admin(user),

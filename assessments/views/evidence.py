@@ -239,6 +239,7 @@ def evidence_detail(request, evidence_id: int):
             "may_judge": may_judge,
             "judge_form": judge_form,
             "judgements": list(record.judgements.all()),
+            "attachments": list(record.attachments.all()),
             "line_rows": _grouped_by_criterion(record.lines.all()),
             "instrument_state": instrument_state(record),
             "judgement_rows": _grouped_by_criterion(

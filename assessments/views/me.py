@@ -1,4 +1,7 @@
-"""The trainee's own page: my evidence and decisions, upload, appeal."""
+"""The trainee's own page: where I stand and the next step (the same card as on /learn/),
+my decisions (an appeal form only against a current Not Yet Competent decision; a Competent
+one links to its certificate), each indicator as a card in plain words, my evidence, upload,
+appeal."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,8 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments.forms.evidence import AppealForm, UploadForm
+from assessments.models.certificates import Certificate
 from assessments.models.decisions import Decision
 from assessments.selectors.evidence import evidence_for_trainee
+from assessments.selectors.learner_status import indicator_cards, learner_status
 from assessments.selectors.profile import competency_profile
 from assessments.selectors.scope import assessment_context
 from assessments.services.appeals import appeal_lodge
@@ -26,29 +31,51 @@ from people.permissions import trainee_required
 def my_assessment(request):
     trainee = request.user
     unit, course = assessment_context(trainee)
-    decisions = list(
-        Decision.objects.filter(trainee=trainee)
-        .select_related("assessor__profile", "unit")
-        .prefetch_related("appeals__outcomes", "appeals__assignments", "corrections")
-    )
-    for d in decisions:
-        d.open_appeal = any(not list(a.outcomes.all()) for a in d.appeals.all())
-        d.is_current = not list(d.corrections.all())
+    decisions = _my_decisions(trainee)
+    profile = competency_profile(trainee=trainee, unit=unit, course=course) if unit else None
     return render(
         request,
         "assessments/workspace/me.html",
         {
             "trainee": trainee,
             "unit": unit,
-            "profile": competency_profile(trainee=trainee, unit=unit, course=course)
-            if unit
-            else None,
+            "status": learner_status(trainee=trainee, profile=profile) if unit else None,
+            "profile": profile,
+            "indicator_cards": indicator_cards(profile) if profile else [],
             "evidence": evidence_for_trainee(trainee=trainee, unit=unit) if unit else [],
             "decisions": decisions,
             "upload_form": UploadForm(),
             "appeal_form": AppealForm(),
         },
     )
+
+
+def _my_decisions(trainee) -> list[Decision]:
+    decisions = list(
+        Decision.objects.filter(trainee=trainee)
+        .select_related("assessor__profile", "unit")
+        .prefetch_related(
+            "appeals__outcomes",
+            "appeals__assignments",
+            "corrections",
+            "moderations",
+            "certificates",
+        )
+    )
+    for d in decisions:
+        d.open_appeal = any(not list(a.outcomes.all()) for a in d.appeals.all())
+        d.is_current = not list(d.corrections.all())
+        d.is_competent = d.outcome == Decision.Outcome.COMPETENT
+        # The same rule as appeal_lodge: only a current Not Yet Competent decision.
+        d.may_appeal = d.is_current and not d.is_competent and not d.open_appeal
+        certificates = list(d.certificates.all())
+        issued = [c for c in certificates if c.status == Certificate.Status.ISSUED]
+        d.certificate = (issued or certificates or [None])[0]
+        for appeal in d.appeals.all():
+            outcomes = list(appeal.outcomes.all())
+            appeal.outcome = outcomes[0] if outcomes else None
+            appeal.under_review = bool(list(appeal.assignments.all()))
+    return decisions
 
 
 @never_cache

@@ -1,7 +1,11 @@
 """Workplace and role-play observations, filled on a phone: the assessor first chooses where
 the observation takes place (a role play is always in the role-play context), then judges
-the behaviours observable there, grouped under their indicator. The draft autosaves (static
-JS posting here plus localStorage), submitting turns it into locked evidence."""
+the behaviours observable there, grouped under their indicator. "New observation" resumes the
+assessor's open draft of the same context and script. The draft autosaves (static JS posting
+here, queued on the phone while offline; a save made on an older revision is refused with
+409 and both versions are shown), photos and audio clips attach to items
+(`observation_attachments`), and submitting, once confirmed, turns it into locked evidence.
+A service worker (`/assess/sw.js`) keeps the checklist usable without a connection."""
 
 import json
 
@@ -24,11 +28,17 @@ from assessments.selectors.scope import (
     trainee_for_assessor_or_404,
     trainees_assessable_by,
 )
-from assessments.services.evidence import (
-    ItemJudgement,
-    observation_draft_autosave,
-    observation_draft_start,
-    observation_submit,
+from assessments.services.evidence import ItemJudgement, observation_draft_autosave
+from assessments.services.observation_attachments import (
+    AUDIO_MAX_BYTES,
+    PHOTO_MAX_BYTES,
+    observation_submit_confirmed,
+)
+from assessments.services.observation_drafts import (
+    DraftConflict,
+    observation_draft_discard,
+    observation_draft_resume_or_start,
+    observation_draft_save,
 )
 from content.models.instruments import InstrumentKind
 from content.models.observation import ObservationContext
@@ -87,7 +97,7 @@ def observation_start(request, trainee_id: int, kind: str):
             )
         instrument = next((s for s in scripts if str(s.pk) == chosen), None)
     try:
-        draft = observation_draft_start(
+        draft, resumed = observation_draft_resume_or_start(
             assessor=request.user,
             trainee=trainee,
             unit=unit,
@@ -98,6 +108,11 @@ def observation_start(request, trainee_id: int, kind: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("assessments:trainee", trainee_id=trainee.pk)
+    if resumed:
+        messages.info(
+            request,
+            _("You already had an open draft of this observation: it is open again below."),
+        )
     return redirect("assessments:observation", draft_id=draft.pk)
 
 
@@ -119,9 +134,10 @@ def observation_edit(request, draft_id: int):
         results = ItemResultsForm(request.POST, keys=keys + [e.key for e in posted])
         record = run_service(
             form,
-            lambda data: observation_submit(
+            lambda data: observation_submit_confirmed(
                 draft=draft,
                 assessor=request.user,
+                confirmed=request.POST.get("confirm_lock") == "1",
                 items=[
                     ItemJudgement(e, results.result(e.key), results.comment(e.key))
                     for e in checklist + posted
@@ -144,7 +160,13 @@ def observation_edit(request, draft_id: int):
         initial.setdefault("occurred_on", timezone.localdate())
         form = ObservationHeaderForm(initial=initial)
         results = ItemResultsForm(keys=keys, initial=saved)
-    rows = [{"entry": e, **results.shown(e.key)} for e in checklist]
+    attachments: dict[str, list] = {}
+    for attachment in draft.attachments.all():
+        attachments.setdefault(attachment.item_key, []).append(attachment)
+    rows = [
+        {"entry": e, "attachments": attachments.get(e.key, []), **results.shown(e.key)}
+        for e in checklist
+    ]
     return render(
         request,
         "assessments/workspace/observation.html",
@@ -156,6 +178,9 @@ def observation_edit(request, draft_id: int):
             "role_play": draft.kind == EvidenceKind.ROLE_PLAY,
             "instrument": instrument,
             "validation": validation_states([instrument])[instrument.pk] if instrument else None,
+            "photo_max": PHOTO_MAX_BYTES,
+            "audio_max": AUDIO_MAX_BYTES,
+            "confirm_checked": request.method == "POST" and request.POST.get("confirm_lock") == "1",
         },
     )
 
@@ -169,11 +194,17 @@ def observation_autosave(request, draft_id: int):
         data = payload.get("data") or {}
         # ObservationDraft.revision is a PositiveIntegerField: refuse what it cannot hold.
         revision = bounded_int(payload.get("revision", 0), maximum=MAX_INT)
-        if not isinstance(data, dict) or revision is None:
+        base = payload.get("base")
+        if base is not None:
+            base = bounded_int(base, maximum=MAX_INT)
+        if not isinstance(data, dict) or revision is None or ("base" in payload and base is None):
             raise ValueError
     except (ValueError, TypeError, AttributeError, RecursionError):
         # RecursionError: JSON nested too deeply for the parser.
         return JsonResponse({"ok": False, "error": _("The draft could not be read.")}, status=400)
+    if base is not None:
+        # The phone's protocol: the save names the revision it was made on.
+        return _save_on_base(request, draft, data, base)
     try:
         draft = observation_draft_autosave(
             draft=draft, assessor=request.user, data=data, revision=revision
@@ -185,3 +216,55 @@ def observation_autosave(request, draft_id: int):
     except PermissionDenied:
         raise Http404 from None
     return JsonResponse({"ok": True, "revision": draft.revision})
+
+
+def _save_on_base(request, draft: ObservationDraft, data: dict, base: int) -> JsonResponse:
+    try:
+        draft = observation_draft_save(
+            draft=draft, assessor=request.user, data=data, base_revision=base
+        )
+    except DraftConflict as conflict:
+        server = conflict.draft
+        return JsonResponse(
+            {
+                "ok": False,
+                "code": "stale",
+                "error": " ".join(conflict.messages),
+                "revision": server.revision,
+                "data": server.data or {},
+                "saved_at": timezone.localtime(server.updated_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            status=409,
+        )
+    except ValidationError as exc:
+        return JsonResponse(
+            {"ok": False, "error": " ".join(exc.messages), "code": exc.code}, status=409
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    return JsonResponse({"ok": True, "revision": draft.revision})
+
+
+@require_POST
+@decider_required
+def observation_discard(request, draft_id: int):
+    """Discard an open draft: the first POST asks to confirm (nothing is deleted), the
+    second, with confirm=1, deletes it with its attachments."""
+    draft = _draft_or_404(request.user, draft_id)
+    if draft.locked:
+        messages.info(request, _("This observation has been submitted and is locked."))
+        return redirect("assessments:evidence", evidence_id=draft.evidence_id)
+    if request.POST.get("confirm") != "1":
+        return render(
+            request,
+            "assessments/workspace/observation_discard.html",
+            {"draft": draft, "attachment_count": draft.attachments.count()},
+        )
+    trainee_id = draft.trainee_id
+    try:
+        observation_draft_discard(draft=draft, assessor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The draft was discarded."))
+    return redirect("assessments:trainee", trainee_id=trainee_id)

@@ -26,6 +26,7 @@ from assessments.services.third_party import (
     CriterionReport,
     IndicatorReport,
     LinkRefused,
+    third_party_draft_save,
     third_party_link,
     third_party_report_submit,
     third_party_request_cancel,
@@ -33,6 +34,7 @@ from assessments.services.third_party import (
     third_party_request_for_token,
     third_party_request_resend,
 )
+from assessments.share_links import link_share_context
 from content.models.instruments import InstrumentKind
 from content.selectors.instruments import instrument_criteria, live_instruments
 from core.languages import current_language
@@ -65,7 +67,13 @@ def third_party_new(request, trainee_id: int):
     return render(
         request,
         "assessments/workspace/third_party_new.html",
-        {"form": form, "trainee": trainee, "link": link, "instruments": instruments},
+        {
+            "form": form,
+            "trainee": trainee,
+            "link": link,
+            "instruments": instruments,
+            **(link_share_context(link, trainee_name=trainee.printed_name) if link else {}),
+        },
     )
 
 
@@ -90,13 +98,15 @@ def third_party_resend(request, trainee_id: int, request_id: int):
     messages.success(
         request, _("A new link will be e-mailed to the supervisor. The old link no longer works.")
     )
+    link = third_party_link(token, language=language)
     return render(
         request,
         "assessments/workspace/third_party_resent.html",
         {
             "trainee": trainee,
             "tp_request": tp_request,
-            "link": third_party_link(token, language=language),
+            "link": link,
+            **link_share_context(link, trainee_name=trainee.printed_name),
         },
     )
 
@@ -142,19 +152,42 @@ def _third_party_form(request, token: str):
             {"reason": refused.reason},
             status=410 if refused.reason != "unknown" else 404,
         )
+    if request.method == "POST" and "save_draft" in request.POST:
+        try:
+            third_party_draft_save(token=token, answers=request.POST.dict())
+        except LinkRefused as refused:
+            return render(
+                request,
+                "assessments/workspace/third_party_refused.html",
+                {"reason": refused.reason},
+                status=410,
+            )
+        messages.success(
+            request,
+            _(
+                "Your answers are saved. Open the same link again to finish and send the "
+                "report; nothing is sent to the assessor until then."
+            ),
+        )
+        return redirect(request.path)
+    # A saved draft fills the page again (it is never evidence until sent).
+    draft = tp_request.draft or {}
     form = ThirdPartyHeaderForm(
-        request.POST or None, initial={"supervisor_name": tp_request.supervisor_name}
+        request.POST or None,
+        initial={"supervisor_name": tp_request.supervisor_name, **draft},
     )
     instrument = tp_request.instrument if tp_request.instrument_id else None
     if instrument is not None:
         # The request's prompts: one plain-language row per criterion (its text and what
         # satisfactory looks like), never indicator codes.
         results = CriterionResultsForm(
-            request.POST or None, criteria=instrument_criteria(instrument)
+            request.POST or None, criteria=instrument_criteria(instrument), initial=draft
         )
     else:
         indicators = unit_indicators(tp_request.unit)
-        results = ItemResultsForm(request.POST or None, keys=[ind.pk for ind in indicators])
+        results = ItemResultsForm(
+            request.POST or None, keys=[ind.pk for ind in indicators], initial=draft
+        )
 
     def answers() -> dict:
         if instrument is not None:

@@ -3,7 +3,10 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import env_bool, require_secret_key
+from .base import DATABASE_CACHE, env_bool, require_secret_key
+
+# Several app servers share one cache (see base.py): the database's.
+CACHES = DATABASE_CACHE
 
 require_secret_key()
 DEBUG = False

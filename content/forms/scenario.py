@@ -1,5 +1,6 @@
-"""Admin form pieces of the scenario page: the score field, the page form that refuses to
-publish an invalid graph, and the panel that draws the graph of the draft."""
+"""Admin form pieces of the scenario page: the score field, the step picker of a choice's
+"at step" and "leads to step", the page form that refuses to publish an invalid graph, and
+the panel that draws the graph of the draft."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 
@@ -40,6 +42,43 @@ class ScoreListFormField(forms.CharField):
             return True
 
 
+class StepKeySelect(forms.Select):
+    """A choice's step, picked from the scenario's steps (key and the start of its text)
+    instead of typed. The server fills the options from the steps of the revision being
+    edited (ScenarioPageForm); static/js/scenario_step_picker.js refreshes every picker
+    from the step forms on the page as the trainer types, adds or removes steps, so a step
+    added in the same edit can be chosen before saving. A value that names no step (a typo,
+    or a step still to be written) stays selected and shown as such; the linter reports it
+    when publishing. The posted value is the key, as before (a SlugField)."""
+
+    def __init__(self, attrs=None):
+        base = {
+            "data-step-key-select": "",
+            "data-blank-label": _("Choose a step"),
+            "data-missing-label": _("(no such step yet)"),
+        }
+        super().__init__({**base, **(attrs or {})}, choices=[("", _("Choose a step"))])
+
+    class Media:
+        js = ["js/scenario_step_picker.js"]
+
+    def get_context(self, name, value, attrs):
+        keys = {str(key) for key, _label in self.choices}
+        if value and str(value) not in keys:
+            self.choices = [*self.choices, (value, f"{value} {_('(no such step yet)')}")]
+        return super().get_context(name, value, attrs)
+
+
+def step_choices(steps) -> list[tuple[str, str]]:
+    """The picker's options for `steps` (ScenarioStep objects, in order): key · text."""
+    choices, seen = [("", _("Choose a step"))], set()
+    for step in steps:
+        if step.key and step.key not in seen:
+            seen.add(step.key)
+            choices.append((step.key, f"{step.key} · {Truncator(step.text).chars(40)}"))
+    return choices
+
+
 def _live_child_data(formset) -> list[dict]:
     rows = []
     for form in formset.forms:
@@ -64,6 +103,19 @@ class ScenarioPageForm(PageForm):
             self.fields["indicators"].queryset = scenario_unit_indicators(anchor)
             self.fields["indicators"].widget = forms.CheckboxSelectMultiple()
             self.fields["indicators"].widget.choices = self.fields["indicators"].choices
+        self._offer_steps()
+
+    def _offer_steps(self) -> None:
+        """Each choice's step pickers offer the steps of the revision being edited."""
+        formset = self.formsets.get("choices")
+        if formset is None:
+            return
+        choices = step_choices(self.instance.steps.all())
+        for form in formset.forms:
+            for name in ("from_key", "to_key"):
+                field = form.fields.get(name)
+                if field is not None and isinstance(field.widget, StepKeySelect):
+                    field.widget.choices = choices
 
     def is_publishing(self) -> bool:
         return bool(self.data.get("action-publish") or self.data.get("action-submit"))

@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -201,7 +202,10 @@ class Question(
         validators=[MinValueValidator(Decimal("0"))],
     )
     numeric_unit = models.CharField(
-        _("unit"), max_length=20, blank=True, help_text=_("Shown after the answer box, e.g. %")
+        pgettext_lazy("numeric answer", "unit"),
+        max_length=20,
+        blank=True,
+        help_text=_("Shown after the answer box, e.g. %"),
     )
     model_answer = models.TextField(
         _("model answer"), blank=True, help_text=_("Written questions: what a marker looks for.")

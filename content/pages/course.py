@@ -19,9 +19,10 @@ from wagtail.models import Page
 from content.forms.pages import PageForm
 from content.models.framework import CompetencyUnit
 from content.page_context import LearningContextMixin
+from content.pages.cached_route import CachedRoutePage
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedRoutePage, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -34,7 +35,7 @@ class CourseIndexPage(Page):
         verbose_name = _("course index")
 
 
-class CoursePage(LearningContextMixin, Page):
+class CoursePage(CachedRoutePage, LearningContextMixin, Page):
     class ScenarioCounting(models.TextChoices):
         BEST = "best", _("Best run counts")
         LATEST = "latest", _("Latest run counts")
@@ -150,13 +151,14 @@ class CoursePage(LearningContextMixin, Page):
     parent_page_types = ["content.CourseIndexPage"]
     subpage_types = ["content.ModulePage"]
     template = "content/course_page.html"
+    serve_select_related = ("locale", "unit")
     base_form_class = PageForm
 
     class Meta:
         verbose_name = _("course")
 
 
-class ModulePage(LearningContextMixin, Page):
+class ModulePage(CachedRoutePage, LearningContextMixin, Page):
     """A chapter of a course. Any activity page (lesson, quiz, scenario) may be a child:
     subpage_types is left open so that each kind declares parent_page_types itself."""
 

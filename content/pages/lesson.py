@@ -3,6 +3,8 @@ teaches. A lesson teaches; it is never evidence, so it carries no assessment met
 mapping matrix lists it as taught). Trainees' progress through lessons lives in training
 (LessonProgress)."""
 
+import re
+
 from django import forms
 from django.db import models
 from django.urls import reverse
@@ -13,12 +15,28 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from content.blocks import LessonBodyBlock
+from content.body_cache import body_blocks
 from content.forms.pages import PageForm
 from content.models.framework import CompetencyItem, Indicator
 from content.models.mapping import MAPPABLE_ITEMS, TEACHES, CompetencyMapped
 from content.page_context import LearningContextMixin
+from content.pages.cached_route import CachedRoutePage
 from content.pages.retirement import RETIRABLE_SETTINGS_PANELS, Retirable
 from content.reading_time import plain_text, reading_minutes
+
+# Chinese, Japanese and Korean characters (with the supplementary ideograph planes).
+_CJK_CHARACTER = re.compile(
+    "([\u2e80-\u2fdf\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\U00020000-\U0003134f])"
+)
+
+
+def search_spaced(text: str) -> str:
+    """Text as the search index reads it: each CJK character a word of its own. The full-text
+    tokenisers of SQLite (FTS5) and PostgreSQL read a run of Chinese characters as one word,
+    so 「忠誠度」 inside 「提升忠誠度的方案」 would never be found; spaced, a search is a phrase
+    of characters (training/views/search.py spaces the query the same way)."""
+    return " ".join(_CJK_CHARACTER.sub(r" \1 ", text).split())
 
 
 def unit_id_for(page) -> int | None:
@@ -46,7 +64,7 @@ class LessonPageForm(PageForm):
                 )
 
 
-class LessonPage(LearningContextMixin, CompetencyMapped, Retirable, Page):
+class LessonPage(CachedRoutePage, LearningContextMixin, CompetencyMapped, Retirable, Page):
     summary = models.CharField(
         _("summary"),
         max_length=300,
@@ -89,8 +107,9 @@ class LessonPage(LearningContextMixin, CompetencyMapped, Retirable, Page):
     )
     search_fields = [
         *Page.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("body"),
+        # Title, summary and the body's text, spaced for Chinese (see search_spaced).
+        index.SearchField("search_text"),
+        index.FilterField("retired"),
     ]
     base_form_class = LessonPageForm
     parent_page_types = ["content.ModulePage"]
@@ -100,6 +119,14 @@ class LessonPage(LearningContextMixin, CompetencyMapped, Retirable, Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["body_blocks"] = body_blocks(self, request)
+        return context
+
+    def search_text(self) -> str:
+        return search_spaced(" ".join([self.title, self.summary, plain_text(self.body)]))
 
     @property
     def computed_reading_minutes(self) -> int:

@@ -8,17 +8,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    MultipleChooserPanel,
+)
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from content.forms.quiz import QuizBlueprintPanel, QuizPageForm
 from content.models.questions import Question
+from content.pages.cached_route import CachedRoutePage
 from content.pages.retirement import RETIRABLE_SETTINGS_PANELS, Retirable
 from people import roles
 
 
-class QuizPage(Retirable, Page):
+class QuizPage(CachedRoutePage, Retirable, Page):
     class Selection(models.TextChoices):
         FIXED = "fixed", _("Fixed questions")
         PER_INDICATOR = "per_indicator", _("Random draw of N per indicator")
@@ -101,7 +108,14 @@ class QuizPage(Retirable, Page):
         MultiFieldPanel(
             [
                 FieldPanel("selection"),
-                InlinePanel("fixed_questions", heading=_("Fixed questions"), label=_("Question")),
+                # Several questions at once: the chooser (filters by text, indicator, type
+                # and difficulty) lets a trainer tick many and adds one row per question.
+                MultipleChooserPanel(
+                    "fixed_questions",
+                    chooser_field_name="question",
+                    heading=_("Fixed questions"),
+                    label=_("Question"),
+                ),
                 FieldRowPanel([FieldPanel("draw_count"), FieldPanel("draw_tags")]),
                 InlinePanel(
                     "blueprint_rows",
@@ -154,10 +168,24 @@ class QuizPage(Retirable, Page):
         # assessors and admins see the quiz's settings.
         if roles.is_trainee(request.user):
             return redirect(reverse("training:quiz", args=[self.pk]))
-        return render(request, self.template, {"page": self, "self": self, "request": request})
+        return render(request, self.template, self._staff_context(request))
 
     def serve_preview(self, request, mode_name):
-        return render(request, self.template, {"page": self, "self": self, "request": request})
+        return render(request, self.template, self._staff_context(request))
+
+    def _staff_context(self, request) -> dict:
+        """The settings page for staff, with its place in the course for the breadcrumbs."""
+        module = (
+            self.get_parent() if self.pk and self.depth else None
+        )  # a new page's preview has no place yet
+        course = module.get_parent() if module is not None else None
+        return {
+            "page": self,
+            "self": self,
+            "request": request,
+            "module": module.specific if module is not None else None,
+            "course": course.specific if course is not None else None,
+        }
 
 
 class QuizQuestion(Orderable):

@@ -38,9 +38,15 @@ from wagtail.admin.panels import (
 from wagtail.models import Orderable, Page
 
 from content import scenario_graph
-from content.forms.scenario import ScenarioGraphPanel, ScenarioPageForm, ScoreListFormField
+from content.forms.scenario import (
+    ScenarioGraphPanel,
+    ScenarioPageForm,
+    ScoreListFormField,
+    StepKeySelect,
+)
 from content.models.framework import AssessmentMethod
 from content.models.mapping import CompetencyMapped
+from content.pages.cached_route import CachedRoutePage
 from content.pages.retirement import RETIRABLE_SETTINGS_PANELS, Retirable
 
 
@@ -53,7 +59,7 @@ class ScoreListField(models.JSONField):
         return models.Field.formfield(self, form_class=ScoreListFormField, **kwargs)
 
 
-class ScenarioPage(CompetencyMapped, Retirable, Page):
+class ScenarioPage(CachedRoutePage, CompetencyMapped, Retirable, Page):
     class FeedbackTiming(models.TextChoices):
         IMMEDIATE = "immediate", _("After each choice")
         END = "end", _("Only at the end")
@@ -255,7 +261,13 @@ class ScenarioChoice(CompetencyMapped, Orderable, ClusterableModel):
     )
 
     panels = [
-        FieldRowPanel([FieldPanel("from_key"), FieldPanel("to_key")]),
+        # Picked from the scenario's steps (StepKeySelect), still stored as the step's key.
+        FieldRowPanel(
+            [
+                FieldPanel("from_key", widget=StepKeySelect()),
+                FieldPanel("to_key", widget=StepKeySelect()),
+            ]
+        ),
         FieldPanel("text"),
         FieldPanel("feedback"),
         FieldPanel("scores"),

@@ -5,11 +5,23 @@ Wagtail's permissions are the single source: trainers hold add, change and lock 
 course index and never `publish_page`, and no `publish_` or `delete_` permission of the
 snippets (people.services.roles_sync), so unpublishing, deleting or moving a live page,
 copying with "publish copies" and publishing a snippet are refused to them by Wagtail
-itself; what they change reaches trainees only through this workflow."""
+itself; what they change reaches trainees only through this workflow.
 
+Names: the workflow and its task are data Wagtail shows as stored (the editor's status
+panel, the dashboard, notification e-mails), so every sync names them in the site's
+language (settings.LANGUAGE_CODE, zh-Hant) through gettext, renaming rows created under
+the English names. REVIEW_WORKFLOW_NAME and REVIEW_TASK_NAME are those stored names
+(lazy: read once translations are loaded). The role groups keep their English names:
+they are the identifiers role checks use (people.roles); the admin shows them by their
+translated labels (people.admin_users)."""
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 from wagtail.models import (
     GroupPagePermission,
     Page,
@@ -27,8 +39,32 @@ from content.pages.course import CourseIndexPage
 from people import roles
 from people.services import TRAINER_PAGE_PERMISSIONS
 
-REVIEW_WORKFLOW_NAME = "Two-person review"
-REVIEW_TASK_NAME = "Second trainer or admin approves"
+WORKFLOW_MSGID = gettext_noop("Two-person review")
+TASK_MSGID = gettext_noop("Second trainer or admin approves")
+
+
+def site_language_name(msgid: str) -> str:
+    """`msgid` in the site's language, whoever runs the sync and in whatever language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(msgid)
+
+
+REVIEW_WORKFLOW_NAME = lazy(site_language_name, str)(WORKFLOW_MSGID)
+REVIEW_TASK_NAME = lazy(site_language_name, str)(TASK_MSGID)
+
+
+def _named(queryset, msgid: str):
+    """The row named `msgid` in the site's language or in English (before renaming)."""
+    return queryset.filter(name__in=[site_language_name(msgid), msgid]).order_by("pk").first()
+
+
+def _rename(obj, msgid: str) -> None:
+    name = site_language_name(msgid)
+    if obj.name != name:
+        obj.name = name
+        obj.save(update_fields=["name"])
+
+
 # Snippets that change what trainees are assessed on: the question bank (quizzes draw it)
 # observation checklist items (assessors' checklists are built from them) and the other
 # assessment instruments (role-play scripts, portfolio tasks, feedback forms, third-party
@@ -38,18 +74,20 @@ REVIEWED_SNIPPET_MODELS = (Question, ObservationItem, AssessmentInstrument)
 
 def _review_workflow() -> Workflow:
     trainers, _created = Group.objects.get_or_create(name=roles.TRAINER)
-    task = TwoPersonApprovalTask.objects.filter(name=REVIEW_TASK_NAME).first()
+    task = _named(TwoPersonApprovalTask.objects.all(), TASK_MSGID)
     if task is None:
-        task = TwoPersonApprovalTask.objects.create(name=REVIEW_TASK_NAME)
+        task = TwoPersonApprovalTask.objects.create(name=site_language_name(TASK_MSGID))
+    _rename(task, TASK_MSGID)
     task.groups.add(trainers)
     if not task.active:
         task.active = True
         task.save(update_fields=["active"])
 
-    workflow = Workflow.objects.filter(name=REVIEW_WORKFLOW_NAME).first()
+    workflow = _named(Workflow.objects.all(), WORKFLOW_MSGID)
     if workflow is None:
-        workflow = Workflow.objects.create(name=REVIEW_WORKFLOW_NAME, active=True)
-    elif not workflow.active:
+        workflow = Workflow.objects.create(name=site_language_name(WORKFLOW_MSGID), active=True)
+    _rename(workflow, WORKFLOW_MSGID)
+    if not workflow.active:
         workflow.active = True
         workflow.save(update_fields=["active"])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})

@@ -65,6 +65,7 @@ def _header(**extra):
         "place": "模擬教室",
         "environment": "simulated",
         "summary": "角色扮演",
+        "confirm_lock": "1",  # submitting locks the record: the assessor confirms it
         **extra,
     }
 

@@ -61,6 +61,7 @@ def _header():
         "place": "台北信義店",
         "environment": "real",
         "summary": "櫃台服務",
+        "confirm_lock": "1",  # submitting locks the record: the assessor confirms it
     }
 
 

@@ -210,3 +210,30 @@ def test_new_link_page_has_a_copy_button_and_no_inline_script(world, trainee):
     # Shown once: the trainee page lists the request, never a link or token.
     page = client.get(reverse("assessments:trainee", args=[trainee.pk])).content.decode()
     assert "/assess/report/" not in page
+
+
+def test_new_and_resent_links_come_with_a_qr_code_and_a_line_share(world, trainee):
+    """A store manager gets the link the way they talk: LINE, or scanning the assessor's
+    phone. Both carry exactly the one-off link shown on the page."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    import segno
+
+    client = world["clients"]["assessor"]
+    for response in (
+        client.post(
+            reverse("assessments:third_party_new", args=[trainee.pk]),
+            {"supervisor_name": "林店長", "supervisor_email": "lin@example.test"},
+        ),
+        client.post(_url("resend", world["request"])),
+    ):
+        link = _link_from(response)
+        html = response.content.decode()
+        assert 'data-testid="share-line"' in html and 'data-testid="link-qr"' in html
+        line = urlsplit(response.context["line_share_url"])
+        assert (line.scheme, line.netloc, line.path) == ("https", "line.me", "/R/share")
+        assert link in unquote(parse_qs(line.query)["text"][0])
+        qr = response.context["link_qr"]
+        assert qr.startswith("data:image/svg+xml")
+        expected = segno.make(link, error="m").svg_data_uri(border=2, dark="#000")
+        assert qr == expected  # the code encodes this link, not another

@@ -10,6 +10,7 @@ from wagtail.models import Revision, WorkflowPage
 from content.demo.course import CourseDataError, lesson_body, load_course
 from content.pages.course import CourseIndexPage, CoursePage, ModulePage
 from content.pages.lesson import LessonPage
+from content.services.review import REVIEW_WORKFLOW_NAME
 from tests.factories.framework import make_framework_unit
 
 FIXTURE = Path(__file__).parent / "fixtures" / "course_small.yaml"
@@ -37,7 +38,9 @@ def test_loader_builds_published_tree_with_mapping(unit):
     assert first.reading_minutes == 10
     assert [b.block_type for b in first.body][:3] == ["rich_text", "heading", "heading"]
     # The course index carries the two-person review workflow.
-    assert WorkflowPage.objects.get(page=course.get_parent()).workflow.name == "Two-person review"
+    assert WorkflowPage.objects.get(page=course.get_parent()).workflow.name == str(
+        REVIEW_WORKFLOW_NAME
+    )
 
 
 def test_loader_is_idempotent(unit):

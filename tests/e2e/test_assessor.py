@@ -46,6 +46,7 @@ def test_assessor_records_observation_on_phone(phone_page, live_server, assessor
     assert draft.data.get(f"c_{first}") == "主動說明"
     # Nothing scrolls sideways on a 360 px screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.locator("label[for=confirm_lock]").click()  # submitting locks the record: confirm it
     page.get_by_test_id("submit-observation").click()
     page.wait_for_url("**/assess/evidence/*/**")
     record = EvidenceRecord.objects.get()
@@ -71,10 +72,20 @@ def test_supervisor_fills_third_party_report_without_login(page, live_server, as
     for ind in ws.indicators:
         form.locator(f"label[for=r_{ind.pk}_satisfactory]").click()
     page.fill("#id_supervisor_role", "店長")
-    page.fill("#id_observed_from", timezone.localdate().isoformat())
     page.fill("#id_summary", "每天一起值班")
+    # Saved to finish later: the same link brings the answers back, nothing is evidence yet.
+    page.get_by_test_id("save-draft").click()
+    page.get_by_test_id("draft-saved").wait_for()
+    assert not EvidenceRecord.objects.exists()
+    page.goto(url)
+    form = page.get_by_test_id("third-party-form")
+    assert page.input_value("#id_supervisor_role") == "店長"
+    assert page.input_value("#id_summary") == "每天一起值班"
+    for ind in ws.indicators:
+        assert form.locator(f"#r_{ind.pk}_satisfactory").is_checked()
+    page.fill("#id_observed_from", timezone.localdate().isoformat())
     page.check("#id_declaration")
-    form.locator("button[type=submit]").click()
+    form.get_by_role("button", name="送出報告").click()
     page.get_by_test_id("third-party-thanks").wait_for()
     record = EvidenceRecord.objects.get(kind="third_party")
     assert (

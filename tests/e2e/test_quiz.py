@@ -56,8 +56,11 @@ def test_trainee_takes_a_quiz_and_sees_the_review(page, live_server, trainee):
     assert page.input_value("input[name=q2]") == "32.5"
 
     page.locator("input[name=q3][value=false]").check()  # the statement is true: wrong
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.get_by_test_id("submit-attempt").click()
+    page.get_by_test_id("submit-attempt").click()  # the confirm step first
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("[data-summary-complete]")).to_be_visible()
+    dialog.get_by_test_id("confirm-submit").click()
     page.wait_for_url("**/result/")
 
     attempt = QuizAttempt.objects.get(trainee=trainee)
@@ -77,8 +80,8 @@ def test_review_is_withheld_when_the_policy_says_never(phone_page, live_server, 
     page.get_by_test_id("start-attempt").click()
     page.wait_for_url("**/learn/quiz/attempt/*/")
     page.fill("input[name=q2]", "10")
-    page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("submit-attempt").click()
+    page.get_by_test_id("confirm-submit").click()
     page.wait_for_url("**/result/")
     assert page.get_by_test_id("result-failed").is_visible()
     assert page.get_by_test_id("no-review").is_visible()

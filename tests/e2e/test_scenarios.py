@@ -6,6 +6,7 @@ from content.demo import scenarios as demo
 from content.demo.unit import seed_unit
 from content.pages.scenario import ScenarioPage
 from tests.e2e.conftest import login, navigate
+from tests.e2e.test_scenario_run import move
 from tests.factories.scenarios import enrol, make_module
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,20 +29,20 @@ def test_play_demo_scenario_on_a_phone(phone_page, live_server, trainee):
     login(page, live_server, trainee)
     page.goto(f"{live_server.url}/learn/scenarios/{scenario.pk}/")
     assert "林小姐" in page.locator("main").inner_text()
-    # Every move is a form post answered by a redirect: wait for the new page each time,
-    # or a read could see the old one.
+    # Starting is a form post and a new page; each move is posted by the page's script and
+    # swapped in place (move() waits for the new run state), so the history does not grow.
     navigate(page, page.get_by_test_id("scenario-begin"))
 
     # A poor first choice, taken back (the scenario allows going back).
-    navigate(page, page.get_by_test_id("scenario-choice").filter(has_text="大家都有加"))
+    move(page, page.get_by_test_id("scenario-choice").filter(has_text="大家都有加"))
     assert "催促" in page.get_by_test_id("scenario-feedback").inner_text()
-    navigate(page, page.get_by_test_id("scenario-back"))
+    move(page, page.get_by_test_id("scenario-back"))
     assert "不太想留電話" in page.get_by_test_id("scenario-step").inner_text()
 
     for number, words in enumerate(EXCELLENT_PATH):
         choices = page.get_by_test_id("scenario-choice")
         assert choices.count() >= 2
-        navigate(page, choices.filter(has_text=words))
+        move(page, choices.filter(has_text=words))
         if number == 1:
             page.reload(wait_until="domcontentloaded")  # refreshing resumes at the same step
             assert "好處" in page.get_by_test_id("scenario-step").inner_text()

@@ -64,8 +64,8 @@ def _build(trainee, modules, lessons_per_module):
     return course, lessons
 
 
-QUERY_BUDGET_DASHBOARD = 24
-QUERY_BUDGET_LESSON = 34
+QUERY_BUDGET_DASHBOARD = 23
+QUERY_BUDGET_LESSON = 8
 
 
 @pytest.mark.parametrize(("modules", "lessons_per_module"), [(1, 2), (6, 8)])

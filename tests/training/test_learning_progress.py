@@ -102,9 +102,31 @@ def test_lesson_page_shows_position_and_neighbours_and_remembers(trainee_client,
     assert re.findall(r"\d+", position) == ["2", "2", "1", "2"]  # module 2 of 2, item 1 of 2
     assert lessons[1].title in html and lessons[3].title in html  # previous and next
     assert 'rel="prev"' in html and 'rel="next"' in html
+    # Showing the page writes nothing: the page's script records the visit by POST.
+    enrolment.refresh_from_db()
+    assert enrolment.resume_page_id is None
+    assert not LessonProgress.objects.filter(lesson=lessons[2]).exists()
+    visit_url = reverse("training:lesson_visit", args=[lessons[2].pk])
+    assert f'data-visit-url="{visit_url}"' in html
+    for _attempt in range(2):  # a retried visit changes nothing more
+        response = trainee_client.post(visit_url, HTTP_ACCEPT="application/json")
+        assert response.json() == {"started": True, "completed": False}
     enrolment.refresh_from_db()
     assert enrolment.resume_page_id == lessons[2].pk
     assert LessonProgress.objects.get(lesson=lessons[2]).completed_at is None
+    assert LessonProgress.objects.filter(lesson=lessons[2]).count() == 1
+    # Recorded: the page no longer asks for it.
+    assert "data-visit-url" not in trainee_client.get(lessons[2].url).content.decode()
+
+
+def test_the_visit_is_a_post_for_an_enrolled_trainee_only(client, trainee_client, course):
+    lesson = lessons_of(course)[0]
+    url = reverse("training:lesson_visit", args=[lesson.pk])
+    assert trainee_client.get(url).status_code == 405
+    assert trainee_client.post(url).status_code == 404  # not enrolled: reveals nothing
+    response = client.post(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not LessonProgress.objects.exists()
 
 
 def test_json_completion_and_course_completion_never_flips_back(
@@ -209,3 +231,12 @@ def test_status_functions_with_keyword_only_parameters_are_supported():
 def test_lessons_are_registered_by_default():
     kinds = completion.activity_kinds()
     assert kinds["content.LessonPage"].model is LessonPage
+
+
+@pytest.mark.parametrize("role", ["trainer", "assessor", "admin"])
+def test_staff_never_record_a_lesson_visit(client_as, course, role):
+    """Staff preview lessons; only trainees have progress to record."""
+    client, _user = client_as(role)
+    lesson = lessons_of(course)[0]
+    assert client.post(reverse("training:lesson_visit", args=[lesson.pk])).status_code == 403
+    assert not LessonProgress.objects.exists()

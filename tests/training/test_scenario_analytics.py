@@ -68,6 +68,7 @@ def test_analytics_queries_do_not_grow_with_runs(
     url = reverse("scenario_analytics:detail", args=[played.pk])
     with django_assert_max_num_queries(20) as small:
         trainer_client.get(url)
+    small_count = len(small)  # now: the connection's query log is a bounded deque
     more = [make_trainee() for _ in range(6)]
     module_course = ScenarioRun.objects.filter(scenario=played).first().course
     from training.models.enrolment import Enrolment
@@ -75,13 +76,15 @@ def test_analytics_queries_do_not_grow_with_runs(
     for t in more:
         Enrolment.objects.create(trainee=t, course=module_course, source="trainer")
         play(t, played, [("start", "good"), ("good", "end-ok")])
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_max_num_queries(small_count):
         trainer_client.get(url)
     index = reverse("scenario_analytics:index")
     with django_assert_max_num_queries(20) as before:
         trainer_client.get(index)
+    before_count = len(before)
     make_scenario(make_module(), slug="another")
-    with django_assert_max_num_queries(len(before.captured_queries)):
+    trainer_client.get(index)  # a new page is a new version of the cached page tree: warm it
+    with django_assert_max_num_queries(before_count):
         trainer_client.get(index)
 
 

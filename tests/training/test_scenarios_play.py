@@ -395,7 +395,7 @@ def test_fixed_queries_per_step(
     first = choice(page, "start", "mid0" if extra_steps else "good")
     with django_assert_max_num_queries(14):
         choose(trainee_client, run, first)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         html = trainee_client.get(reverse("training:scenario_run", args=[run.pk]))
     assert html.status_code == 200
     for i in range(extra_steps):
@@ -403,7 +403,7 @@ def test_fixed_queries_per_step(
         choose(trainee_client, run, choice(page, f"mid{i}", nxt))
     with django_assert_max_num_queries(30):  # the last move also records course completion
         choose(trainee_client, run, choice(page, "good", "end-good"))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         result = trainee_client.get(reverse("training:scenario_run", args=[run.pk]))
     assert result.status_code == 200
     run.refresh_from_db()

@@ -8,7 +8,7 @@ from functools import cached_property
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views.reports import ReportView
 
@@ -127,7 +127,7 @@ class ItemAnalysisView(RoleRequiredMixin, ReportDetailMixin, NeutralisedExportMi
     export_headings = {
         "item": gettext_lazy("Question version"),
         "text": gettext_lazy("Question"),
-        "qtype": gettext_lazy("Type"),
+        "qtype": pgettext_lazy("question", "Type"),
         "answered": gettext_lazy("Answered"),
         "seen": gettext_lazy("Drawn"),
         "facility": gettext_lazy("Facility"),

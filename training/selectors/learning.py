@@ -16,12 +16,12 @@ from training.completion import (
     ActivityProgress,
     CourseOutline,
     CourseProgress,
-    course_outline,
     course_progress,
 )
 from training.evidence import training_evidence
 from training.models.enrolment import Enrolment
 from training.models.progress import LessonProgress
+from training.outline_cache import cached_course_outline
 
 
 def may_preview(user) -> bool:
@@ -38,6 +38,36 @@ def course_of(page: Page) -> CoursePage | None:
     if page.depth <= 2:
         return None
     return CoursePage.objects.ancestor_of(page).first()
+
+
+def course_and_enrolment(user, page: Page) -> tuple[CoursePage | None, Enrolment | None]:
+    """The course a page belongs to and the user's enrolment on it: for an enrolled trainee
+    one query (the enrolment, with its course), otherwise the course on its own."""
+    if isinstance(page, CoursePage) or not user.is_authenticated:
+        course = course_of(page)
+        return course, (enrolment_of(user, course) if course is not None else None)
+    if (
+        not page.pk
+        or not page.path
+        or page.depth <= 2
+        or isinstance(page, HomePage | CourseIndexPage)
+    ):
+        return None, None
+    enrolment = (
+        Enrolment.objects.select_related("course")
+        .filter(trainee=user, course__in=CoursePage.objects.ancestor_of(page))
+        .first()
+    )
+    if enrolment is not None:
+        return enrolment.course, enrolment
+    return course_of(page), None
+
+
+def lesson_progress_of(*, trainee_id: int, lesson: LessonPage) -> LessonProgress:
+    """The trainee's progress on a lesson as stored, or a fresh unsaved one when they have
+    not started it (a GET reads; the page's own POST records the visit)."""
+    stored = LessonProgress.objects.filter(trainee_id=trainee_id, lesson=lesson).first()
+    return stored or LessonProgress(trainee_id=trainee_id, lesson=lesson)
 
 
 def enrolment_of(user, course: CoursePage) -> Enrolment | None:
@@ -191,7 +221,7 @@ def learning_dashboard(user) -> list[CourseCard]:
     cards = []
     for enrolment in enrolments:
         course = enrolment.course
-        outline: CourseOutline = course_outline(course)
+        outline: CourseOutline = cached_course_outline(course)
         progress = course_progress(course=course, trainee_ids=[user.pk], outline=outline)[user.pk]
         cards.append(
             CourseCard(

@@ -1,16 +1,19 @@
 """Reads about quizzes shared by views, the evidence source and course completion:
-scoped look-ups (404 on anything not the user's), the attempt as the trainee sees it, what
-the review policy allows, the quiz grade across attempts, the marking queue and item
-analysis data."""
+scoped look-ups (404 on anything not the user's), the quiz's place in its course, the
+attempt as the trainee sees it (answer states, review verdicts, the tally of a finished
+attempt), attempts left and what a new attempt does to one awaiting marking, what the
+review policy allows, the quiz grade across attempts, the marking queue and item analysis
+data."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from content.models.questions import Question, QuestionOption, QuestionType
 from content.pages.course import CoursePage
@@ -49,6 +52,120 @@ def attempts_of(*, quiz: QuizPage, trainee) -> list[QuizAttempt]:
     return list(QuizAttempt.objects.filter(quiz=quiz, trainee=trainee).order_by("number"))
 
 
+def quiz_trail(quiz: QuizPage) -> tuple[Page | None, Page | None]:
+    """(course, module) of a quiz for its breadcrumbs, in one query: a quiz lives in a
+    module (content.ModulePage), a module in a course."""
+    above = {
+        page.depth: page
+        for page in Page.objects.ancestor_of(quiz).filter(depth__gte=quiz.depth - 2)
+    }
+    return above.get(quiz.depth - 2), above.get(quiz.depth - 1)
+
+
+def attempts_left(quiz: QuizPage, attempts: list[QuizAttempt]) -> int | None:
+    """How many more attempts the trainee may start; None when the quiz allows any number.
+    Every attempt counts, the one in progress and those awaiting marking included."""
+    if not quiz.attempts_allowed:
+        return None
+    return max(0, quiz.attempts_allowed - len(attempts))
+
+
+def _number_text(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An attempt awaiting marking: the points the answers marked so far earned, out of how
+    many, and the written answers (and their points) still waiting for an assessor."""
+
+    answers: int
+    points: Decimal
+    earned: Decimal
+    scored_points: Decimal
+
+    @property
+    def earned_text(self) -> str:
+        return _number_text(self.earned)
+
+    @property
+    def scored_text(self) -> str:
+        return _number_text(self.scored_points)
+
+    @property
+    def points_text(self) -> str:
+        return _number_text(self.points)
+
+
+def waiting_by_attempt(attempts: list[QuizAttempt]) -> dict[int, Waiting]:
+    """{attempt id: what still waits for marking} for the attempts awaiting marking; one
+    query, none when no attempt waits. An attempt's points earned so far are those of its
+    marked answers (an answer waiting for marking adds nothing yet)."""
+    awaiting = {a.pk: a for a in attempts if a.state == QuizAttempt.State.AWAITING_MARKING}
+    if not awaiting:
+        return {}
+    rows = (
+        QuizResponse.objects.filter(
+            attempt_id__in=list(awaiting), status=QuizResponse.Status.NEEDS_MARKING
+        )
+        .values("attempt_id")
+        .annotate(answers=Count("id"), points=Sum("points"))
+        .order_by()
+    )
+    result = {}
+    for row in rows:
+        attempt = awaiting[row["attempt_id"]]
+        result[attempt.pk] = Waiting(
+            answers=row["answers"],
+            points=row["points"],
+            earned=attempt.points_earned,
+            scored_points=attempt.points_possible - row["points"],
+        )
+    return result
+
+
+def new_attempt_warning(quiz: QuizPage, attempts: list[QuizAttempt]) -> str:
+    """What starting another attempt does to the attempts still awaiting marking, by the
+    quiz's grading method (`grading.combine_attempts` over graded attempts in the order
+    attempted): an awaiting attempt is never cancelled; it is marked and then counts as the
+    method says. Empty when no attempt awaits marking."""
+    waiting = [a.number for a in attempts if a.state == QuizAttempt.State.AWAITING_MARKING]
+    if not waiting:
+        return ""
+    numbers = ", ".join(str(n) for n in waiting)
+    method = quiz.grading_method
+    if method == QuizPage.GradingMethod.LATEST:
+        return _(
+            "Your quiz grade is your latest graded attempt: once the new attempt is graded, "
+            "it counts instead of attempt %(numbers)s, even if that one is marked later."
+        ) % {"numbers": numbers}
+    if method == QuizPage.GradingMethod.FIRST:
+        earlier = [
+            a.number
+            for a in attempts
+            if a.state == QuizAttempt.State.GRADED and a.number < min(waiting)
+        ]
+        if earlier:
+            return _(
+                "Your quiz grade is your first graded attempt, attempt %(first)s: neither "
+                "attempt %(numbers)s nor the new attempt changes it."
+            ) % {"first": earlier[0], "numbers": numbers}
+        return _(
+            "Your quiz grade is your first graded attempt: once attempt %(numbers)s is "
+            "marked, it counts, whatever the new attempt scores. Until then the new "
+            "attempt's score, once graded, is your grade."
+        ) % {"numbers": numbers}
+    if method == QuizPage.GradingMethod.AVERAGE:
+        return _(
+            "Your quiz grade is the average of your graded attempts: attempt %(numbers)s "
+            "joins the average once it is marked, and so does the new attempt."
+        ) % {"numbers": numbers}
+    return _(
+        "Your quiz grade is your highest graded attempt: attempt %(numbers)s still counts "
+        "once it is marked, and a lower score in the new attempt cannot lower your grade."
+    ) % {"numbers": numbers}
+
+
 def review_allowed(quiz: QuizPage, attempt: QuizAttempt, attempts: list[QuizAttempt]) -> bool:
     """May the trainee see right answers and feedback for this (finished) attempt?"""
     if not attempt.is_finished:
@@ -66,6 +183,17 @@ def review_allowed(quiz: QuizPage, attempt: QuizAttempt, attempts: list[QuizAtte
 # --- the attempt as the trainee sees it -----------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PartLine:
+    """One pair of a matching question or one item of an ordering question in the review:
+    the trainee's answer for it against the right one."""
+
+    text: str
+    yours: str
+    right: str
+    correct: bool
+
+
 @dataclass
 class ReviewItem:
     """What a review may add to a question: only built when the policy allows."""
@@ -77,6 +205,22 @@ class ReviewItem:
     option_feedback: list[str]
     marker_comment: str = ""
     rubric: list["RubricLine"] = field(default_factory=list)  # a marked written answer
+    parts: list[PartLine] = field(default_factory=list)  # matching pairs, ordering items
+    fraction: Decimal | None = None
+
+    @property
+    def verdict(self) -> str:
+        """correct / partly / incorrect / unanswered / waiting (for an assessor): the
+        review says it in words, never by colour alone."""
+        if self.status == QuizResponse.Status.NEEDS_MARKING or (
+            self.fraction is None and self.status != QuizResponse.Status.UNANSWERED
+        ):
+            return "waiting"
+        if self.status == QuizResponse.Status.UNANSWERED:
+            return "unanswered"
+        if self.fraction >= 1:
+            return "correct"
+        return "partly" if self.fraction > 0 else "incorrect"
 
 
 @dataclass(frozen=True)
@@ -103,6 +247,50 @@ class AttemptItem:
     review: ReviewItem | None = None
     your_answer: list[str] = field(default_factory=list)
     credit_rules: list[str] = field(default_factory=list)  # how partial credit works here
+    answer_state: str = "unanswered"  # answered / partly (some pairs or items) / unanswered
+
+
+def _answer_state(qtype: str, response: QuizResponse) -> str:
+    """What the stored answer covers, as the navigation panel shows it (the page's script
+    recomputes it from the form as the trainee answers)."""
+    answer = response.answer
+    if answer is None or answer == "" or answer == [] or answer == {}:
+        return "unanswered"
+    several = qtype in (QuestionType.MATCHING, QuestionType.ORDERING)
+    if several and isinstance(answer, dict) and len(answer) < len(response.option_order or []):
+        return "partly"
+    return "answered"
+
+
+@dataclass(frozen=True)
+class AttemptTally:
+    """A finished attempt in numbers: what was left unanswered, what the automatic marking
+    (and any assessor's marks so far) gave, what still waits for an assessor."""
+
+    questions: int
+    unanswered: int
+    waiting: Waiting
+
+
+def attempt_tally(responses: list[QuizResponse]) -> AttemptTally:
+    unanswered = waiting = 0
+    waiting_points = scored = earned = Decimal("0")
+    for response in responses:
+        if response.status == QuizResponse.Status.NEEDS_MARKING:
+            waiting += 1
+            waiting_points += response.points
+            continue
+        if response.status == QuizResponse.Status.UNANSWERED:
+            unanswered += 1
+        scored += response.points
+        earned += (response.fraction or Decimal("0")) * response.points
+    return AttemptTally(
+        questions=len(responses),
+        unanswered=unanswered,
+        waiting=Waiting(
+            answers=waiting, points=waiting_points, earned=earned, scored_points=scored
+        ),
+    )
 
 
 def credit_rules(question) -> list[str]:
@@ -209,6 +397,36 @@ def _describe_answer(question, options_by_id, answer) -> list[str]:
     return []
 
 
+def _parts(question, response: QuizResponse) -> list[PartLine]:
+    """Matching: each left item with the match chosen and the right one. Ordering: each
+    item with the position given and its right position; a position given to more than one
+    item is right for none of them (as `grading` scores it). In the order shown."""
+    qtype = question.qtype
+    if qtype not in (QuestionType.MATCHING, QuestionType.ORDERING):
+        return []
+    by_id = question.options_by_id
+    answer = response.answer if isinstance(response.answer, dict) else {}
+    shown = [by_id[oid] for oid in response.option_order or [] if oid in by_id]
+    lines = []
+    if qtype == QuestionType.MATCHING:
+        for option in shown:
+            chosen = answer.get(str(option.pk))
+            yours = by_id[chosen].match_text if chosen in by_id else ""
+            lines.append(PartLine(option.text, yours, option.match_text, chosen == option.pk))
+        return lines
+    right = {option.pk: position for position, option in enumerate(question.options, start=1)}
+    uses = Counter(answer.values())
+    for option in shown:
+        given = answer.get(str(option.pk))
+        correct = given == right[option.pk] and uses[given] == 1
+        lines.append(
+            PartLine(
+                option.text, "" if given is None else str(given), str(right[option.pk]), correct
+            )
+        )
+    return lines
+
+
 def _correct_answer(question, options: list) -> list[str]:
     qtype = question.qtype
     if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
@@ -252,7 +470,10 @@ def attempt_items(
         _fill(presented, response)
         presented.locked = response.checked
         item = AttemptItem(
-            question=presented, response=response, credit_rules=credit_rules(question)
+            question=presented,
+            response=response,
+            credit_rules=credit_rules(question),
+            answer_state=_answer_state(question.qtype, response),
         )
         if reveal or response.checked:
             item.your_answer = _describe_answer(question, by_id, response.answer)
@@ -275,6 +496,8 @@ def attempt_items(
                 ],
                 marker_comment=response.marker_comment,
                 rubric=_rubric_lines(question, response),
+                parts=_parts(question, response),
+                fraction=response.fraction,
             )
         items.append(item)
     return items

@@ -432,6 +432,24 @@ def quiz_response_mark(
             "criterion_scores": rubric_scores,
         },
     )
+    from django.urls import reverse_lazy
+
+    from people.models import NotificationKind
+    from people.notifications import notification_send
+
+    notification_send(
+        user=attempt.trainee,
+        kind=NotificationKind.MARKING,
+        title=_("Your written answer in %(quiz)s has been marked"),
+        body=_("Score: %(score)s of %(points)s points. Comment: %(comment)s"),
+        url=reverse_lazy("training:quiz_result", kwargs={"attempt_id": attempt.pk}),
+        params={
+            "quiz": attempt.quiz.title,
+            "score": f"{Decimal(score).normalize():f}",
+            "points": f"{Decimal(response.points).normalize():f}",
+            "comment": comment.strip()[:MAX_TEXT] or "—",
+        },
+    )
     return attempt
 
 

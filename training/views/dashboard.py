@@ -1,9 +1,12 @@
-"""My learning: every course the trainee is enrolled on, progress, resume and coverage."""
+"""My learning: the panels other apps put first (the learner's own assessment state, through
+training/dashboard_panels.py), then every course the trainee is enrolled on, progress, resume
+and coverage."""
 
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from people.permissions import trainee_required
+from training.dashboard_panels import dashboard_panels
 from training.selectors.learning import learning_dashboard, open_courses
 from training.services.progress import enrolment_update_completion
 
@@ -20,5 +23,9 @@ def dashboard(request):
     return render(
         request,
         "training/dashboard.html",
-        {"cards": cards, "open_courses": open_courses(request.user)},
+        {
+            "panels": dashboard_panels(request=request),
+            "cards": cards,
+            "open_courses": open_courses(request.user),
+        },
     )

@@ -1,5 +1,8 @@
-"""The trainee's actions on lessons and courses: complete a lesson, remember how far they
-read, enrol themselves. All POST with CSRF; ids outside the trainee's enrolments give 404."""
+"""The trainee's actions on lessons and courses: record opening a lesson (the page's script,
+so that showing the page writes nothing), complete a lesson (only ever when they press the
+button: JSON for the page's script, a redirect back to the lesson's completion section
+without it), remember how far they read, enrol themselves. All POST with CSRF; ids outside
+the trainee's enrolments give 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,7 +16,7 @@ from core.numbers import bounded_int
 from people.permissions import trainee_required
 from training.selectors.learning import course_for_enrolment, enrolment_of, lesson_for_trainee
 from training.services.enrolment import enrolment_self
-from training.services.progress import lesson_complete, lesson_position_save
+from training.services.progress import lesson_complete, lesson_position_save, lesson_visit
 
 
 def _wants_json(request) -> bool:
@@ -39,7 +42,8 @@ def lesson_complete_view(request, lesson_id: int):
             {"completed": True, "course_completed": enrolment.completed_at is not None}
         )
     messages.success(request, _("Lesson marked as complete."))
-    return HttpResponseRedirect(lesson.get_url(request) or "/")
+    # Back to the lesson's completion section (its status and the next activity), not the top.
+    return HttpResponseRedirect(f"{lesson.get_url(request) or '/'}#lesson-complete")
 
 
 @never_cache
@@ -52,6 +56,17 @@ def lesson_position_view(request, lesson_id: int):
         return JsonResponse({"error": _("The position must be a whole number.")}, status=400)
     saved = lesson_position_save(trainee=request.user, lesson=lesson, position=position)
     return JsonResponse({"position": saved.last_position})
+
+
+@never_cache
+@require_POST
+@trainee_required
+def lesson_visit_view(request, lesson_id: int):
+    """The lesson was opened: its progress starts and it becomes the course's resume point
+    (idempotent: a repeated or retried call changes nothing more)."""
+    lesson, enrolment = lesson_for_trainee(request.user, lesson_id)
+    progress = lesson_visit(trainee=request.user, lesson=lesson, enrolment=enrolment)
+    return JsonResponse({"started": True, "completed": progress.completed_at is not None})
 
 
 @never_cache

@@ -36,18 +36,26 @@ def quiz_detail(request, quiz_id: int):
     attempts = selectors.attempts_of(quiz=quiz, trainee=request.user)
     status = selectors.quiz_status([request.user.pk], [quiz]).get((request.user.pk, quiz.pk))
     in_progress = next((a for a in attempts if a.state == QuizAttempt.State.IN_PROGRESS), None)
-    can_start = in_progress is None and (
-        not quiz.attempts_allowed or len(attempts) < quiz.attempts_allowed
-    )
+    left = selectors.attempts_left(quiz, attempts)
+    can_start = in_progress is None and left != 0
+    course, module = selectors.quiz_trail(quiz)
+    waiting = selectors.waiting_by_attempt(attempts)
     return render(
         request,
         "training/quizzes/quiz_detail.html",
         {
             "page": quiz,
+            "course": course,
+            "module": module,
             "attempts": attempts,
+            "attempt_rows": [(a, waiting.get(a.pk)) for a in attempts],
+            "attempts_left": left,
             "status": status,
             "in_progress": in_progress,
             "can_start": can_start,
+            "new_attempt_warning": selectors.new_attempt_warning(quiz, attempts)
+            if can_start
+            else "",
         },
     )
 
@@ -85,15 +93,24 @@ def attempt_take(request, attempt_id: int):
     remaining = None
     if attempt.deadline:
         remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+    course, module = selectors.quiz_trail(attempt.quiz)
     return render(
         request,
         "training/quizzes/attempt_take.html",
         {
             "page": attempt.quiz,
+            "course": course,
+            "module": module,
             "attempt": attempt,
             "items": items,
+            "answered": sum(1 for item in items if item.answer_state == "answered"),
+            "partly": sum(1 for item in items if item.answer_state == "partly"),
+            "unanswered": sum(1 for item in items if item.answer_state == "unanswered"),
             "next_seq": attempt.sequence + 1,
             "remaining": remaining,
+            "remaining_text": f"{remaining // 60}:{remaining % 60:02d}"
+            if remaining is not None
+            else "",
             "immediate": attempt.quiz.review_policy == attempt.quiz.ReviewPolicy.IMMEDIATELY,
         },
     )
@@ -201,18 +218,24 @@ def attempt_result(request, attempt_id: int):
         return redirect("training:quiz_attempt", attempt_id=attempt.pk)
     attempts = selectors.attempts_of(quiz=attempt.quiz, trainee=request.user)
     reveal = selectors.review_allowed(attempt.quiz, attempt, attempts)
+    responses = selectors.attempt_responses(attempt)
     items = []
     if reveal:
-        items = selectors.attempt_items(attempt, selectors.attempt_responses(attempt), reveal=True)
+        items = selectors.attempt_items(attempt, responses, reveal=True)
     status = selectors.quiz_status([request.user.pk], [attempt.quiz]).get(
         (request.user.pk, attempt.quiz_id)
     )
+    course, module = selectors.quiz_trail(attempt.quiz)
     return render(
         request,
         "training/quizzes/attempt_result.html",
         {
             "page": attempt.quiz,
+            "course": course,
+            "module": module,
             "attempt": attempt,
+            "attempts_left": selectors.attempts_left(attempt.quiz, attempts),
+            "tally": selectors.attempt_tally(responses),
             "items": items,
             "reveal": reveal,
             "status": status,

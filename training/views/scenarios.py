@@ -37,6 +37,7 @@ def scenario_start(request, page_id: int):
         {
             "scenario": scenario,
             "course": course,
+            "module": selectors.scenario_module(scenario),
             "runs": runs,
             "current": current,
             "assessment_left": assessment_left,
@@ -72,19 +73,25 @@ def scenario_begin(request, page_id: int):
 def scenario_run(request, run_id: int):
     """The current step of a run in progress, or the result of a finished one."""
     run = selectors.scenario_run_of_trainee_or_404(run_id=run_id, trainee=request.user)
+    trail = {"course": run.course, "module": selectors.scenario_module(run.scenario)}
     if run.status == ScenarioRun.Status.FINISHED:
         result = selectors.scenario_run_result(run)
-        return render(request, "training/scenarios/result.html", {"result": result, "run": run})
+        return render(
+            request, "training/scenarios/result.html", {"result": result, "run": run, **trail}
+        )
     if run.status != ScenarioRun.Status.IN_PROGRESS:  # abandoned after the scenario changed
         messages.info(request, _("This run was closed because the scenario changed."))
         return redirect("training:scenario_start", page_id=run.scenario_id)
     if not Enrolment.objects.filter(trainee=request.user, course_id=run.course_id).exists():
         raise PermissionDenied
     state = selectors.scenario_play_state(run)
-    return render(request, "training/scenarios/play.html", {"state": state, "run": run})
+    return render(request, "training/scenarios/play.html", {"state": state, "run": run, **trail})
 
 
 def _move(request, run_id: int, action):
+    """A move answered by a redirect to the run's one address (POST, redirect, GET). The play
+    page's script (static/js/scenarios.js) posts moves with fetch and swaps the page in place,
+    so choices add no history entries and Back leaves the run."""
     # ScenarioRun.seq is a PositiveIntegerField: anything else is an incomplete form.
     seq = bounded_int(request.POST.get("seq"), maximum=MAX_INT)
     if seq is None:

@@ -4,6 +4,7 @@ from the database (the set-up's quick check: a few queries when it is there)."""
 
 import importlib
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from demo import accounts
@@ -62,4 +63,8 @@ class Command(BaseCommand):
         for dotted in LOADERS:
             importlib.import_module(dotted).load()
             self.stdout.write(f"  loaded {dotted}")
+        # Lesson search reads Wagtail's index; outside tests index updates are background
+        # tasks, so the freshly loaded pages are indexed here, before anyone searches.
+        call_command("update_index", verbosity=0)
+        self.stdout.write("  indexed the pages for search")
         self.stdout.write(self.style.SUCCESS("Demo site ready."))

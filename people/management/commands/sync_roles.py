@@ -4,7 +4,10 @@ from people.services import roles_sync
 
 
 class Command(BaseCommand):
-    help = "Create the Trainee, Trainer and Assessor groups and grant their permissions."
+    help = (
+        "Create the Trainee, Trainer, Assessor and Training manager groups and grant their "
+        "permissions."
+    )
 
     def handle(self, *args, **options):
         groups = roles_sync()
