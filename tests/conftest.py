@@ -17,14 +17,55 @@ from tests.factories.people import (
 def django_db_setup(django_db_setup, django_db_blocker):
     """The suite builds its schema without migrations (fast, and independent of migration
     history); the data our migrations create is created here through the same services."""
+    from tests.search_schema import sqlite_full_text_table
+
+    with django_db_blocker.unblock():
+        sqlite_full_text_table()
+        migrated_data_ensure()
+
+
+def migrated_data_ensure() -> None:
+    """What our migrations create (locale, home page and site, role groups), created again
+    where a transactional test's flush removed it."""
     from wagtail.models import Locale
 
     from content.services.site import site_ensure_home
 
-    with django_db_blocker.unblock():
-        Locale.objects.get_or_create(language_code="zh-hant")
-        site_ensure_home()
-        roles_sync()
+    Locale.objects.get_or_create(language_code="zh-hant")
+    site_ensure_home()
+    roles_sync()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data_after_flush(request):
+    """pytest-django runs transactional tests last, and each flushes the database when it
+    ends: the next one would find no home page. Each starts with the migrations' data."""
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        migrated_data_ensure()
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache_emptied(request, django_db_blocker):
+    """The cache lives in the database (settings.CACHES) but outside the models, so a
+    flushed transactional test would leave it holding data of rows that no longer exist:
+    each test that touched the database leaves it empty."""
+    yield
+    if _DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
+        from django.core.cache import cache
+
+        with django_db_blocker.unblock():
+            cache.clear()
 
 
 @pytest.fixture(autouse=True)
