@@ -46,6 +46,23 @@ class RolloutProgressFilterSet(WagtailFilterSet):
         members = User.objects.filter(profile__cohorts=value).values("pk")
         return queryset.filter(Q(cohort=value) | Q(trainee__in=members))
 
+    def offer_only_for(self, trainees) -> None:
+        """Offer only the courses, cohorts and stores of these trainees (an assessor's scope),
+        so the lists name nothing outside it. Call before the form is first read."""
+        self.filters["course"].queryset = (
+            CoursePage.objects.filter(enrolments__trainee__in=trainees).distinct().order_by("path")
+        )
+        self.filters["cohort"].queryset = (
+            Cohort.objects.filter(
+                Q(members__user__in=trainees) | Q(enrolments__trainee__in=trainees)
+            )
+            .distinct()
+            .order_by("code")
+        )
+        self.filters["store"].queryset = (
+            Store.objects.filter(profiles__user__in=trainees).distinct().order_by("code")
+        )
+
     def chosen_course(self):
         """The course filtered on, when the filters are valid and one is chosen."""
         if self.is_bound and self.form.is_valid():

@@ -177,6 +177,31 @@ class CertificateCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+class CertificateNumberReservation(models.Model):
+    """A number taken from the year's counter for a decision before its PDF is rendered, so
+    that the render runs outside the counter's lock and workers issue side by side. The
+    certificate stored with the number uses it; a failed render leaves it to the decision's
+    next try, so a number is not lost. A number whose decision was corrected before its
+    certificate was stored stays here, unused, as the register's record of it."""
+
+    number = models.CharField(_("certificate number"), max_length=20, unique=True)
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("decision"),
+        on_delete=models.PROTECT,
+        related_name="number_reservations",
+    )
+    reserved_at = models.DateTimeField(_("reserved at"))
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("reserved certificate number")
+        verbose_name_plural = _("reserved certificate numbers")
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class Certificate(models.Model):
     class Status(models.TextChoices):
         ISSUED = "issued", _("Issued")

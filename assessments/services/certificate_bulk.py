@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from assessments.models.certificates import BulkIssueItem, BulkIssueJob
+from assessments.models.certificates import BulkIssueItem, BulkIssueJob, Certificate
 from assessments.selectors import certificates as selectors
 from assessments.services.certificates import (
     AlreadyIssued,
@@ -99,41 +99,47 @@ def bulk_issue_job_retry(*, job: BulkIssueJob, by: User) -> int:
     return count
 
 
+def _bulk_item_outcome(item: BulkIssueItem) -> tuple[str, Certificate | None, str]:
+    """Issue the item's certificate (its own short transactions: the render holds no lock)
+    and say how it went: status, certificate, error."""
+    try:
+        certificate = certificate_issue(
+            decision=item.decision, issued_by=item.job.created_by, via="bulk"
+        )
+    except AlreadyIssued as already:
+        return BulkIssueItem.Status.SKIPPED, already.certificate, str(already)[:300]
+    except AwaitingModeration as waiting:
+        # Skipped for now and listed with the reason; "retry" issues it once confirmed.
+        return BulkIssueItem.Status.FAILED, None, str(waiting)[:300]
+    except (CertificateError, PermissionDenied) as error:
+        return BulkIssueItem.Status.FAILED, None, str(error)[:300]
+    except Exception as error:  # rendering or storage failure: listed, retryable
+        logger.exception("bulk certificate issue failed for item %s", item.pk)
+        return BulkIssueItem.Status.FAILED, None, f"{type(error).__name__}: {error}"[:300]
+    return BulkIssueItem.Status.ISSUED, certificate, ""
+
+
 def _bulk_item_process(item_id: int) -> None:
+    """Count the attempt, issue, then record the outcome, each in its own transaction. Two
+    runners on one item issue once (the decision's lock and the certificate's constraint);
+    the first outcome recorded stands."""
     with transaction.atomic():
         item = (
             BulkIssueItem.objects.select_for_update(of=("self",))
-            .select_related("job", "decision")
+            .select_related("job__created_by", "decision")
             .get(pk=item_id)
         )
         if item.status != BulkIssueItem.Status.PENDING:
             return  # another run already handled it
         item.attempts += 1
-        try:
-            with transaction.atomic():
-                certificate = certificate_issue(
-                    decision=item.decision, issued_by=item.job.created_by, via="bulk"
-                )
-        except AlreadyIssued as already:
-            item.status = BulkIssueItem.Status.SKIPPED
-            item.certificate = already.certificate
-            item.error = str(already)[:300]
-        except AwaitingModeration as waiting:
-            # Skipped for now and listed with the reason; "retry" issues it once confirmed.
-            item.status = BulkIssueItem.Status.FAILED
-            item.error = str(waiting)[:300]
-        except (CertificateError, PermissionDenied) as error:
-            item.status = BulkIssueItem.Status.FAILED
-            item.error = str(error)[:300]
-        except Exception as error:  # rendering or storage failure: listed, retryable
-            logger.exception("bulk certificate issue failed for item %s", item_id)
-            item.status = BulkIssueItem.Status.FAILED
-            item.error = f"{type(error).__name__}: {error}"[:300]
-        else:
-            item.status = BulkIssueItem.Status.ISSUED
-            item.certificate = certificate
-            item.error = ""
-        item.save(update_fields=["status", "certificate", "error", "attempts"])
+        item.save(update_fields=["attempts"])
+    status, certificate, error = _bulk_item_outcome(item)
+    with transaction.atomic():
+        recorded = BulkIssueItem.objects.select_for_update(of=("self",)).get(pk=item_id)
+        if recorded.status != BulkIssueItem.Status.PENDING:
+            return
+        recorded.status, recorded.certificate, recorded.error = status, certificate, error
+        recorded.save(update_fields=["status", "certificate", "error"])
 
 
 def bulk_issue_job_run(*, job_id: int, part: int = 0, parts: int = 1) -> BulkIssueJob:

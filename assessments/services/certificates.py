@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -24,6 +25,7 @@ from assessments import pdf
 from assessments.models.certificates import (
     Certificate,
     CertificateCounter,
+    CertificateNumberReservation,
 )
 from assessments.models.decisions import Decision
 from assessments.selectors import certificates as selectors
@@ -68,6 +70,8 @@ class AlreadyIssued(CertificateError):
 
 
 def _number_allocate(year: int) -> str:
+    """The year's next number. The counter's row stays locked until the caller's transaction
+    ends, so callers keep that transaction short."""
     CertificateCounter.objects.get_or_create(year=year)
     counter = CertificateCounter.objects.select_for_update(of=("self",)).get(year=year)
     counter.last += 1
@@ -75,14 +79,65 @@ def _number_allocate(year: int) -> str:
     return f"{NUMBER_PREFIX}-{year}-{counter.last:06d}"
 
 
+def _number_reserve(decision: Decision, now: datetime.datetime) -> str:
+    """With the decision locked: the number this decision reserved this year and has not used
+    (a render that failed), or the year's next number, reserved for it."""
+    year = timezone.localtime(now).year
+    used = Certificate.objects.filter(number=OuterRef("number"))
+    spare = (
+        CertificateNumberReservation.objects.filter(
+            decision=decision, number__startswith=f"{NUMBER_PREFIX}-{year}-"
+        )
+        .exclude(Exists(used))
+        .order_by("number")
+        .first()
+    )
+    if spare is not None:
+        return spare.number
+    number = _number_allocate(year)
+    CertificateNumberReservation.objects.create(number=number, decision=decision, reserved_at=now)
+    return number
+
+
 def _verification_code() -> str:
     return secrets.token_urlsafe(24)  # 192 random bits, 32 URL-safe characters
 
 
-def _render_and_store(certificate: Certificate) -> None:
-    content = pdf.render_pdf(
+def _render(certificate: Certificate) -> bytes:
+    """The PDF of a certificate not yet stored (no database writes: run it outside locks)."""
+    return pdf.render_pdf(
         pdf.CERTIFICATE_TEMPLATE, selectors.certificate_print_context(certificate)
     )
+
+
+def _draft(
+    *,
+    decision: Decision,
+    number: str,
+    issued_by: User | None,
+    replaces: Certificate | None,
+    now: datetime.datetime,
+) -> Certificate:
+    """The certificate as it will be stored, unsaved, for the render."""
+    return Certificate(
+        number=number,
+        verification_code=_verification_code(),
+        decision=decision,
+        trainee=decision.trainee,
+        unit=decision.unit,
+        course=decision.course,
+        holder_name=unicodedata.normalize("NFC", decision.trainee.printed_name.strip())[:100],
+        assessor_name=unicodedata.normalize("NFC", decision.assessor.printed_name.strip())[:100],
+        replaces=replaces,
+        issued_at=now,
+        issued_by=issued_by,
+        expires_on=_expires_on(decision.course, timezone.localtime(now).date()),
+    )
+
+
+def _store(certificate: Certificate, content: bytes, *, via: str) -> Certificate:
+    """Save the rendered certificate with its PDF (stored once, its hash recorded), audit it
+    and tell the holder. In the caller's transaction; the file goes if the row does not."""
     certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()
     certificate.pdf_size = len(content)
     year = timezone.localtime(certificate.issued_at).year
@@ -90,10 +145,39 @@ def _render_and_store(certificate: Certificate) -> None:
         f"{year}/{certificate.number}-{secrets.token_hex(8)}.pdf", ContentFile(content), save=False
     )
     try:
-        certificate.save(update_fields=["pdf", "pdf_sha256", "pdf_size"])
+        certificate.save(force_insert=True)
     except Exception:
         certificate.pdf.delete(save=False)
         raise
+    replaces = certificate.replaces
+    _audit(
+        by=certificate.issued_by,
+        action="certificate.issued",
+        certificate=certificate,
+        decision=certificate.decision_id,
+        replaces=replaces.number if replaces else None,
+        via=via,
+    )
+    if replaces is not None:
+        _notify_holder(
+            certificate,
+            _("Your certificate has been reissued as %(number)s"),
+            _(
+                "Certificate %(old)s for unit %(unit)s is replaced by %(number)s. Download "
+                "the new one and share its verification link from your certificates page."
+            ),
+            old=replaces.number,
+        )
+    else:
+        _notify_holder(
+            certificate,
+            _("Your certificate %(number)s has been issued"),
+            _(
+                "You hold certificate %(number)s for unit %(unit)s. Download it and share its "
+                "verification link from your certificates page."
+            ),
+        )
+    return certificate
 
 
 def _expires_on(course: CoursePage | None, issued_on: datetime.date) -> datetime.date | None:
@@ -163,64 +247,17 @@ def _check_admin(by: User | None) -> None:
 def _create(
     *, decision: Decision, issued_by: User | None, replaces: Certificate | None, via: str
 ) -> Certificate:
+    """A reissue, in the caller's transaction: a number, the render and the stored row."""
     now = timezone.now()
-    issued_on = timezone.localtime(now).date()
-    trainee = decision.trainee
-    holder = unicodedata.normalize("NFC", trainee.printed_name.strip())[:100]
-    assessor_name = unicodedata.normalize("NFC", decision.assessor.printed_name.strip())[:100]
-    certificate = Certificate.objects.create(
-        number=_number_allocate(timezone.localtime(now).year),
-        verification_code=_verification_code(),
-        decision=decision,
-        trainee=trainee,
-        unit=decision.unit,
-        course=decision.course,
-        holder_name=holder,
-        assessor_name=assessor_name,
-        replaces=replaces,
-        issued_at=now,
-        issued_by=issued_by,
-        expires_on=_expires_on(decision.course, issued_on),
+    number = _number_allocate(timezone.localtime(now).year)
+    certificate = _draft(
+        decision=decision, number=number, issued_by=issued_by, replaces=replaces, now=now
     )
-    _render_and_store(certificate)
-    _audit(
-        by=issued_by,
-        action="certificate.issued",
-        certificate=certificate,
-        decision=decision.pk,
-        replaces=replaces.number if replaces else None,
-        via=via,
-    )
-    if replaces is not None:
-        _notify_holder(
-            certificate,
-            _("Your certificate has been reissued as %(number)s"),
-            _(
-                "Certificate %(old)s for unit %(unit)s is replaced by %(number)s. Download "
-                "the new one and share its verification link from your certificates page."
-            ),
-            old=replaces.number,
-        )
-    else:
-        _notify_holder(
-            certificate,
-            _("Your certificate %(number)s has been issued"),
-            _(
-                "You hold certificate %(number)s for unit %(unit)s. Download it and share its "
-                "verification link from your certificates page."
-            ),
-        )
-    return certificate
+    return _store(certificate, _render(certificate), via=via)
 
 
-@transaction.atomic
-def certificate_issue(
-    *, decision: Decision, issued_by: User | None = None, via: str = "manual"
-) -> Certificate:
-    """Issue the certificate of a Competent decision, once. `issued_by` None means the
-    system acting on the course's auto-issue rule or a bulk job already authorised; `via`
-    ("manual", "auto", "bulk") goes into the audit entry."""
-    _check_may_issue(decision, issued_by)
+def _decision_issuable(decision: Decision) -> Decision:
+    """The decision, locked, once it is known to be due its first certificate."""
     decision = (
         Decision.objects.select_for_update(of=("self",))
         .select_related("trainee__profile", "assessor__profile", "unit", "course")
@@ -235,9 +272,35 @@ def certificate_issue(
         raise AlreadyIssued(existing)
     if decision_awaiting_moderation(decision):
         raise AwaitingModeration()
+    return decision
+
+
+def certificate_issue(
+    *, decision: Decision, issued_by: User | None = None, via: str = "manual"
+) -> Certificate:
+    """Issue the certificate of a Competent decision, once. `issued_by` None means the
+    system acting on the course's auto-issue rule or a bulk job already authorised; `via`
+    ("manual", "auto", "bulk") goes into the audit entry.
+
+    Three steps, so that several workers render side by side: a short transaction reserves
+    the number for the decision (the counter's lock is held only there); the PDF is rendered
+    outside any lock; a second short transaction checks the decision again and stores the
+    certificate. A render that fails leaves the number reserved for the decision's next try,
+    so no number is lost. Called inside an outer transaction, the steps still hold, but the
+    counter stays locked until that transaction ends."""
+    _check_may_issue(decision, issued_by)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _decision_issuable(decision)
+        number = _number_reserve(locked, now)
+    certificate = _draft(
+        decision=locked, number=number, issued_by=issued_by, replaces=None, now=now
+    )
+    content = _render(certificate)
     try:
         with transaction.atomic():
-            return _create(decision=decision, issued_by=issued_by, replaces=None, via=via)
+            certificate.decision = _decision_issuable(decision)
+            return _store(certificate, content, via=via)
     except IntegrityError as error:
         existing = selectors.decision_original_certificate(decision)
         if existing is not None:

@@ -25,6 +25,7 @@ from assessments.selectors.progress_report_table import (
 from assessments.selectors.scope import may_see_assessments, trainees_visible_to
 from core.numbers import bounded_int
 from core.spreadsheets import csv_response, xlsx_response
+from people.roles import is_admin
 
 PAGE_SIZE = 50
 EXPORTS = ("csv", "xlsx")
@@ -38,9 +39,12 @@ def progress_report(request):
         return redirect_to_login(request.get_full_path())
     if not may_see_assessments(user):
         raise PermissionDenied
+    trainees = trainees_visible_to(user)
     filters = ProgressReportFilterSet(
-        request.GET, queryset=progress_rows(trainees=trainees_visible_to(user)), request=request
+        request.GET, queryset=progress_rows(trainees=trainees), request=request
     )
+    if not is_admin(user):
+        filters.offer_only_for(trainees)
     for field in filters.form.fields.values():
         select = hasattr(field, "choices")
         field.widget.attrs["class"] = "form-select" if select else "form-control"

@@ -15,6 +15,7 @@ from assessments.models.certificates import (
     BulkIssueItem,
     BulkIssueJob,
     Certificate,
+    CertificateNumberReservation,
     CertificateSigningKey,
 )
 from assessments.models.decisions import Decision
@@ -262,7 +263,7 @@ def test_bulk_failures_are_listed_and_retryable(
     cohort_decisions, admin_user, unit, monkeypatch, django_capture_on_commit_callbacks
 ):
     cohort, decisions = cohort_decisions
-    real = services._render_and_store
+    real = services._render
     broken = {decisions[1].pk}
 
     def flaky(certificate):
@@ -270,7 +271,7 @@ def test_bulk_failures_are_listed_and_retryable(
             raise OSError("disk full")
         return real(certificate)
 
-    monkeypatch.setattr(services, "_render_and_store", flaky)
+    monkeypatch.setattr(services, "_render", flaky)
     with django_capture_on_commit_callbacks(execute=True):
         job = certificate_bulk.bulk_issue_job_create(
             by=admin_user, cohort=cohort, unit=unit, decision_ids=[d.pk for d in decisions]
@@ -285,6 +286,11 @@ def test_bulk_failures_are_listed_and_retryable(
         assert certificate_bulk.bulk_issue_job_retry(job=job, by=admin_user) == 1
     assert certificate_bulk.bulk_issue_job_counts(job)["issued"] == 4
     assert Certificate.objects.count() == 4
+    # The failed render kept its reserved number for the retry: the register has no gap.
+    numbers = sorted(int(n[-6:]) for n in Certificate.objects.values_list("number", flat=True))
+    assert numbers == list(range(numbers[0], numbers[0] + 4))
+    retried = Certificate.objects.get(decision=decisions[1])
+    assert CertificateNumberReservation.objects.get(decision=decisions[1]).number == retried.number
 
 
 def test_expiry_reminder_sent_once(trainee, assessor, unit, django_capture_on_commit_callbacks):

@@ -23,7 +23,7 @@ from assessments.models.decisions import Decision
 from people import roles
 from people.models import Cohort
 from tests.factories.certificates import make_decision
-from tests.factories.people import make_assessor, make_trainee, make_user
+from tests.factories.people import make_admin, make_assessor, make_trainee, make_user
 from tests.factories.quizzes import enrol, make_module, make_quiz
 from tests.factories.scenarios import make_scenario
 from tests.factories.scenarios import make_unit as make_unit_of_13
@@ -260,6 +260,25 @@ def test_assessor_sees_only_their_trainees_with_every_column(gradebook):
     # Filters cannot reach beyond the scope.
     html = client.get(url(ASSESS_URL), {"q": "丙學員"}).content.decode()
     assert "丙學員" not in html.split("progress-filters")[-1].split("</form>")[-1]
+
+
+def test_assessor_filters_offer_only_what_is_in_scope(gradebook):
+    """The cohort list names the assessor's cohort, not another team's; the admin's names
+    both. A cohort out of scope asked for by hand shows no one."""
+    assessor = gradebook["assessor"]
+    AssessorAssignment.objects.create(assessor=assessor, cohort=gradebook["cohort"])
+    page = login(assessor).get(url(ASSESS_URL))
+    cohort_field = page.context["filters"].form.fields["cohort"]
+    assert [c.code for c in cohort_field.queryset] == ["2026-q4"]
+    assert [c.pk for c in page.context["filters"].form.fields["course"].queryset] == [
+        gradebook["course"].pk
+    ]
+    other = Cohort.objects.get(code="2027-q1")
+    html = login(assessor).get(url(ASSESS_URL), {"cohort": other.pk}).content.decode()
+    assert "丙學員" not in html and "第一季梯次" not in html
+    admin_page = login(make_admin()).get(url(ASSESS_URL))
+    codes = [c.code for c in admin_page.context["filters"].form.fields["cohort"].queryset]
+    assert codes == ["2026-q4", "2027-q1"]
 
 
 def test_assessor_without_assignments_sees_no_rows(gradebook):
