@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 DEBIAN_RUNTIME := fonts-noto-cjk libharfbuzz-subset0 gettext graphviz
-DEBIAN_TEST := chromium poppler-utils
+DEBIAN_TEST := chromium poppler-utils nginx-light openssl postgresql-client nodejs
 DEBIAN_BENCH := wrk
 
 STAMP := var/.stamps
@@ -42,8 +42,9 @@ setup: setup-files db
 # Debian packages, the venv and compiled catalogues: stamped, rebuilt when their inputs change.
 setup-files: $(STAMP)/debian-runtime $(STAMP)/venv $(STAMP)/messages
 
-# The test suite also needs the browser and the PDF tools.
-setup-test: setup $(STAMP)/debian-test
+# The test suite also needs the browser, the PDF tools, nginx (its example is checked), the
+# PostgreSQL client (backups) and Node.js for the OpenID provider the sign-in tests start.
+setup-test: setup $(STAMP)/debian-test $(OIDC_PROVIDER)
 
 $(STAMP):
 	@mkdir -p $(STAMP)
@@ -56,6 +57,14 @@ $(STAMP)/debian-runtime: | $(STAMP)
 $(STAMP)/debian-test: | $(STAMP)
 	@bash scripts/ensure-debian.sh $(DEBIAN_TEST)
 	@touch $@
+
+# The real OpenID Connect provider (npm oidc-provider, pinned by its lockfile) of tests/oidc/;
+# npm's own marker file is the target, so a deleted node_modules is installed again. Debian's
+# nodejs ships without npm (NodeSource's bundles it).
+OIDC_PROVIDER := tests/oidc_provider/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/oidc_provider/package-lock.json $(STAMP)/debian-test
+	@command -v npm >/dev/null || bash scripts/ensure-debian.sh npm
+	@cd tests/oidc_provider && npm ci --no-audit --no-fund --loglevel=error
 
 $(STAMP)/venv: pyproject.toml build-constraints.txt | $(STAMP)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

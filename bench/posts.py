@@ -31,6 +31,7 @@ def _trainees(course, count: int):
 
     from people.models import User
     from people.roles import TRAINEE
+    from privacy.services import acknowledgement_record
     from training.services.enrolment import enrolment_create
 
     group = Group.objects.get(name=TRAINEE)
@@ -39,6 +40,7 @@ def _trainees(course, count: int):
         user, _ = User.objects.get_or_create(username=f"bench-trainee-{n}")
         user.groups.add(group)
         enrolment_create(trainee=user, course=course)
+        acknowledgement_record(user=user)  # else every page under /learn/ is the notice
         users.append(user)
     return users
 

@@ -40,7 +40,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
-from bench import posts, wrk  # noqa: E402
+from bench import pdf_and_startup, posts, wrk  # noqa: E402
 from people.models import User  # noqa: E402
 
 DURATION = os.environ.get("BENCH_DURATION", "5s")
@@ -327,6 +327,7 @@ def main() -> None:
         f"\nOn a copy of {database_label()}'s demo data ({DEMO_DATABASE.split('@')[-1]}); "
         "targets: vs ok (share of the trivial view), p99 max (ms), queries max."
     )
+    pdf_and_startup.print_figures()
     # On their own throw-away databases: 500 trainees for /assess/, then 1,000 certificates.
     for extra in ("assess_scale.py", "certificates.py"):
         print()

@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config.app_manifest import web_manifest
 from content import views as content_views
+from core import health as core_health
 from people import views as people_views
 
 handler400 = "config.error_views.bad_request"
@@ -42,6 +43,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz/", people_views.healthz, name="healthz"),
+    path("readyz/", core_health.readyz, name="readyz"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -50,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("learn/", include("training.urls")),
     path("assess/", include("assessments.urls")),
     path("verify/", include("assessments.verify_urls")),
+    path("privacy/", include("privacy.urls")),
     path("", content_views.home, name="home"),
     # Wagtail's page serving through the cached route table (content/routing.py); Wagtail's
     # own patterns below keep its password and login views.

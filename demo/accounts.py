@@ -8,6 +8,7 @@ from django.db import transaction
 from people import roles
 from people.models import Cohort, Store, User
 from people.services import roles_sync, user_create
+from privacy.services import acknowledgement_record
 
 DEMO_PASSWORD = "LoyaltyDemo!2026"  # noqa: S105 - printed by `make demo`, documented in README
 
@@ -45,6 +46,8 @@ ACCOUNTS = (
     DemoAccount("trainee3", "吳佩珊", roles.TRAINEE, "taichung", "E-2001"),
 )
 
+USERNAMES = [account.username for account in ACCOUNTS]
+
 
 @transaction.atomic
 def load() -> list[DemoAccount]:
@@ -68,4 +71,6 @@ def load() -> list[DemoAccount]:
             cohorts=[cohort] if account.role == roles.TRAINEE else (),
             employee_number=account.employee_number,
         )
+    for user in User.objects.filter(groups__name=roles.TRAINEE, username__in=USERNAMES):
+        acknowledgement_record(user=user)  # demo trainees have read the privacy notice
     return list(ACCOUNTS)

@@ -155,3 +155,32 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class ExternalIdentity(models.Model):
+    """A company account (OpenID Connect) linked to a user: the provider's issuer and the
+    stable subject it gives the person. Users signing in with a company account are found by
+    this pair only (people.oidc.services.oidc_user_sign_in), never by their e-mail address."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject identifier"), max_length=255)
+    created_at = models.DateTimeField(_("linked at"), default=timezone.now)
+    last_login_at = models.DateTimeField(_("last signed in at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("company account")
+        verbose_name_plural = _("company accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="external_identity_unique_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from people import views, views_profile
+from people.oidc import views as oidc_views
 
 
 def _reset_intro() -> str:
@@ -29,7 +30,9 @@ urlpatterns = [
     path("me/profile/", views_profile.profile, name="profile"),
     # Log-in, log-out, passwords
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", oidc_views.SiteLogoutView.as_view(), name="logout"),
+    # Company sign-in (OpenID Connect; 404 while off)
+    path("oidc/", include("people.oidc.urls")),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

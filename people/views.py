@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from people.forms import LocalLoginForm, oidc_provider_label
 from people.notifications import (
     notification_mark_read,
     notifications_for,
@@ -24,6 +26,14 @@ NOTIFICATIONS_PER_PAGE = 30
 class LoginView(auth_views.LoginView):
     template_name = "people/login.html"
     redirect_authenticated_user = True
+    authentication_form = LocalLoginForm
+
+    def get_context_data(self, **kwargs):
+        """The company sign-in button, when OpenID Connect is configured."""
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = settings.OIDC_ENABLED
+        context["oidc_provider"] = oidc_provider_label()
+        return context
 
     def get_success_url(self):
         """Where the person was going, in the language they chose on their profile (if they

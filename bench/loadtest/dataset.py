@@ -62,6 +62,7 @@ def prepare(*, trainees: int, assessors: int, course=None) -> dict:
     from content.pages.scenario import ScenarioPage
     from people import roles
     from people.models import Cohort, Store, User
+    from privacy.services import acknowledgement_record
     from training.services.enrolment import cohort_enrol
 
     course = course or _demo_course()
@@ -86,6 +87,7 @@ def prepare(*, trainees: int, assessors: int, course=None) -> dict:
             store=store,
             cohorts=[cohort],
         )
+        acknowledgement_record(user=user)  # else every page under /learn/ is the notice
         trainee_rows.append({"username": user.username, "id": user.pk})
     for cohort in cohorts:
         cohort_enrol(cohort=cohort, course=course, enrolled_by=trainer)

@@ -8,6 +8,9 @@ import dj_database_url
 import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
 
+from config.settings.oidc import oidc_settings
+from config.settings.storage import storages_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -31,6 +34,7 @@ INSTALLED_APPS = [
     "training",
     "assessments",
     "demo",
+    "privacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -75,6 +79,7 @@ MIDDLEWARE = [
     "content.middleware.PageTreeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
+    "privacy.middleware.PrivacyNoticeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,6 +140,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "people.auth_backend.ProfileModelBackend",
 ]
+# Company sign-in (OpenID Connect): off unless OIDC_RP_CLIENT_ID is set (config/settings/oidc.py).
+OIDC_SETTINGS = oidc_settings(os.environ)
+globals().update(OIDC_SETTINGS)
+AUTHENTICATION_BACKENDS += OIDC_SETTINGS["OIDC_AUTHENTICATION_BACKENDS"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -142,6 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+PRIVACY_NOTICE_REQUIRED = True  # trainees acknowledge the privacy notice before /learn/
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -171,14 +181,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Evidence and certificates never live under MEDIA_ROOT: they are served by permission-checked views.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# The filesystem by default; DJANGO_STORAGE=s3 for S3-compatible buckets (config/settings/storage.py).
+STORAGES = storages_from_env(private_media_root=PRIVATE_MEDIA_ROOT)
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -22,6 +22,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DELIVERY_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 AXES_ENABLED = True
+PRIVACY_NOTICE_REQUIRED = False  # tests/privacy switch it on with the settings fixture
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # A file-backed test database, one per test process. An in-memory SQLite database would be
