@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -77,7 +78,12 @@ class RetentionRuleViewSet(ModelViewSet):
         base_form_class=RetentionRuleForm,
     )
     list_display = [
-        Column("kind", label=gettext_lazy("kind of record"), accessor="get_kind_display"),
+        TitleColumn(
+            "kind",
+            label=gettext_lazy("kind of record"),
+            accessor="get_kind_display",
+            url_name="retention_rules:edit",
+        ),
         Column("months", label=gettext_lazy("keep for (months)")),
         Column("action", label=gettext_lazy("when the period ends"), accessor="get_action_display"),
         DateColumn("updated_at", label=gettext_lazy("changed at")),
@@ -87,6 +93,11 @@ class RetentionRuleViewSet(ModelViewSet):
 
     def get_permissions_to_register(self):
         return Permission.objects.none()
+
+
+def _local_time(run: RetentionRun) -> str:
+    """The run's time in the site's time zone, as the title linking to its details."""
+    return date_format(timezone.localtime(run.started_at), "Y-m-d H:i")
 
 
 class RetentionRunViewSet(ModelViewSet):
@@ -106,9 +117,14 @@ class RetentionRunViewSet(ModelViewSet):
         "total",
     ]
     list_display = [
-        DateColumn("started_at", label=gettext_lazy("run at")),
+        TitleColumn(
+            "started_at",
+            label=gettext_lazy("run at"),
+            accessor=_local_time,
+            url_name="retention_runs:inspect",
+        ),
         Column("trigger", label=gettext_lazy("started by"), accessor="get_trigger_display"),
-        Column("dry_run", label=gettext_lazy("dry run")),
+        BooleanColumn("dry_run", label=gettext_lazy("dry run")),
         Column("total", label=gettext_lazy("records changed")),
     ]
     list_filter = ["dry_run", "trigger"]

@@ -194,9 +194,16 @@ def test_rules_refused_to_staff(client_as, role):
 
 
 def test_admin_sees_the_runs(admin_client_):
-    retention_apply(now=FIXED, dry_run=True)
+    run = retention_apply(now=FIXED, dry_run=True)
     response = admin_client_.get(reverse("retention_runs:index"))
     assert response.status_code == 200
+    # Each run opens its details (the counts per kind); each rule opens its form.
+    assert reverse("retention_runs:inspect", args=[run.pk]) in response.content.decode()
+    details = admin_client_.get(reverse("retention_runs:inspect", args=[run.pk]))
+    assert details.status_code == 200
+    rule = _rule(RecordKind.EVIDENCE)
+    rules = admin_client_.get(reverse("retention_rules:index")).content.decode()
+    assert reverse("retention_rules:edit", args=[rule.pk]) in rules
 
 
 def test_command_dry_run_and_bad_date(trainee):
