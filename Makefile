@@ -18,6 +18,8 @@ DEBIAN_TEST := chromium poppler-utils nginx-light openssl postgresql-client node
 DEBIAN_BENCH := wrk
 
 STAMP := var/.stamps
+# npm's own marker of an installed tests/oidc_provider (the sign-in tests' OpenID provider).
+OIDC_PROVIDER := tests/oidc_provider/node_modules/.package-lock.json
 DEMO_DATA := $(wildcard */demo.py */demo/*.py */demo/data/*) demo/accounts.py demo/management/commands/load_demo.py \
   content/data/units/KPS5R0821v2.txt
 LOCALE_PO := $(wildcard locale/*/LC_MESSAGES/django.po)
@@ -61,7 +63,6 @@ $(STAMP)/debian-test: | $(STAMP)
 # The real OpenID Connect provider (npm oidc-provider, pinned by its lockfile) of tests/oidc/;
 # npm's own marker file is the target, so a deleted node_modules is installed again. Debian's
 # nodejs ships without npm (NodeSource's bundles it).
-OIDC_PROVIDER := tests/oidc_provider/node_modules/.package-lock.json
 $(OIDC_PROVIDER): tests/oidc_provider/package-lock.json $(STAMP)/debian-test
 	@command -v npm >/dev/null || bash scripts/ensure-debian.sh npm
 	@cd tests/oidc_provider && npm ci --no-audit --no-fund --loglevel=error

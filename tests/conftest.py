@@ -69,6 +69,16 @@ def _shared_cache_emptied(request, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after():
+    """A request through the test client to a /en/ URL leaves English active in this thread
+    (LocaleMiddleware activates and never deactivates): each test ends in the default."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
