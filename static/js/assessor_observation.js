@@ -9,7 +9,10 @@
 (function () {
   "use strict";
   var done = document.querySelector("[data-clear-draft]");
-  if (done && window.LAOfflineQueue) { window.LAOfflineQueue.clear(done.getAttribute("data-clear-draft")); }
+  if (done && window.LAOfflineQueue) {
+    window.LAOfflineQueue.clear(done.getAttribute("data-clear-draft"));
+    window.LAOfflineQueue.clear(done.getAttribute("data-clear-draft") + ":sent");
+  }
   var form = document.getElementById("observation-form");
   if (!form || !window.LAOfflineQueue) { return; }
   var Q = window.LAOfflineQueue;
@@ -47,6 +50,10 @@
     wentOffline = true;
     setStatus("offline");
     showConnection("offline");
+  }
+  function saved() {
+    setStatus("saved");
+    if (wentOffline) { wentOffline = false; showConnection("synced"); }
   }
   function skip(el) {
     return !el.name || el.name === "csrfmiddlewaretoken" || el.name === "confirm_lock" ||
@@ -89,6 +96,7 @@
     if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
     syncing = true;
     var sent = entry.data;
+    remember(entry.base, sent);
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -104,10 +112,7 @@
           var now = Q.get(key);
           var stillSame = now && same(now.data, sent);
           Q.put(key, base, now ? now.data : sent, !stillSame);
-          if (stillSame) {
-            setStatus("saved");
-            if (wentOffline) { wentOffline = false; showConnection("synced"); }
-          } else { schedule(); }
+          if (stillSame) { saved(); } else { schedule(); }
         } else if (response.status === 409 && body.code === "stale") {
           showConflict(body);
         } else if (response.status === 409) {
@@ -125,7 +130,9 @@
   function changed(event) {
     if (event && event.target && skip(event.target)) { return; }
     Q.put(key, base, collect(), true);
-    if (!Q.online()) { offline(); } else { setStatus("pending"); }
+    // While both versions are shown, a change (or the blur the shown choice causes) waits
+    // for the assessor's choice, and the status keeps saying so.
+    if (conflict) { setStatus("choose"); } else if (!Q.online()) { offline(); } else { setStatus("pending"); }
     schedule();
   }
 
@@ -152,7 +159,9 @@
         if (opt) { shown = opt.textContent.trim(); }
       }
     }
-    return label + ": " + (shown === undefined || shown === "" ? text("none") : shown);
+    label = label.replace(/\s*\*\s*$/, ""); // the required-field mark
+    return (text("pair") || "{label}: {value}").replace("{label}", label)
+      .replace("{value}", shown === undefined || shown === "" ? text("none") : shown);
   }
   function fill(list, names, data) {
     list.textContent = "";
@@ -162,15 +171,42 @@
       list.appendChild(li);
     });
   }
+  // The last states this phone sent, each with the revision it was made on (kept across
+  // reloads): a 409 whose server copy is one of them, one revision on, is this phone's own
+  // save whose answer was lost, not another device's.
+  function sentStates() {
+    try {
+      var list = JSON.parse(localStorage.getItem(key + ":sent") || "[]");
+      return Array.isArray(list) ? list : [];
+    } catch (e) { return []; }
+  }
+  function remember(madeOn, data) {
+    var list = sentStates().filter(function (s) { return s && s.base === madeOn; });
+    list.push({ base: madeOn, data: data });
+    try { localStorage.setItem(key + ":sent", JSON.stringify(list.slice(-5))); } catch (e) { /* private mode */ }
+  }
+  function differences(a, b) {
+    var names = [];
+    Object.keys(a).concat(Object.keys(b)).forEach(function (name) {
+      if (names.indexOf(name) < 0 && (a[name] || "") !== (b[name] || "")) { names.push(name); }
+    });
+    return names;
+  }
   function showConflict(server) {
     var entry = Q.get(key);
     var local = entry ? entry.data : collect();
-    var names = [];
-    Object.keys(local).concat(Object.keys(server.data || {})).forEach(function (name) {
-      if (names.indexOf(name) < 0 && (local[name] || "") !== ((server.data || {})[name] || "")) { names.push(name); }
+    var names = differences(local, server.data || {});
+    var mine = sentStates().some(function (s) {
+      return s && s.data && s.base + 1 === server.revision && !differences(s.data, server.data || {}).length;
     });
-    if (!names.length) { // same content: adopt the server's revision and carry on
-      base = server.revision; Q.put(key, base, local, false); setStatus("saved"); return;
+    if (names.length && mine) {
+      // The server holds this phone's earlier try; what changed here since goes on top.
+      base = server.revision; Q.put(key, base, local, true); schedule(); return;
+    }
+    if (!names.length) {
+      // Same content (typically a retry whose first try reached the server but whose answer
+      // was lost): adopt the server's revision and carry on; it is saved, so say so.
+      base = server.revision; Q.put(key, base, local, false); saved(); return;
     }
     conflict = server;
     fill(conflictEl.querySelector("[data-side=local]"), names, local);
@@ -190,7 +226,7 @@
       if (button.getAttribute("data-conflict-choice") === "server") {
         apply(server.data || {});
         Q.put(key, base, collect(), false);
-        setStatus("saved");
+        saved();
       } else {
         var entry = Q.get(key);
         Q.put(key, base, entry ? entry.data : collect(), true);
