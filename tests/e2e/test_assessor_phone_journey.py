@@ -1,7 +1,10 @@
 """Issue 17, the assessor's part, on a 360 px phone: open the trainee, resume an observation
 draft, attach a photo carrying GPS EXIF (stored without it), lose the connection mid-way and
 keep ticking, come back online and see it synced (checked on the server), submit after
-confirming the lock. axe finds no serious or critical problem and nothing scrolls sideways."""
+confirming the lock; then ask the store manager for a third-party report and share its link
+(copy, LINE, QR; the link opens the supervisor's form without a login), and issue the
+certificate from the trainee page once the decision is Competent. axe finds no serious or
+critical problem and nothing scrolls sideways on any of these pages."""
 
 import io
 
@@ -12,11 +15,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
 
+from urllib.parse import unquote, urlsplit
+
 from assessments.models.attachments import EvidenceAttachment, ObservationAttachment
-from assessments.models.evidence import EvidenceRecord
+from assessments.models.certificates import Certificate
+from assessments.models.evidence import EvidenceRecord, ThirdPartyRequest
 from assessments.services.evidence import observation_draft_start
 from content.models.observation import ObservationItem
 from tests.e2e.conftest import login, navigate
+from tests.factories.certificates import make_decision
 from tests.factories.framework import make_observation
 from tests.factories.workspace import workspace_build
 
@@ -44,7 +51,7 @@ def _gps_jpeg(path) -> None:
     Image.new("RGB", (320, 240), (30, 120, 60)).save(path, format="JPEG", exif=exif)
 
 
-def test_assessor_phone_journey(phone_page, live_server, assessor, trainee, tmp_path):
+def test_assessor_phone_journey(phone_page, browser, live_server, assessor, trainee, tmp_path):
     ws = workspace_build(assessor=assessor, trainees=[trainee])
     second = make_observation(ws.indicators[1], text="清楚說明兌換限制")
     first = (
@@ -121,4 +128,50 @@ def test_assessor_phone_journey(phone_page, live_server, assessor, trainee, tmp_
     assert record.lines.get(indicator_id=ws.indicators[1].pk).comment == "未說明兌換限制"
     carried = EvidenceAttachment.objects.get(evidence=record)
     assert carried.file_name == attachment.file_name
+    _fits(page)
+
+    # A third-party report: the store manager gets a one-off link the assessor shares from
+    # the phone (copied, on LINE, or as a QR code shown on the screen).
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto(trainee_url)
+    more = page.get_by_test_id("more-actions")
+    more.locator("summary").click()
+    navigate(page, more.get_by_role("link", name="請求第三方報告"))
+    page.fill("#id_supervisor_name", "王店長")
+    page.fill("#id_supervisor_email", "store.manager@example.com")
+    navigate(page, page.locator("main form button[type=submit]"))
+    box = page.get_by_test_id("third-party-link-box")
+    box.wait_for()
+    link = page.input_value("[data-testid=third-party-link]")
+    assert ThirdPartyRequest.objects.get().supervisor_name == "王店長"
+    page.get_by_test_id("copy-link").click()
+    page.locator("#third-party-link-status").filter(has_text="已複製").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    line = page.get_by_test_id("share-line").get_attribute("href")
+    assert line.startswith("https://line.me/R/share?text=") and link in unquote(line)
+    assert page.get_by_test_id("link-qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    _fits(page)
+    # The link works on the manager's own phone, without an account (it names the public
+    # address from the settings; here the same path on the test server).
+    manager = browser.new_context(locale="zh-TW", viewport={"width": 360, "height": 740})
+    try:
+        manager_page = manager.new_page()
+        manager_page.goto(live_server.url + urlsplit(link).path)
+        manager_page.get_by_test_id("third-party-form").wait_for()
+        assert trainee.printed_name in manager_page.content()
+    finally:
+        manager.close()
+
+    # The decision is Competent: the trainee page offers the certificate, and issues it.
+    make_decision(trainee=trainee, assessor=assessor, unit=ws.unit, course=ws.course)
+    page.goto(trainee_url)
+    page.get_by_test_id("issue-certificate").scroll_into_view_if_needed()
+    _fits(page)
+    navigate(page, page.get_by_test_id("issue-certificate"))
+    page.wait_for_url("**/assess/certificates/*/")
+    certificate = Certificate.objects.get(decision__trainee=trainee)
+    assert page.get_by_test_id("certificate-status").inner_text().startswith("已發證")
+    assert certificate.number in page.content()
+    with certificate.pdf.open("rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
     _fits(page)
