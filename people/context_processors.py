@@ -15,6 +15,7 @@ _SECTIONS = (
     ("assessments:certificate", "certificates"),
     ("assessments:marking", "marking"),
     ("assessments:moderation", "moderation"),
+    ("assessments:todo", "todo"),
     ("assessments:", "assessing"),
     ("notification", "notifications"),
     ("profile", "profile"),

@@ -447,3 +447,13 @@ def test_the_certificates_section_is_current_for_an_assessor(assessor_client):
     html = assessor_client.get(zh_url("assessments:certificate_list")).content.decode()
     tag = html[: html.index('aria-current="page"')]
     assert 'data-nav="certificates"' in tag[tag.rindex("<a ") :]
+
+
+def test_the_to_do_list_is_current_on_its_page_and_nowhere_else(assessor_client):
+    html = assessor_client.get(zh_url("assessments:todo")).content.decode()
+    assert html.count('aria-current="page"') == 1
+    tag = html[: html.index('aria-current="page"')]
+    assert 'data-nav="todo"' in tag[tag.rindex("<a ") :]
+    html = assessor_client.get(zh_url("assessments:dashboard")).content.decode()
+    tag = html[: html.index('aria-current="page"')]
+    assert 'data-nav="assessing"' in tag[tag.rindex("<a ") :]
