@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 
 from core.audit import audit_record
 from people import roles
@@ -31,11 +32,21 @@ class RosterResult:
     invited: int = 0
 
 
-def _get_or_create(model, value: str, prefix: str):
-    obj = model.objects.filter(code=value).first() or model.objects.filter(name=value).first()
-    if obj is None:
-        obj = model.objects.create(code=slug_code(value, prefix), name=value)
-    return obj
+def _by_code_or_name(model, values: set[str], prefix: str) -> dict:
+    """The store (or cohort) each value names, by code or else by name, those not found
+    created: one query to find them and one to create the missing, whatever the number."""
+    if not values:
+        return {}
+    existing = list(model.objects.filter(Q(code__in=values) | Q(name__in=values)))
+    by_code = {obj.code: obj for obj in existing}
+    by_name: dict[str, object] = {}
+    for obj in existing:  # in the model's order (by code), as .first() took them
+        by_name.setdefault(obj.name, obj)
+    found = {v: by_code.get(v) or by_name.get(v) for v in values}
+    missing = sorted(v for v, obj in found.items() if obj is None)
+    created = model.objects.bulk_create([model(code=slug_code(v, prefix), name=v) for v in missing])
+    found.update(zip(missing, created, strict=True))
+    return found
 
 
 @transaction.atomic
@@ -43,7 +54,13 @@ def roster_import_apply(*, by, rows: list[dict]) -> RosterResult:
     """Create or update one user (with profile, store, cohort and role) per row. The rows are
     planned again here, so a file that became invalid since the preview writes nothing.
     Each account created with an e-mail address is sent an invitation to choose a password
-    (accounts that exist are never invited again)."""
+    (accounts that exist are never invited again).
+
+    What the rows need is read up front in a fixed number of queries (the accounts to update
+    with their profiles, groups and cohorts; the stores, cohorts and role groups), so this
+    reads nothing per row and writes a bounded number of rows per row: the account, its role
+    group, its profile (whose save also has Wagtail update its reference index, profile ->
+    store), its cohort, and the invitation (invitation_queue) of a new account."""
     plan = roster_plan(rows, by=by)
     if not plan.valid:
         raise RosterInvalid(plan)
@@ -52,19 +69,23 @@ def roster_import_apply(*, by, rows: list[dict]) -> RosterResult:
     for name in roles.ROLE_NAMES:
         if name not in groups:
             groups[name] = Group.objects.create(name=name)
-    stores = {
-        v: _get_or_create(Store, v, "store") for v in {r["store"] for r in rows if r["store"]}
-    }
-    cohorts = {
-        v: _get_or_create(Cohort, v, "cohort") for v in {r["cohort"] for r in rows if r["cohort"]}
+    stores = _by_code_or_name(Store, {r["store"] for r in rows if r["store"]}, "store")
+    cohorts = _by_code_or_name(Cohort, {r["cohort"] for r in rows if r["cohort"]}, "cohort")
+    written = [row for row in plan.rows if row.action in (CREATE, UPDATE)]
+    existing = {
+        user.username: user
+        for user in User.objects.filter(
+            username__in=[row.values["username"] for row in written if row.action == UPDATE]
+        )
+        .select_related("profile")
+        .prefetch_related("groups", "profile__cohorts")
     }
     invite = []
-    for row in plan.rows:
-        if row.action not in (CREATE, UPDATE):
-            continue
+    for row in written:
         v = row.values
-        user = User.objects.filter(username=v["username"]).first()
-        if user is None:
+        user = existing.get(v["username"])
+        is_new = user is None
+        if is_new:
             user = User(username=v["username"])
             user.set_unusable_password()
             if v["email"]:
@@ -72,20 +93,26 @@ def roster_import_apply(*, by, rows: list[dict]) -> RosterResult:
         user.email = v["email"]
         user.is_superuser = user.is_staff = row.role == ADMIN
         user.save()
-        if row.role == ADMIN:
-            user.groups.clear()
+        # What user.groups.set() would do, from the groups read up front.
+        current = set() if is_new else {g.pk for g in user.groups.all()}
+        wanted = set() if row.role == ADMIN else {groups[row.role].pk}
+        if current - wanted:
+            user.groups.remove(*(current - wanted))
+        if wanted - current:
+            user.groups.add(*(wanted - current))
+        profile = None if is_new else getattr(user, "profile", None)
+        if profile is None:
+            profile = Profile(user=user)
+            member_of = set()
         else:
-            user.groups.set([groups[row.role]])
-        profile, _created = Profile.objects.get_or_create(
-            user=user, defaults={"full_name": v["printed_name"]}
-        )
+            member_of = {c.pk for c in profile.cohorts.all()}
         profile.full_name = v["printed_name"]
         profile.employee_number = v["employee_number"]
         if v["store"]:
             profile.store = stores[v["store"]]
         profile.clean()
         profile.save()
-        if v["cohort"]:
+        if v["cohort"] and cohorts[v["cohort"]].pk not in member_of:
             profile.cohorts.add(cohorts[v["cohort"]])
     for user in invite:
         invitation_queue(user=user, invited_by=by)

@@ -7,6 +7,7 @@ certificate from the trainee page once the decision is Competent. axe finds no s
 critical problem and nothing scrolls sideways on any of these pages."""
 
 import io
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -14,8 +15,6 @@ from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
-
-from urllib.parse import unquote, urlsplit
 
 from assessments.models.attachments import EvidenceAttachment, ObservationAttachment
 from assessments.models.certificates import Certificate
