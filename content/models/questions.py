@@ -24,6 +24,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import (
     DraftStateMixin,
+    Locale,
     LockableMixin,
     Orderable,
     PreviewableMixin,
@@ -316,6 +317,8 @@ class Question(
 
         context = super().get_preview_context(request, mode_name)
         context["item"] = present_question(self, list(self.options.all()), slot=1)
+        # Questions have no locale of their own: they are written in the content's language.
+        context["content_lang"] = Locale.get_default().language_code
         return context
 
 

@@ -55,10 +55,11 @@ def test_indicators_by_name_with_the_code_as_a_label_and_no_negative_points(trai
     table = section(html, "scenario-indicators", "</table>")
     first = section(table, "scenario-indicator", "</tr>")
     assert '<span class="indicator-code">T2.1</span>' in first
-    assert '<span class="scenario-indicator-text">指標 T2.1</span>' in first
+    assert '<span class="scenario-indicator-text" lang="zh-hant">指標 T2.1</span>' in first
     assert "0 / 3 分" in first and "-1" not in table  # clamped, and said so in words
     assert "扣分多於得分" in first
-    assert "「系統不會錯的。」扣 1 分。" in section(first, "scenario-lost", "</ul>")
+    lost = section(first, "scenario-lost", "</ul>")
+    assert '「<span lang="zh-hant">系統不會錯的。</span>」扣 1 分。' in lost
     second = table.split('data-testid="scenario-indicator"')[2]
     assert "T3.1" in second and "0 / 2 分" in second and "這項指標沒有扣分的選擇。" in second
 
@@ -82,7 +83,8 @@ def test_ending_without_a_speaker_reads_as_narration(trainee_client, page):
     ScenarioStep.objects.filter(page=page, key="end-good").update(speaker="陳先生")
     html = trainee_client.get(url("training:scenario_run", run.pk)).content.decode()
     outcome = section(html, "scenario-outcome", "</section>")
-    assert '<p class="scenario-speaker mb-1">陳先生</p>' in outcome and "narration" not in outcome
+    assert '<p class="scenario-speaker mb-1" lang="zh-hant">陳先生</p>' in outcome
+    assert "narration" not in outcome
 
 
 def test_narration_in_the_transcript_has_no_speaker(trainee, trainee_client, module):
@@ -93,7 +95,10 @@ def test_narration_in_the_transcript_has_no_speaker(trainee, trainee_client, mod
     transcript = section(html, "scenario-transcript", "</ol>")
     narration = transcript.split('class="mb-1 scenario-narration narration"', 1)[1].split("</p>")[0]
     assert "顧客繼續說明 0" in narration and "陳先生" not in narration and "顧客：" not in narration
-    assert transcript.count('<span class="scenario-speaker">顧客：</span>') == 2
+    assert (
+        transcript.count('<span class="scenario-speaker"><span lang="zh-hant">顧客</span>：</span>')
+        == 2
+    )
     assert transcript.count('<span class="scenario-speaker">你：</span>') == 3
 
 
@@ -110,7 +115,9 @@ def test_every_scenario_page_has_the_course_and_module_trail(trainee_client, pag
         assert f'href="{course.url}"' in trail and f'href="{module.url}"' in trail
     assert page.title in section(playing, "breadcrumbs", "</nav>")
     assert "第 1 次演練" in section(playing, "breadcrumbs", "</nav>")
-    assert 'aria-current="page">情境 small</li>' in section(start, "breadcrumbs", "</nav>")
+    assert 'aria-current="page" lang="zh-hant">情境 small</li>' in section(
+        start, "breadcrumbs", "</nav>"
+    )
 
 
 def test_trainers_see_the_trail_on_the_scenario_brief(client_as, page, module):

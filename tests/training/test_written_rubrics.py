@@ -185,9 +185,9 @@ def test_assessor_marks_each_criterion_and_the_score_is_the_sum(client_as, world
     # The trainee's review (policy: after submission) shows each criterion's score.
     html = trainee_client.get(reverse("training:quiz_result", args=[attempt.pk])).content.decode()
     assert f'data-testid="rubric-scores-{row.slot}"' in html
-    assert "先向顧客道歉並聆聽：1 / 1" in html
-    assert "說明具體的補救方式：0.25 / 0.5" in html
-    assert "確認顧客是否滿意：0.5 / 0.5" in html
+    assert '<span lang="zh-hant">先向顧客道歉並聆聽</span>：1 / 1' in html
+    assert '<span lang="zh-hant">說明具體的補救方式</span>：0.25 / 0.5' in html
+    assert '<span lang="zh-hant">確認顧客是否滿意</span>：0.5 / 0.5' in html
 
 
 @pytest.mark.parametrize(

@@ -215,7 +215,7 @@ def learning_dashboard(user) -> list[CourseCard]:
     per course (never per lesson)."""
     enrolments = list(
         Enrolment.objects.filter(trainee=user, course__live=True)
-        .select_related("course", "course__unit")
+        .select_related("course", "course__unit", "course__locale")
         .order_by("completed_at", "-last_activity_at", "enrolled_at")
     )
     cards = []
@@ -240,6 +240,7 @@ def open_courses(user) -> list[CoursePage]:
     return list(
         CoursePage.objects.live()
         .filter(allow_self_enrolment=True)
+        .select_related("locale")  # the template marks each title with its language
         .exclude(enrolments__trainee=user)
         .order_by("path")
     )

@@ -28,7 +28,7 @@ FINISHED = (QuizAttempt.State.GRADED, QuizAttempt.State.AWAITING_MARKING)
 
 def quiz_for_trainee(*, quiz_id: int, trainee) -> QuizPage:
     """The live quiz, if the trainee is enrolled in its course; 404 otherwise."""
-    quiz = QuizPage.objects.live().filter(pk=quiz_id).first()
+    quiz = QuizPage.objects.live().filter(pk=quiz_id).select_related("locale").first()
     if quiz is None:
         raise Http404
     enrolled = Enrolment.objects.filter(
@@ -41,7 +41,9 @@ def quiz_for_trainee(*, quiz_id: int, trainee) -> QuizPage:
 
 def attempt_for_trainee(*, attempt_id: int, trainee) -> QuizAttempt:
     attempt = (
-        QuizAttempt.objects.select_related("quiz").filter(pk=attempt_id, trainee=trainee).first()
+        QuizAttempt.objects.select_related("quiz__locale")
+        .filter(pk=attempt_id, trainee=trainee)
+        .first()
     )
     if attempt is None:
         raise Http404

@@ -17,13 +17,13 @@ from training.models.scenario_runs import ScenarioRun, ScenarioRunStep
 
 
 def scenario_live_or_404(page_id: int) -> ScenarioPage:
-    return get_object_or_404(ScenarioPage.objects.live(), pk=page_id)
+    return get_object_or_404(ScenarioPage.objects.live().select_related("locale"), pk=page_id)
 
 
 def scenario_run_of_trainee_or_404(*, run_id: int, trainee) -> ScenarioRun:
     """Only the trainee's own runs exist for them: anyone else's id is a 404."""
     return get_object_or_404(
-        ScenarioRun.objects.select_related("scenario", "course"), pk=run_id, trainee=trainee
+        ScenarioRun.objects.select_related("scenario__locale", "course"), pk=run_id, trainee=trainee
     )
 
 
