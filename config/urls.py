@@ -28,9 +28,12 @@ def favicon(request):
 
 
 def robots_txt(request):
-    """Crawlers may read the front page and certificate verification, nothing personal."""
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", "Disallow: /learn/"]
-    lines += ["Disallow: /assess/", "Disallow: /en/learn/", "Disallow: /en/assess/", ""]
+    """Crawlers may read the front page and the course's public pages; the admin and the
+    sign-in pages are not for them. /learn/ and /assess/ answer only a signed-in person (a
+    crawler is sent to the sign-in page), so they need no line here, and a signed-in
+    learner's pages are not reported as blocked from indexing."""
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/"]
+    lines += ["Disallow: /en/accounts/", ""]
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
     patch_cache_control(response, public=True, max_age=86400)
     return response

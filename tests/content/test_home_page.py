@@ -102,9 +102,13 @@ def test_manifest_names_the_app_in_the_page_language(client):
     assert zh["lang"] == "zh-Hant" and zh["name"] != "Loyalty Academy"
 
 
-def test_robots_txt_keeps_crawlers_out_of_personal_pages(client):
+def test_robots_txt_keeps_crawlers_out_of_the_admin_and_personal_pages_need_a_sign_in(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Disallow: /learn/" in body and "Disallow: /assess/" in body
+    assert "Disallow: /admin/" in body and "Disallow: /accounts/" in body
     assert "Disallow: /verify/" not in body
+    # What a crawler gets from the personal areas: the sign-in page, never a learner's data.
+    for path in ("/learn/", "/assess/", "/assess/me/", "/en/learn/"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
