@@ -7,20 +7,29 @@ then all are written in one transaction.
 Imported questions are drafts: each row is created not live, with a first revision by the
 importer (Wagtail's CreateAction, as the editor's "save draft" does), so no quiz draws it
 (quizzes draw live questions only) until the two-person review approves it. Optionally the
-import submits each one to the review workflow at once."""
+import submits each one to the review workflow at once.
+
+What the questions refer to is read once for the whole file, not once per question: the
+unit's indicators and K/S items, the bank's codes the file uses (the form checks against
+these instead of a query each), the file's tags and the review workflow. So checking a file
+costs the same queries whatever the number of questions, and writing a fixed number per
+question (tests/content/test_question_exchange_scale.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from wagtail.actions.create import CreateAction
 
 from content.models.framework import CompetencyItem, CompetencyUnit, Indicator
 from content.models.mapping import MAPPABLE_ITEMS
-from content.models.questions import Question, QuestionType
+from content.models.questions import Question, QuestionTag, QuestionType
 from content.question_exchange import moodle_xml
 from content.question_exchange.moodle_xml import MoodleXMLError, ParsedQuestion, QuestionData
 from core.audit import audit_record
@@ -139,10 +148,63 @@ def _form_errors(form) -> list[str]:
     return messages
 
 
+class _ChoicesReadOnce(forms.ModelMultipleChoiceField):
+    """The editor's own indicator (or K/S item) field, answering from the unit's objects the
+    import read once for the file instead of a query per question: the same value (the
+    chosen objects, in the field's order). Anything else posted is checked by the field
+    itself, with its own query and errors."""
+
+    def __init__(self, field: forms.ModelMultipleChoiceField, known: list[Model]):
+        self.__dict__.update(field.__dict__)  # label, queryset, widget, required, as given
+        self.field = field
+        self.known = {str(obj.pk): obj for obj in known}  # in the field queryset's order
+
+    def _check_values(self, value):
+        chosen = {str(pk) for pk in value}
+        if not chosen <= self.known.keys():
+            return self.field._check_values(value)
+        return [obj for key, obj in self.known.items() if key in chosen]
+
+
+def _import_form_class(
+    indicators: list[Indicator], items: list[CompetencyItem], codes: set[str], taken: set[str]
+):
+    """The question editor's form, checking against what the import read once for the
+    file: the unit's indicators and items, and which of the file's `codes` the bank already
+    `taken` (the form's unique check on the code, the same error, without its query)."""
+    base = Question.snippet_viewset.get_edit_handler().get_form_class()
+
+    class QuestionImportForm(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name, known in (("indicators", indicators), ("competency_items", items)):
+                if name in self.fields:
+                    self.fields[name] = _ChoicesReadOnce(self.fields[name], known)
+
+        def validate_unique(self):
+            code = self.instance.code
+            exclude = self._get_validation_exclusions()
+            if "code" in exclude or self.instance.pk is not None or code not in codes:
+                return super().validate_unique()
+            if code in taken:
+                message = self.instance.unique_error_message(Question, ("code",))
+                self._update_errors(ValidationError({"code": [message]}))
+            try:
+                self.instance.validate_unique(exclude={*exclude, "code"})
+            except ValidationError as error:
+                self._update_errors(error)
+
+    return QuestionImportForm
+
+
 def _check(parsed: list[ParsedQuestion], unit: CompetencyUnit, user) -> list[ImportRow]:
-    indicators = {i.code: i.pk for i in Indicator.objects.filter(unit=unit)}
-    items = {i.code: i.pk for i in CompetencyItem.objects.filter(MAPPABLE_ITEMS, unit=unit)}
-    form_class = Question.snippet_viewset.get_edit_handler().get_form_class()
+    unit_indicators = list(Indicator.objects.filter(unit=unit))
+    unit_items = list(CompetencyItem.objects.filter(MAPPABLE_ITEMS, unit=unit))
+    indicators = {i.code: i.pk for i in unit_indicators}
+    items = {i.code: i.pk for i in unit_items}
+    codes = {item.data.code for item in parsed if item.data is not None}
+    taken = set(Question.objects.filter(code__in=codes).values_list("code", flat=True))
+    form_class = _import_form_class(unit_indicators, unit_items, codes, taken)
     seen: dict[str, int] = {}
     rows = []
     for item in parsed:
@@ -187,10 +249,41 @@ def _check(parsed: list[ParsedQuestion], unit: CompetencyUnit, user) -> list[Imp
     return rows
 
 
+def _tags_read_once(question_forms: list) -> None:
+    """The file's tags as tag objects, read in one query (those new to the bank created
+    once each, as taggit creates them), so that saving each question does not look its
+    tag names up again."""
+    if getattr(settings, "TAGGIT_CASE_INSENSITIVE", False):
+        return  # taggit matches names its own way then: let it look each one up
+    tag_model = QuestionTag.tag_model()
+    names = [  # in the file's order, each once
+        *dict.fromkeys(
+            name
+            for form in question_forms
+            for name in form.cleaned_data.get("tags") or []
+            if isinstance(name, str)
+        )
+    ]
+    tags = {tag.name: tag for tag in tag_model.objects.filter(name__in=names)}
+    for name in names:
+        if name not in tags:
+            tags[name], _created = tag_model.objects.get_or_create(
+                name=name, defaults={"name": name}
+            )
+    for form in question_forms:
+        form.cleaned_data["tags"] = [
+            tags.get(name, name) if isinstance(name, str) else name
+            for name in form.cleaned_data.get("tags") or []
+        ]
+
+
 def question_import_plan(*, data: bytes, unit: CompetencyUnit, user) -> ImportPlan:
     """What importing `data` would create, each question with its errors; writes nothing.
     Raises MoodleXMLError when the file itself cannot be read."""
     return ImportPlan(unit=unit, rows=_check(moodle_xml.parse(data), unit, user))
+
+
+_UNREAD = object()
 
 
 @transaction.atomic
@@ -209,12 +302,17 @@ def questions_import(
                 for error in row.errors
             ]
         )
+    _tags_read_once([row.form for row in plan.rows])
     created = []
+    workflow = _UNREAD
     for row in plan.rows:
         question = row.form.instance
         CreateAction(question, user=user, form=row.form).execute(skip_permission_checks=True)
         if submit_for_review:
-            workflow = question.get_workflow()
+            if workflow is _UNREAD:
+                # A snippet's workflow is its model's (Wagtail assigns it to the content
+                # type), the same for every question: read once, for the first.
+                workflow = question.get_workflow()
             if workflow is not None:
                 workflow.start(question, user)
         created.append(question)
