@@ -122,6 +122,30 @@ def certificate_for(decision, number="LA-2026-000123"):
     )
 
 
+def populated_report(size: int, tag: str):
+    """A course of two quizzes and three scenarios with `size` trainees in one cohort an
+    assessor is assigned to: each with both quizzes graded and the three runs finished, and a
+    third of them decided Competent with a certificate. Returns (module, assessor). Shared by
+    the 500-trainee tests (query counts and server time)."""
+    module = make_module(make_unit_of_13())
+    quizzes = [make_quiz(module), make_quiz(module)]
+    scenarios = [make_scenario(module, slug=f"{tag}-{i}") for i in range(3)]
+    assessor = make_assessor()
+    cohort = Cohort.objects.create(code=tag, name=f"梯次 {tag}")
+    AssessorAssignment.objects.create(assessor=assessor, cohort=cohort)
+    for i, trainee in enumerate(trainees(size, module, cohorts=[cohort])):
+        for quiz in quizzes:
+            graded(quiz, trainee, 40 + i % 60)
+        for scenario in scenarios:
+            finished_run(scenario, trainee, 30 + i % 70)
+        if i % 3 == 0:
+            decision = make_decision(
+                trainee=trainee, assessor=assessor, unit=module.course.unit, course=module.course
+            )
+            certificate_for(decision, number=f"LA-{tag}-{i:06d}")
+    return module, assessor
+
+
 @pytest.fixture
 def gradebook(role_groups):
     """One course with two quizzes and two scenarios; 甲 certified Competent with grades,

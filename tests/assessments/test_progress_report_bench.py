@@ -10,19 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.models.assignments import AssessorAssignment
-from people.models import Cohort
-from tests.assessments.test_progress_report import (
-    body,
-    certificate_for,
-    finished_run,
-    graded,
-    make_unit_of_13,
-)
-from tests.factories.certificates import make_decision
-from tests.factories.people import make_assessor, make_trainee
-from tests.factories.quizzes import enrol, make_module, make_quiz
-from tests.factories.scenarios import make_scenario
+from tests.assessments.test_progress_report import body, populated_report
 
 pytestmark = pytest.mark.django_db
 
@@ -41,24 +29,7 @@ def _timed(client, url, params=None) -> float:
 
 def test_progress_report_at_500_trainees(client_as, capsys):
     client, _ = client_as("admin")
-    module = make_module(make_unit_of_13())
-    quizzes = [make_quiz(module), make_quiz(module)]
-    scenarios = [make_scenario(module, slug=f"bench-{i}") for i in range(3)]
-    assessor = make_assessor()
-    cohort = Cohort.objects.create(code="bench", name="效能梯次")
-    AssessorAssignment.objects.create(assessor=assessor, cohort=cohort)
-    for i in range(SIZE):
-        trainee = make_trainee(name=f"學員{i:03d}", cohorts=[cohort])
-        enrol(trainee, module)
-        for quiz in quizzes:
-            graded(quiz, trainee, 40 + i % 60)
-        for scenario in scenarios:
-            finished_run(scenario, trainee, 30 + i % 70)
-        if i % 3 == 0:
-            decision = make_decision(
-                trainee=trainee, assessor=assessor, unit=module.course.unit, course=module.course
-            )
-            certificate_for(decision, number=f"LA-2026-{i:06d}")
+    module, assessor = populated_report(SIZE, "bench")
     with translation.override("zh-hant"):
         admin_url = reverse("progress_report:index")
         assess_url = reverse("assessments:progress_report")

@@ -1,7 +1,7 @@
 """The progress report's queries at 500 trainees (issue 17): the admin's page and its CSV
 export read as many queries for 500 trainees as for 5, and the CSV holds all 500. The
-trainees are built as in test_progress_report_bench.py: two quiz attempts and three scenario
-runs each, a decision and a certificate for a third of them."""
+trainees are built as for test_progress_report_bench.py: two quiz attempts and three scenario
+runs each, a decision and a certificate for a third of them (populated_report)."""
 
 import csv
 import io
@@ -11,44 +11,11 @@ from django.core.cache import cache
 from django.db import connection, reset_queries, transaction
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models.assignments import AssessorAssignment
-from people.models import Cohort
-from tests.assessments.test_progress_report import (
-    body,
-    certificate_for,
-    finished_run,
-    graded,
-    make_unit_of_13,
-    trainees,
-    url,
-)
-from tests.factories.certificates import make_decision
-from tests.factories.people import make_assessor
-from tests.factories.quizzes import make_module, make_quiz
-from tests.factories.scenarios import make_scenario
+from tests.assessments.test_progress_report import body, populated_report, url
 
 pytestmark = pytest.mark.django_db
 
 SIZE = 500
-
-
-def _populate(size: int) -> None:
-    module = make_module(make_unit_of_13())
-    quizzes = [make_quiz(module), make_quiz(module)]
-    scenarios = [make_scenario(module, slug=f"scale-{size}-{i}") for i in range(3)]
-    assessor = make_assessor()
-    cohort = Cohort.objects.create(code=f"scale-{size}", name=f"梯次 {size}")
-    AssessorAssignment.objects.create(assessor=assessor, cohort=cohort)
-    for i, trainee in enumerate(trainees(size, module, cohorts=[cohort])):
-        for quiz in quizzes:
-            graded(quiz, trainee, 40 + i % 60)
-        for scenario in scenarios:
-            finished_run(scenario, trainee, 30 + i % 70)
-        if i % 3 == 0:
-            decision = make_decision(
-                trainee=trainee, assessor=assessor, unit=module.course.unit, course=module.course
-            )
-            certificate_for(decision, number=f"LA-{size:04d}-{i:06d}")
 
 
 def _count(client, params: dict) -> tuple[int, object]:
@@ -72,7 +39,7 @@ def _measure(client, size: int) -> tuple[dict[str, int], list[list[str]]]:
     cache.clear()
     try:
         with transaction.atomic():
-            _populate(size)
+            populated_report(size, f"scale-{size}")
             page, _ = _count(client, {})
             export, content = _count(client, {"export": "csv"})
             raise _Measured({"page": page, "CSV": export}, content)
