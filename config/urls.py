@@ -13,6 +13,7 @@ from config.app_manifest import web_manifest
 from content import views as content_views
 from core import health as core_health
 from people import views as people_views
+from training import page_cache
 
 handler400 = "config.error_views.bad_request"
 handler403 = "config.error_views.permission_denied"
@@ -57,9 +58,14 @@ urlpatterns += i18n_patterns(
     path("verify/", include("assessments.verify_urls")),
     path("privacy/", include("privacy.urls")),
     path("", content_views.home, name="home"),
-    # Wagtail's page serving through the cached route table (content/routing.py); Wagtail's
-    # own patterns below keep its password and login views.
-    re_path(r"^((?:[\w\-]+/)*)$", content_views.serve, name="wagtail_serve"),
+    # Wagtail's page serving through the cached route table (content/routing.py), a
+    # trainee's course, module and lesson pages kept once rendered (training/page_cache.py);
+    # Wagtail's own patterns below keep its password and login views.
+    re_path(
+        r"^((?:[\w\-]+/)*)$",
+        page_cache.serve_kept_pages(content_views.serve),
+        name="wagtail_serve",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -105,12 +105,14 @@ def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        user._unread_count = None
     return notification
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, user: User) -> int:
     """Mark every unread notification of `user` read; returns how many were unread."""
+    user._unread_count = None
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -124,4 +126,13 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 def unread_count(user: User) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
+    known = getattr(user, "_unread_count", None)
+    if known is not None:
+        return known
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def remember_unread_count(user: User, count: int) -> None:
+    """A count just read with something else (training/page_cache.py) is used for the rest
+    of this request (the user object lives for one request); marking read forgets it."""
+    user._unread_count = count

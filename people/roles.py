@@ -26,6 +26,17 @@ def _group_names(user) -> frozenset[str]:
     return cached
 
 
+def role_names(user) -> frozenset[str]:
+    """The names of the groups this user is in (read once per request)."""
+    return _group_names(user)
+
+
+def remember_role_names(user, names) -> None:
+    """Group names just read with something else (training/page_cache.py), used for the
+    rest of this request (the user object lives for one request)."""
+    user._role_names = frozenset(names)
+
+
 def is_trainee(user) -> bool:
     return TRAINEE in _group_names(user)
 

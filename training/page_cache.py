@@ -1,0 +1,208 @@
+"""A trainee's course, module and lesson pages, kept once rendered and given again while
+nothing they show has changed (issue 18: these pages ran at 2-5 % of a trivial view).
+
+Correct by construction, not by invalidation: the key is a digest of everything the page is
+rendered from, read fresh on every request before the page is rendered, so no write anywhere
+(a service, the admin, a bulk update, another server) has to remember to clear it.
+- the content: the page tree's version (content/tree_cache.py: bumped on publish, move,
+  privacy change), the URL with its query string, the interface language;
+- the person: their user and profile row (the header's printed name), their roles, their
+  unread notifications (the header's count);
+- their learning: every row of their enrolments, lesson progress, quiz attempts and scenario
+  runs (states, scores, positions, resume point), read whole with one small query each;
+- their CSRF secret (the page's forms carry a token for it).
+
+A kept page is given before Wagtail routes the request, so the access checks (enrolment,
+retirement, privacy) are not run again for it: what they decided is in the key (the tree's
+version holds privacy and retirement, the rows hold the enrolment and what was started), so a
+change to any of them makes the next request a miss, which Wagtail serves with every check.
+Only pages in the cached route table (live, no view restriction) are kept. What it keeps is only ever given back to the same person:
+the key holds their id and CSRF secret. The form token in a kept page is masked afresh on
+every answer, as Django does for a page it renders.
+
+Only plain trainees (no other role) get kept pages, on the page types above: quizzes and
+scenarios show answers being typed, and staff see admin links and counts from elsewhere. A
+request with a message waiting, or an answer that sets a cookie, is never kept.
+
+Kept in the `default` cache (each process's memory; the database cache with several servers,
+see README), for 15 minutes at most."""
+
+import functools
+import hashlib
+import re
+
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from content import routing
+from content.pages.course import CoursePage, ModulePage
+from content.pages.lesson import LessonPage
+from content.tree_cache import tree_version
+from people import roles
+from people.models import Notification, User
+from people.notifications import remember_unread_count
+from training.models import Enrolment, LessonProgress, QuizAttempt, ScenarioRun
+
+KEPT_PAGE_TYPES = (CoursePage, ModulePage, LessonPage)
+TIMEOUT = 15 * 60
+HIT_HEADER = "X-Learner-Page"  # "kept" or "rendered": tests and the bench read it
+
+_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Every row of the trainee's learning that a course, module or lesson page is drawn from.
+_LEARNING_MODELS = (Enrolment, LessonProgress, QuizAttempt, ScenarioRun)
+
+
+def _rows_as_text(model, vendor: str) -> str:
+    """A subquery giving every column of the trainee's rows of `model` as one text value
+    (NULL kept apart from the empty string), in id order."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = [connection.ops.quote_name(f.column) for f in model._meta.concrete_fields]
+    # Built once per database kind (_stamp_sql is cached), from the models' own columns.
+    if vendor == "postgresql":
+        row = "concat_ws(',', " + ", ".join(f"quote_nullable({c})" for c in columns) + ")"
+        return f"(SELECT string_agg({row}, ';' ORDER BY id) FROM {table} WHERE trainee_id = %s)"  # noqa: S608, E501
+    row = " || ',' || ".join(f"quote({c})" for c in columns)
+    return (
+        f"(SELECT group_concat(r, ';') FROM "  # noqa: S608 - names from the models, values as parameters
+        f"(SELECT {row} AS r FROM {table} WHERE trainee_id = %s ORDER BY id))"
+    )
+
+
+def _group_names_as_text(vendor: str) -> str:
+    # As above: table names from the models (quoted), the user's id as a parameter.
+    groups = connection.ops.quote_name(Group._meta.db_table)
+    membership = connection.ops.quote_name(User.groups.through._meta.db_table)
+    joined = f"{groups} g JOIN {membership} m ON m.group_id = g.id WHERE m.user_id = %s"
+    if vendor == "postgresql":
+        return f"(SELECT string_agg(g.name, ',' ORDER BY g.name) FROM {joined})"  # noqa: S608
+    return f"(SELECT group_concat(name, ',') FROM (SELECT g.name FROM {joined} ORDER BY g.name))"  # noqa: S608, E501
+
+
+@functools.cache
+def _stamp_sql(vendor: str) -> str:
+    notifications = connection.ops.quote_name(Notification._meta.db_table)
+    unread = f"FROM {notifications} WHERE user_id = %s AND read_at IS NULL"
+    return "SELECT " + ", ".join(
+        [
+            _group_names_as_text(vendor),
+            *(_rows_as_text(model, vendor) for model in _LEARNING_MODELS),
+            f"(SELECT COUNT(*) {unread})",
+            f"(SELECT MAX(id) {unread})",
+        ]
+    )
+
+
+def learner_stamp(user) -> tuple:
+    """The person's roles, learning rows and unread notifications, in one query. The roles
+    and the unread count are handed on (people.roles, people.notifications), so the checks
+    and the header do not read them again in this request."""
+    with connection.cursor() as cursor:  # SQLite or PostgreSQL (config/settings)
+        cursor.execute(_stamp_sql(connection.vendor), [user.pk] * (len(_LEARNING_MODELS) + 3))
+        stamp = cursor.fetchone()
+    roles.remember_role_names(user, stamp[0].split(",") if stamp[0] else ())
+    remember_unread_count(user, stamp[-2])
+    return tuple(stamp)
+
+
+def may_keep(request, model) -> bool:
+    """Worth reading the stamp for: a plain GET of a kept page type by a signed-in person
+    who is not staff, whose browser holds its CSRF cookie and has no message waiting."""
+    user = request.user
+    return (
+        request.method == "GET"
+        and issubclass(model, KEPT_PAGE_TYPES)
+        and user.is_authenticated
+        and not user.is_staff
+        and not user.is_superuser
+        and "CSRF_COOKIE" in request.META
+        and not _messages_waiting(request)
+    )
+
+
+def page_key(request, stamp: tuple) -> str:
+    """The digest of everything a kept page is rendered from (read now, before rendering:
+    a write during the render can only make the next request miss, never keep stale)."""
+    user = request.user
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (
+        tree_version(),
+        request.get_full_path(),
+        get_language(),
+        request.META["CSRF_COOKIE"],
+        _row(user, exclude={"password"}),
+        _row(getattr(user, "profile", None)),
+        stamp,
+    ):
+        digest.update(repr(part).encode())
+    return f"training:page:{user.pk}:{digest.hexdigest()}"
+
+
+def serve_kept_pages(serve):
+    """Wraps the page view (config/urls.py): a kept page is given before Wagtail routes the
+    request; any other request, and every miss, is served by Wagtail with all its checks."""
+
+    @functools.wraps(serve)
+    def view(request, path):
+        route = routing.resolve(request, path)  # from memory: no query
+        if route is None or not may_keep(request, route.model):
+            return serve(request, path)
+        stamp = learner_stamp(request.user)
+        if roles.role_names(request.user) != {roles.TRAINEE}:
+            return serve(request, path)
+        key = page_key(request, stamp)
+        kept = cache.get(key)
+        if kept is not None:
+            return _from_kept(request, kept)
+        response = serve(request, path)
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, _keepable(response), timeout=TIMEOUT)
+        response[HIT_HEADER] = "rendered"
+        return response
+
+    return view
+
+
+def _keepable(response) -> dict:
+    content = response.content
+    tokens = sorted(set(_TOKEN.findall(content)))
+    return {
+        "content": content,
+        "tokens": tokens,
+        "headers": {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() not in {"content-length", "set-cookie"}
+        },
+    }
+
+
+def _from_kept(request, kept: dict) -> HttpResponse:
+    content = kept["content"]
+    if kept["tokens"]:
+        fresh = get_token(request).encode()  # masked anew, as for a rendered page
+        for token in kept["tokens"]:
+            content = content.replace(token, fresh)
+    response = HttpResponse(content, headers=kept["headers"])
+    response[HIT_HEADER] = "kept"
+    return response
+
+
+def _row(instance, exclude=frozenset()) -> list | None:
+    if instance is None:
+        return None
+    return [
+        (field.attname, getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if field.attname not in exclude
+    ]
+
+
+def _messages_waiting(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0  # len() reads without using them up
