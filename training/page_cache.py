@@ -62,9 +62,11 @@ def _rows_as_text(model, vendor: str) -> str:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = [connection.ops.quote_name(f.column) for f in model._meta.concrete_fields]
     # Built once per database kind (_stamp_sql is cached), from the models' own columns.
-    if vendor == "postgresql":
-        row = "concat_ws(',', " + ", ".join(f"quote_nullable({c})" for c in columns) + ")"
-        return f"(SELECT string_agg({row}, ';' ORDER BY id) FROM {table} WHERE trainee_id = %s)"  # noqa: S608, E501
+    if vendor == "postgresql":  # a row as text: every column, NULL apart from ''
+        return (
+            f"(SELECT string_agg(t::text, ';' ORDER BY t.id) FROM {table} t "  # noqa: S608
+            "WHERE t.trainee_id = %s)"
+        )
     row = " || ',' || ".join(f"quote({c})" for c in columns)
     return (
         f"(SELECT group_concat(r, ';') FROM "  # noqa: S608 - names from the models, values as parameters
@@ -101,11 +103,30 @@ def learner_stamp(user) -> tuple:
     and the unread count are handed on (people.roles, people.notifications), so the checks
     and the header do not read them again in this request."""
     with connection.cursor() as cursor:  # SQLite or PostgreSQL (config/settings)
-        cursor.execute(_stamp_sql(connection.vendor), [user.pk] * (len(_LEARNING_MODELS) + 3))
+        if connection.vendor == "postgresql":
+            _execute_prepared(cursor, user.pk)
+        else:
+            cursor.execute(_stamp_sql("sqlite"), [user.pk] * (len(_LEARNING_MODELS) + 3))
         stamp = cursor.fetchone()
     roles.remember_role_names(user, stamp[0].split(",") if stamp[0] else ())
     remember_unread_count(user, stamp[-2])
     return tuple(stamp)
+
+
+_PREPARED = "la_learner_stamp"
+
+
+def _execute_prepared(cursor, user_id: int) -> None:
+    """PostgreSQL plans the stamp once per connection (a prepared statement: planning it
+    cost more than running it). A new connection, after a restart say, prepares it again.
+    With a transaction-mode pooler (PgBouncer) in between this would need its prepared
+    statement support (PgBouncer 1.21+, max_prepared_statements)."""
+    raw = cursor.db.connection
+    if not getattr(raw, "_la_stamp_prepared", False):
+        body = _stamp_sql("postgresql").replace("%s", "$1")  # every parameter is the user
+        cursor.execute(f"PREPARE {_PREPARED}(bigint) AS {body}")
+        raw._la_stamp_prepared = True
+    cursor.execute(f"EXECUTE {_PREPARED}(%s)", [user_id])
 
 
 def may_keep(request, model) -> bool:
