@@ -5,24 +5,27 @@ Correct by construction, not by invalidation: the key is a digest of everything 
 rendered from, read fresh on every request before the page is rendered, so no write anywhere
 (a service, the admin, a bulk update, another server) has to remember to clear it.
 - the content: the page tree's version (content/tree_cache.py: bumped on publish, move,
-  privacy change), the URL with its query string, the interface language;
+  privacy change), the page the URL routes to on the request's site, the URL with its query
+  string, the interface language;
 - the person: their user and profile row (the header's printed name), their roles, their
   unread notifications (the header's count);
 - their learning: every row of their enrolments, lesson progress, quiz attempts and scenario
-  runs (states, scores, positions, resume point), read whole with one small query each;
+  runs (states, scores, positions, resume point), read whole;
 - their CSRF secret (the page's forms carry a token for it).
+The roles, the rows and the unread count are one query (`learner_stamp`).
 
 A kept page is given before Wagtail routes the request, so the access checks (enrolment,
-retirement, privacy) are not run again for it: what they decided is in the key (the tree's
-version holds privacy and retirement, the rows hold the enrolment and what was started), so a
+retirement, privacy) are not run again for it. What they decided is in the key: the tree's
+version holds privacy and retirement, the rows hold the enrolment and what was started. A
 change to any of them makes the next request a miss, which Wagtail serves with every check.
-Only pages in the cached route table (live, no view restriction) are kept. What it keeps is only ever given back to the same person:
-the key holds their id and CSRF secret. The form token in a kept page is masked afresh on
-every answer, as Django does for a page it renders.
+Only pages in the cached route table (live, no view restriction) are kept.
 
-Only plain trainees (no other role) get kept pages, on the page types above: quizzes and
-scenarios show answers being typed, and staff see admin links and counts from elsewhere. A
-request with a message waiting, or an answer that sets a cookie, is never kept.
+A kept page is only ever given back to the same person: the key holds their id and CSRF
+secret. Its form token is masked afresh on every answer, as Django does for a page it
+renders. Only plain trainees (no other role) get kept pages, and only for courses, modules
+and lessons: quizzes and scenarios show answers being typed, and staff see admin links and
+counts from elsewhere. A request with a message waiting, or an answer that sets a cookie, is
+never kept.
 
 Kept in the `default` cache (each process's memory; the database cache with several servers,
 see README), for 15 minutes at most."""
@@ -144,13 +147,14 @@ def may_keep(request, model) -> bool:
     )
 
 
-def page_key(request, stamp: tuple) -> str:
+def page_key(request, page_id: int, stamp: tuple) -> str:
     """The digest of everything a kept page is rendered from (read now, before rendering:
     a write during the render can only make the next request miss, never keep stale)."""
     user = request.user
     digest = hashlib.blake2b(digest_size=20)
     for part in (
         tree_version(),
+        page_id,  # the page this URL routes to on this request's site
         request.get_full_path(),
         get_language(),
         request.META["CSRF_COOKIE"],
@@ -174,7 +178,7 @@ def serve_kept_pages(serve):
         stamp = learner_stamp(request.user)
         if roles.role_names(request.user) != {roles.TRAINEE}:
             return serve(request, path)
-        key = page_key(request, stamp)
+        key = page_key(request, route.page_id, stamp)
         kept = cache.get(key)
         if kept is not None:
             return _from_kept(request, kept)
