@@ -62,14 +62,14 @@ _LEARNING_MODELS = (Enrolment, LessonProgress, QuizAttempt, ScenarioRun)
 def _rows_as_text(model, vendor: str) -> str:
     """A subquery giving every column of the trainee's rows of `model` as one text value
     (NULL kept apart from the empty string), in id order."""
+    # Built once per database kind (_stamp_sql is cached), from the models' own names.
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = [connection.ops.quote_name(f.column) for f in model._meta.concrete_fields]
-    # Built once per database kind (_stamp_sql is cached), from the models' own columns.
     if vendor == "postgresql":  # a row as text: every column, NULL apart from ''
         return (
             f"(SELECT string_agg(t::text, ';' ORDER BY t.id) FROM {table} t "  # noqa: S608
             "WHERE t.trainee_id = %s)"
         )
+    columns = [connection.ops.quote_name(f.column) for f in model._meta.concrete_fields]
     row = " || ',' || ".join(f"quote({c})" for c in columns)
     return (
         f"(SELECT group_concat(r, ';') FROM "  # noqa: S608 - names from the models, values as parameters

@@ -20,7 +20,7 @@ from people import roles
 from people.models import NotificationKind
 from people.notifications import notification_send
 from tests.factories.learning import lessons_of, make_learning_course
-from tests.factories.people import make_trainee, make_trainer
+from tests.factories.people import make_admin, make_trainee, make_trainer
 from training.models import Enrolment, LessonProgress
 from training.page_cache import HIT_HEADER
 from training.services.enrolment import enrolment_create
@@ -193,6 +193,26 @@ def test_staff_are_never_served_kept_pages(setting):
         response = client.get(_url(course))
         assert response.status_code == 200
         assert HIT_HEADER not in response
+
+
+def test_administrators_are_never_served_kept_pages(setting):
+    course, _, _ = setting
+    client = _browser(make_admin())
+    for _ in range(2):
+        response = client.get(_url(course))
+        assert response.status_code == 200
+        assert HIT_HEADER not in response
+
+
+def test_visitors_are_sent_to_sign_in_never_given_a_kept_page(setting):
+    course, trainee, _ = setting
+    _kept_twice(_browser(trainee), _url(course))
+    visitor = Client()
+    visitor.cookies["csrftoken"] = get_random_string(32)
+    response = visitor.get(_url(course))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert HIT_HEADER not in response
 
 
 def test_a_kept_page_is_never_given_to_another_trainee(setting):
