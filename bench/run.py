@@ -46,6 +46,13 @@ from people.models import User  # noqa: E402
 
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
+# BENCH_ONLY="autosave,scenario step": only the rows whose label holds one of these words
+# (the trivial view always, as the ratios need it), and none of the benchmarks after the table.
+ONLY = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
+
+
+def chosen(label: str) -> bool:
+    return not ONLY or label.startswith("trivial") or any(word in label for word in ONLY)
 
 # Targets (issue 18): share of the trivial view's requests/s, the p99 in ms and the most
 # queries per request. Shown beside each figure; absent where no target is set.
@@ -318,7 +325,7 @@ def main() -> None:
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "config.wsgi:application",
             "--workers",
-            "2",
+            os.environ.get("BENCH_WORKERS", "2"),
             "--worker-class",
             "sync",
             "--bind",
@@ -333,13 +340,14 @@ def main() -> None:
     )
     try:
         wait_until_up(base + "/healthz/", timeout=120)
-        rows = [measure(base, *target) for target in targets()]
-        rows += [measure_writes(base, prepared) for prepared in writes]
+        pages = [target for target in targets() if chosen(target[0])]
+        rows = [measure(base, *target) for target in pages]
+        rows += [measure_writes(base, prepared) for prepared in writes if chosen(prepared.label)]
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
 
-    for row, (_label, path, username) in zip(rows, targets(), strict=False):
+    for row, (_label, path, username) in zip(rows, pages, strict=False):
         if not row.problem:
             row.queries = count_queries(path, username)
     print_table(rows)
@@ -356,6 +364,8 @@ def main() -> None:
         f"\nOn a copy of {database_label()}'s demo data ({DEMO_DATABASE.split('@')[-1]}); "
         "targets: vs ok (share of the trivial view), p99 max (ms), queries max."
     )
+    if ONLY:
+        return
     pdf_and_startup.print_figures()
     # On their own throw-away databases: 500 trainees for /assess/, then 1,000 certificates.
     for extra in ("assess_scale.py", "certificates.py"):

@@ -86,13 +86,14 @@ def _is_late(attempt: QuizAttempt, now: datetime) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + GRACE
 
 
-def _lock_attempt(attempt_id: int, trainee) -> QuizAttempt:
+def _lock_attempt(attempt_id: int, trainee, *, with_quiz: bool = True) -> QuizAttempt:
+    """The trainee's own attempt, locked (404 for anyone else's). An autosave does without
+    its quiz page: joining the page's columns cost more than the rest of the query."""
+    attempts = QuizAttempt.objects.select_for_update(of=("self",))
+    if with_quiz:
+        attempts = attempts.select_related("quiz")
     try:
-        return (
-            QuizAttempt.objects.select_for_update(of=("self",))
-            .select_related("quiz")
-            .get(pk=attempt_id, trainee=trainee)
-        )
+        return attempts.get(pk=attempt_id, trainee=trainee)
     except QuizAttempt.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -253,7 +254,7 @@ def _course_of(quiz: QuizPage):
 def quiz_attempt_save(*, attempt_id: int, trainee, data, sequence: int) -> SaveResult:
     """Autosave. Refused (nothing written) when the attempt is closed, the time is up, or the
     sequence number is not newer than the last one accepted (a stale tab)."""
-    attempt = _lock_attempt(attempt_id, trainee)
+    attempt = _lock_attempt(attempt_id, trainee, with_quiz=False)
     now = _now()
     if attempt.state != QuizAttempt.State.IN_PROGRESS:
         return SaveResult(False, attempt.sequence, "closed")

@@ -159,12 +159,25 @@ def scenario_run_start(
 
 
 def _locked_run(*, run_id: int, trainee) -> ScenarioRun:
-    """The trainee's own run, locked; ScenarioRun.DoesNotExist (-> 404) for anyone else's."""
+    """The trainee's own run, locked; ScenarioRun.DoesNotExist (-> 404) for anyone else's.
+    Of its scenario page only what a move checks: the whole page's columns cost more to
+    read than the rest of the move (the run's end loads the page, _scenario_page)."""
     return (
         ScenarioRun.objects.select_for_update(of=("self",))
         .select_related("scenario")
+        .only(*_RUN_FIELDS, "scenario__live", "scenario__allow_back")
         .get(pk=run_id, trainee=trainee)
     )
+
+
+_RUN_FIELDS = [field.attname for field in ScenarioRun._meta.concrete_fields]
+
+
+def _scenario_page(run: ScenarioRun) -> ScenarioPage:
+    """The run's whole scenario page (its pass mark, its path in the tree)."""
+    page = ScenarioPage.objects.get(pk=run.scenario_id)
+    run.scenario = page
+    return page
 
 
 def _check_move(run: ScenarioRun, seq: int) -> None:
@@ -181,24 +194,28 @@ def _check_move(run: ScenarioRun, seq: int) -> None:
 
 @transaction.atomic
 def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> MoveResult:
-    """Take one choice at the current step. Queries: lock the run, enrolment, the current
-    step, its offered choices, the target step, insert, update (+ the path and the course
-    completion when the choice leads to an ending)."""
+    """Take one choice at the current step. Queries: lock the run, enrolment, the choices
+    offered at the current step, that step and the target one, insert, update (+ the page,
+    the path and the course completion when the choice leads to an ending)."""
     run = _locked_run(run_id=run_id, trainee=trainee)
     _check_move(run, seq)
     _require_enrolment(trainee, run.course_id)
     if not run.scenario.live:
         raise ScenarioChanged(_("This scenario is not published at the moment."))
-    step = ScenarioStep.objects.filter(page_id=run.scenario_id, key=run.current_step_key).first()
+    offered = list(
+        ScenarioChoice.objects.filter(page_id=run.scenario_id, from_key=run.current_step_key)
+    )
+    choice = next((c for c in offered if c.pk == choice_id), None)
+    keys = {run.current_step_key, choice.to_key} if choice else {run.current_step_key}
+    steps = {s.key: s for s in ScenarioStep.objects.filter(page_id=run.scenario_id, key__in=keys)}
+    step = steps.get(run.current_step_key)
     if step is None or step.is_ending:
         raise ScenarioChanged(
             _("This scenario has changed since you started. Please start a new run.")
         )
-    offered = list(ScenarioChoice.objects.filter(page_id=run.scenario_id, from_key=step.key))
-    choice = next((c for c in offered if c.pk == choice_id), None)
     if choice is None:
         raise ChoiceNotOffered(_("That choice is not offered at this step."))
-    target = ScenarioStep.objects.filter(page_id=run.scenario_id, key=choice.to_key).first()
+    target = steps.get(choice.to_key)
     if target is None:
         raise ScenarioChanged(
             _("This scenario has changed since you started. Please start a new run.")
@@ -229,7 +246,9 @@ def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> Mo
     finished = target.is_ending
     if finished:
         _finish(run, target)
-    run.save()
+        run.save()
+    else:
+        run.save(update_fields=["current_step_key", "seq", "depth"])
     if finished:
         from training.services.progress import enrolment_update_completion_for_page
 
@@ -243,7 +262,7 @@ def _finish(run: ScenarioRun, ending: ScenarioStep) -> None:
     from content.selectors.scenarios import scenario_graph_of
 
     path = ScenarioRunStep.objects.filter(run=run, undone=False).values_list("points", flat=True)
-    maxima = scenario_graph.graph_maxima(scenario_graph_of(run.scenario))
+    maxima = scenario_graph.graph_maxima(scenario_graph_of(_scenario_page(run)))
     per_indicator, total = scenario_graph.run_summary(list(path), maxima)
     run.indicator_scores = per_indicator
     run.score_percent = total
