@@ -127,6 +127,9 @@ DATABASE_CACHE = {
 if os.environ.get("DJANGO_CACHE", "local") == "database":
     CACHES = DATABASE_CACHE
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with writers queued by a file lock rather than SQLite's busy
+    # handler (core/db/sqlite3/base.py says why).
+    DATABASES["default"]["ENGINE"] = "core.db.sqlite3"
     # Connections persist here too (DJANGO_CONN_MAX_AGE): opening one costs a worker about
     # 3 ms a request (the pragmas below and Django's SQL functions), more than a kept page.
     DATABASES["default"]["OPTIONS"] = {

@@ -30,7 +30,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # two requests a browser makes at once would interleave their savepoints on it. With a file,
 # each thread of the live server opens its own connection and SQLite's locking serialises
 # them, as it does in production. Durability is not needed here, so skip the fsyncs.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     import tempfile
 
     # The live server answers each request on a new thread: no connection to keep.

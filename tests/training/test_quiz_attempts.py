@@ -166,6 +166,65 @@ def test_stale_tab_cannot_overwrite_newer_answers(trainee):
     assert done.score == 100
 
 
+def test_a_save_landing_between_another_saves_read_and_write_loses_nothing(trainee, monkeypatch):
+    """Autosave reads before its write transaction (training/services/quizzes.py). When
+    another tab's save lands in between, this one must not write what it read: it starts
+    again on what the other left, so the newer sequence number's answers are the ones kept,
+    and an older one is refused."""
+    quiz, _questions = quiz_setup(trainee, types=("single", "numeric"))
+    attempt = start(quiz, trainee)
+    right = FormData(answer_data(attempt, correct=True, seq=7))
+    wrong = FormData(answer_data(attempt, correct=False, seq=3))
+    read = services.quiz_answers.responses_for_update
+    reads = []
+
+    def read_then_other_tab_saves(the_attempt):
+        responses = read(the_attempt)
+        reads.append(the_attempt.sequence)
+        if len(reads) == 1:  # the other tab's save commits before this one claims
+            assert services.quiz_attempt_save(
+                attempt_id=attempt.pk, trainee=trainee, data=wrong, sequence=3
+            ).saved
+        return responses
+
+    monkeypatch.setattr(services.quiz_answers, "responses_for_update", read_then_other_tab_saves)
+    result = services.quiz_attempt_save(
+        attempt_id=attempt.pk, trainee=trainee, data=right, sequence=7
+    )
+    assert result.saved and result.sequence == 7
+    assert reads == [0, 0, 3]  # read, the other tab's read, read again after the refusal
+    monkeypatch.undo()
+    attempt.refresh_from_db()
+    assert attempt.sequence == 7
+    assert services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=trainee).score == 100
+
+
+def test_an_older_save_overtaken_between_its_read_and_write_is_refused(trainee, monkeypatch):
+    quiz, _questions = quiz_setup(trainee, types=("single", "numeric"))
+    attempt = start(quiz, trainee)
+    right = FormData(answer_data(attempt, correct=True, seq=9))
+    wrong = FormData(answer_data(attempt, correct=False, seq=4))
+    read = services.quiz_answers.responses_for_update
+    overtaken = []
+
+    def read_then_newer_tab_saves(the_attempt):
+        responses = read(the_attempt)
+        if not overtaken:
+            overtaken.append(True)
+            assert services.quiz_attempt_save(
+                attempt_id=attempt.pk, trainee=trainee, data=right, sequence=9
+            ).saved
+        return responses
+
+    monkeypatch.setattr(services.quiz_answers, "responses_for_update", read_then_newer_tab_saves)
+    result = services.quiz_attempt_save(
+        attempt_id=attempt.pk, trainee=trainee, data=wrong, sequence=4
+    )
+    assert (result.saved, result.reason, result.sequence) == (False, "stale", 9)
+    monkeypatch.undo()
+    assert services.quiz_attempt_submit(attempt_id=attempt.pk, trainee=trainee).score == 100
+
+
 def test_late_submission_is_graded_on_what_was_saved_in_time(trainee):
     quiz, _questions = quiz_setup(trainee, types=("single", "numeric"), time_limit_minutes=10)
     attempt = start(quiz, trainee)

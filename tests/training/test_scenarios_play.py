@@ -221,6 +221,40 @@ def test_replaying_the_same_post_twice_moves_once(trainee_client, enrolled, scen
     assert snapshot(run) == after_first
 
 
+def test_a_move_overtaken_between_its_read_and_its_write_is_refused(
+    trainee_client, enrolled, scenario, monkeypatch
+):
+    """A move reads the run before its write transaction (training/services/scenarios.py);
+    another tab's move landing in between makes the claim fail: one move recorded, the
+    other refused with the run as it now stands."""
+    from training.services import scenarios as services
+
+    run = begin(trainee_client, scenario)
+    check = services._require_enrolment
+    other_tab = []
+
+    def enrolment_then_other_tab_moves(trainee, course_id):
+        check(trainee, course_id)
+        if not other_tab:
+            other_tab.append(True)
+            services.scenario_run_choose(
+                run_id=run.pk, trainee=trainee, seq=0, choice_id=choice(scenario, "start", "bad").pk
+            )
+
+    monkeypatch.setattr(services, "_require_enrolment", enrolment_then_other_tab_moves)
+    response = trainee_client.post(
+        reverse("training:scenario_choose", args=[run.pk]),
+        {"seq": 0, "choice": choice(scenario, "start", "good").pk},
+        follow=True,
+    )
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("run stands now" in m or "目前" in m for m in messages)
+    run.refresh_from_db()
+    assert (run.current_step_key, run.seq, run.depth) == ("bad", 1, 1)
+    assert list(run.steps.values_list("choice__to_key", flat=True)) == ["bad"]
+
+
 def test_choice_from_another_scenario_is_refused(trainee_client, enrolled, scenario, module):
     other = make_scenario(module, slug="other")
     run = begin(trainee_client, scenario)

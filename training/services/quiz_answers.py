@@ -101,6 +101,17 @@ def responses_for_update(attempt: QuizAttempt) -> list[QuizResponse]:
 def apply_answers(
     responses: list[QuizResponse], data, now: datetime, *, only_slot: int | None = None
 ) -> list[QuizResponse]:
+    changed = changed_answers(responses, data, now, only_slot=only_slot)
+    if changed:
+        QuizResponse.objects.bulk_update(changed, ["answer", "saved_at"])
+    return changed
+
+
+def changed_answers(
+    responses: list[QuizResponse], data, now: datetime, *, only_slot: int | None = None
+) -> list[QuizResponse]:
+    """The responses whose posted answer differs from the stored one, changed in memory
+    (answer, saved_at) but not written."""
     changed = []
     for response in responses:
         if response.checked or (only_slot is not None and response.slot != only_slot):
@@ -110,8 +121,6 @@ def apply_answers(
             response.answer = answer
             response.saved_at = now
             changed.append(response)
-    if changed:
-        QuizResponse.objects.bulk_update(changed, ["answer", "saved_at"])
     return changed
 
 

@@ -250,18 +250,65 @@ def _course_of(quiz: QuizPage):
     return CoursePage.objects.ancestor_of(quiz).values("pk")
 
 
-@transaction.atomic
+SAVE_TRIES = 3
+
+
 def quiz_attempt_save(*, attempt_id: int, trainee, data, sequence: int) -> SaveResult:
     """Autosave. Refused (nothing written) when the attempt is closed, the time is up, or the
-    sequence number is not newer than the last one accepted (a stale tab)."""
-    attempt = _lock_attempt(attempt_id, trainee, with_quiz=False)
-    now = _now()
+    sequence number is not newer than the last one accepted (a stale tab).
+
+    The attempt and its responses are read before the write transaction, and the write then
+    claims the attempt only if its sequence number is still the one read (every save, check
+    and submit changes it): the database stays locked only for the two writes, not for the
+    reads and the parsing. Another tab's save in between makes the claim fail, and the save
+    starts again on what that one left; after SAVE_TRIES such races it takes the lock
+    first, as the other writes do."""
+    for _try in range(SAVE_TRIES):
+        attempt = _attempt_for_save(attempt_id, trainee)
+        now = _now()
+        refused = _save_refused(attempt, sequence, now)
+        if refused is not None:
+            return refused
+        changed = quiz_answers.changed_answers(
+            quiz_answers.responses_for_update(attempt), data, now
+        )
+        with transaction.atomic():
+            claimed = QuizAttempt.objects.filter(
+                pk=attempt.pk, sequence=attempt.sequence, state=QuizAttempt.State.IN_PROGRESS
+            ).update(sequence=sequence)
+            if claimed:
+                if changed:
+                    QuizResponse.objects.bulk_update(changed, ["answer", "saved_at"])
+                return SaveResult(True, sequence)
+    return _quiz_attempt_save_locked(
+        attempt_id=attempt_id, trainee=trainee, data=data, sequence=sequence
+    )
+
+
+def _attempt_for_save(attempt_id: int, trainee) -> QuizAttempt:
+    try:
+        return QuizAttempt.objects.get(pk=attempt_id, trainee=trainee)
+    except QuizAttempt.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _save_refused(attempt: QuizAttempt, sequence: int, now: datetime) -> SaveResult | None:
     if attempt.state != QuizAttempt.State.IN_PROGRESS:
         return SaveResult(False, attempt.sequence, "closed")
     if _is_late(attempt, now):
         return SaveResult(False, attempt.sequence, "late")
     if sequence <= attempt.sequence:
         return SaveResult(False, attempt.sequence, "stale")
+    return None
+
+
+@transaction.atomic
+def _quiz_attempt_save_locked(*, attempt_id: int, trainee, data, sequence: int) -> SaveResult:
+    attempt = _lock_attempt(attempt_id, trainee, with_quiz=False)
+    now = _now()
+    refused = _save_refused(attempt, sequence, now)
+    if refused is not None:
+        return refused
     quiz_answers.apply_answers(quiz_answers.responses_for_update(attempt), data, now)
     attempt.sequence = sequence
     attempt.save(update_fields=["sequence"])

@@ -158,13 +158,13 @@ def scenario_run_start(
     return run, True
 
 
-def _locked_run(*, run_id: int, trainee) -> ScenarioRun:
-    """The trainee's own run, locked; ScenarioRun.DoesNotExist (-> 404) for anyone else's.
-    Of its scenario page only what a move checks: the whole page's columns cost more to
-    read than the rest of the move (the run's end loads the page, _scenario_page)."""
+def _run_for_move(*, run_id: int, trainee) -> ScenarioRun:
+    """The trainee's own run, read for a move; ScenarioRun.DoesNotExist (-> 404) for anyone
+    else's. Not locked: the move claims the run afterwards (_claim_move). Of its scenario
+    page only what a move checks: the whole page's columns cost more to read than the rest
+    of the move (the run's end loads the page, _scenario_page)."""
     return (
-        ScenarioRun.objects.select_for_update(of=("self",))
-        .select_related("scenario")
+        ScenarioRun.objects.select_related("scenario")
         .only(*_RUN_FIELDS, "scenario__live", "scenario__allow_back")
         .get(pk=run_id, trainee=trainee)
     )
@@ -180,24 +180,46 @@ def _scenario_page(run: ScenarioRun) -> ScenarioPage:
     return page
 
 
+def _out_of_date() -> StaleMove:
+    return StaleMove(
+        _(
+            "That page was out of date (perhaps another tab or the back button). "
+            "Here is where your run stands now."
+        )
+    )
+
+
 def _check_move(run: ScenarioRun, seq: int) -> None:
     if run.status != ScenarioRun.Status.IN_PROGRESS:
         raise StaleMove(_("This run is already finished. Start a new run to play again."))
     if seq != run.seq:
-        raise StaleMove(
-            _(
-                "That page was out of date (perhaps another tab or the back button). "
-                "Here is where your run stands now."
-            )
-        )
+        raise _out_of_date()
 
 
-@transaction.atomic
+def _claim_move(run: ScenarioRun, seq: int, *, step_key: str, depth: int) -> None:
+    """Inside the move's transaction, its first write: move the run on from `seq` to the
+    next number, only if it still stands at `seq` and is in progress. Every move changes
+    seq, so the run is as the move read it before the transaction, and a second tab (or a
+    double click) that read the same state finds nothing to update and is refused. The
+    UPDATE is the lock (the row's on PostgreSQL, the database's on SQLite): the writes that
+    follow need no other, and the reads came before it, so the database stays locked only
+    for the writes."""
+    claimed = ScenarioRun.objects.filter(
+        pk=run.pk, seq=seq, status=ScenarioRun.Status.IN_PROGRESS
+    ).update(current_step_key=step_key, depth=depth, seq=seq + 1)
+    if not claimed:
+        run.refresh_from_db(fields=["status", "seq"])
+        _check_move(run, seq)
+        raise _out_of_date()
+    run.current_step_key, run.depth, run.seq = step_key, depth, seq + 1
+
+
 def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> MoveResult:
-    """Take one choice at the current step. Queries: lock the run, enrolment, the choices
-    offered at the current step, that step and the target one, insert, update (+ the page,
-    the path and the course completion when the choice leads to an ending)."""
-    run = _locked_run(run_id=run_id, trainee=trainee)
+    """Take one choice at the current step. Reads (the run, the enrolment, the choices
+    offered at the current step, that step and the target one), then one transaction: claim
+    the run (_claim_move) and record the step taken (+ the page, the path, the score and the
+    course completion when the choice leads to an ending)."""
+    run = _run_for_move(run_id=run_id, trainee=trainee)
     _check_move(run, seq)
     _require_enrolment(trainee, run.course_id)
     if not run.scenario.live:
@@ -224,7 +246,7 @@ def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> Mo
         scenario_graph.Choice(id=c.pk, from_key=c.from_key, to_key=c.to_key, scores=c.score_items)
         for c in offered
     ]
-    taken = ScenarioRunStep.objects.create(
+    taken = ScenarioRunStep(
         run=run,
         number=run.depth + 1,
         step=step,
@@ -240,19 +262,16 @@ def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> Mo
             graph_choices, chosen=next(c for c in graph_choices if c.id == choice.pk)
         ),
     )
-    run.current_step_key = target.key
-    run.seq += 1
-    run.depth += 1
     finished = target.is_ending
-    if finished:
-        _finish(run, target)
-        run.save()
-    else:
-        run.save(update_fields=["current_step_key", "seq", "depth"])
-    if finished:
-        from training.services.progress import enrolment_update_completion_for_page
+    with transaction.atomic():
+        _claim_move(run, seq, step_key=target.key, depth=run.depth + 1)
+        taken.save(force_insert=True)
+        if finished:
+            _finish(run, target)
+            run.save()
+            from training.services.progress import enrolment_update_completion_for_page
 
-        enrolment_update_completion_for_page(trainee=trainee, page=run.scenario)
+            enrolment_update_completion_for_page(trainee=trainee, page=run.scenario)
     return MoveResult(run=run, taken=taken, finished=finished)
 
 
@@ -273,11 +292,11 @@ def _finish(run: ScenarioRun, ending: ScenarioStep) -> None:
     run.finished_at = timezone.now()
 
 
-@transaction.atomic
 def scenario_run_back(*, run_id: int, trainee, seq: int) -> ScenarioRun:
     """Take back the last choice (in a practice run, when the scenario allows it). The choice
-    stays on record, marked as taken back, and no longer counts."""
-    run = _locked_run(run_id=run_id, trainee=trainee)
+    stays on record, marked as taken back, and no longer counts. Reads first, then one
+    transaction: claim the run (_claim_move), mark the step."""
+    run = _run_for_move(run_id=run_id, trainee=trainee)
     _check_move(run, seq)
     if run.is_assessment:
         raise BackNotAllowed(_("An assessment run does not allow going back."))
@@ -286,10 +305,8 @@ def scenario_run_back(*, run_id: int, trainee, seq: int) -> ScenarioRun:
     last = ScenarioRunStep.objects.filter(run=run, undone=False).order_by("-number", "-pk").first()
     if last is None:
         raise BackNotAllowed(_("You are at the first step: there is nothing to go back to."))
-    last.undone = True
-    last.save(update_fields=["undone"])
-    run.current_step_key = last.step_key
-    run.depth -= 1
-    run.seq += 1
-    run.save(update_fields=["current_step_key", "depth", "seq"])
+    with transaction.atomic():
+        _claim_move(run, seq, step_key=last.step_key, depth=run.depth - 1)
+        last.undone = True
+        last.save(update_fields=["undone"])
     return run
