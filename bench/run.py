@@ -54,6 +54,7 @@ ONLY = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if 
 def chosen(label: str) -> bool:
     return not ONLY or label.startswith("trivial") or any(word in label for word in ONLY)
 
+
 # Targets (issue 18): share of the trivial view's requests/s, the p99 in ms and the most
 # queries per request. Shown beside each figure; absent where no target is set.
 LEARNER_PAGES = ("my learning dashboard", "course page", "module page", "lesson page")

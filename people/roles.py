@@ -30,8 +30,9 @@ def _group_names_sql() -> str:
     through = User.groups.through._meta
     quote = connection.ops.quote_name
     group, member = quote(Group._meta.db_table), quote(through.db_table)
-    return (  # noqa: S608 - table and column names from the models, quoted; the id a parameter
-        f"SELECT {group}.{quote('name')} FROM {group} INNER JOIN {member} "
+    # Table and column names from the models, quoted; the user's id is a parameter.
+    return (
+        f"SELECT {group}.{quote('name')} FROM {group} INNER JOIN {member} "  # noqa: S608
         f"ON {member}.{quote(through.get_field('group').column)} = {group}.{quote('id')} "
         f"WHERE {member}.{quote(through.get_field('user').column)} = %s"
     )
