@@ -2,7 +2,8 @@
 (assessments/admin_views/), a link to our own certificate list and, on each trainee of the
 user list, their assessment record (audit pack PDF); for trainees, their own
 assessment state at the top of /learn/ (training's dashboard-panel hook,
-assessments/selectors/learner_status.py)."""
+assessments/selectors/learner_status.py), and what it is drawn from in the key of the kept
+dashboard (assessments/learner_stamp.py)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,12 +12,16 @@ from wagtail.admin.widgets.button import Button
 
 from assessments.admin_views.certificates import certificate_preview_viewset
 from assessments.admin_views.progress_report import progress_report_viewset
+from assessments.learner_stamp import dashboard_stamp_parts
 from assessments.selectors.learner_status import learner_status_panel
 from core.menu import RoleMenuItem
 from people import roles
 from training.dashboard_panels import DASHBOARD_PANELS_HOOK
+from training.page_cache import DASHBOARD_STAMP_HOOK
 
 hooks.register(DASHBOARD_PANELS_HOOK, learner_status_panel)
+# What that panel is drawn from, in the key of the kept dashboard (assessments/learner_stamp.py).
+hooks.register(DASHBOARD_STAMP_HOOK, dashboard_stamp_parts)
 
 
 @hooks.register("register_admin_viewset")

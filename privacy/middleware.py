@@ -39,14 +39,16 @@ class PrivacyNoticeMiddleware:
         if request.method not in ("GET", "HEAD") or not self.learn_path.match(request.path_info):
             return False
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not roles.is_trainee(user):
+        if user is None or not user.is_authenticated:
+            return False
+        marker = f"{user.pk}:{NOTICE_VERSION}"
+        if request.session.get(SESSION_KEY) == marker:  # acknowledged: no role to read
+            return False
+        if not roles.is_trainee(user):
             return False
         if user.is_superuser or roles.is_trainer(user) or roles.is_assessor(user):
             return False
         if roles.is_training_manager(user):
-            return False
-        marker = f"{user.pk}:{NOTICE_VERSION}"
-        if request.session.get(SESSION_KEY) == marker:
             return False
         if has_acknowledged(user):
             request.session[SESSION_KEY] = marker

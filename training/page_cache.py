@@ -1,5 +1,6 @@
-"""A trainee's course, module and lesson pages, kept once rendered and given again while
-nothing they show has changed (issue 18: these pages ran at 2-5 % of a trivial view).
+"""A trainee's course, module and lesson pages and their dashboard (/learn/), kept once
+rendered and given again while nothing they show has changed (issue 18: these pages ran at
+2-5 % of a trivial view).
 
 Correct by construction, not by invalidation: the key is a digest of everything the page is
 rendered from, read fresh on every request before the page is rendered, so no write anywhere
@@ -27,8 +28,12 @@ and lessons: quizzes and scenarios show answers being typed, and staff see admin
 counts from elsewhere. A request with a message waiting, or an answer that sets a cookie, is
 never kept.
 
+The dashboard (keep_dashboard) also shows what other apps draw from their own tables: its
+key adds their stamp parts (DASHBOARD_STAMP_HOOK; the assessment panel's, from
+assessments/learner_stamp.py) in the same one query, and today's date.
+
 Kept in the `default` cache (each process's memory; the database cache with several servers,
-see README), for 15 minutes at most."""
+see README), for 15 minutes at most (the dashboard 5)."""
 
 import functools
 import hashlib
@@ -39,7 +44,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
+from wagtail import hooks
 
 from content import routing
 from content.pages.course import CoursePage, ModulePage
@@ -52,6 +59,11 @@ from training.models import Enrolment, LessonProgress, QuizAttempt, ScenarioRun
 
 KEPT_PAGE_TYPES = (CoursePage, ModulePage, LessonPage)
 TIMEOUT = 15 * 60
+DASHBOARD_TIMEOUT = 5 * 60
+# Apps that put something on the dashboard register here a function `fn(vendor)` returning
+# SQL scalar subqueries (each %s in them the user's id) that change whenever what they show
+# changes (assessments/learner_stamp.py).
+DASHBOARD_STAMP_HOOK = "training_dashboard_stamp"
 HIT_HEADER = "X-Learner-Page"  # "kept" or "rendered": tests and the bench read it
 
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -59,7 +71,7 @@ _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 _LEARNING_MODELS = (Enrolment, LessonProgress, QuizAttempt, ScenarioRun)
 
 
-def _rows_as_text(model, vendor: str) -> str:
+def rows_as_text(model, vendor: str) -> str:
     """A subquery giving every column of the trainee's rows of `model` as one text value
     (NULL kept apart from the empty string), in id order."""
     # Built once per database kind (_stamp_sql is cached), from the models' own names.
@@ -88,57 +100,69 @@ def _group_names_as_text(vendor: str) -> str:
 
 
 @functools.cache
-def _stamp_sql(vendor: str) -> str:
+def _stamp_sql(vendor: str, with_dashboard: bool = False) -> str:
+    """The stamp's one statement; every %s in it is the user's id. With the dashboard's
+    parts, what other apps put on the dashboard adds its own (DASHBOARD_STAMP_HOOK)."""
     notifications = connection.ops.quote_name(Notification._meta.db_table)
     unread = f"FROM {notifications} WHERE user_id = %s AND read_at IS NULL"
+    extra = []
+    if with_dashboard:
+        extra = [part for fn in hooks.get_hooks(DASHBOARD_STAMP_HOOK) for part in fn(vendor)]
     return "SELECT " + ", ".join(
         [
             _group_names_as_text(vendor),
-            *(_rows_as_text(model, vendor) for model in _LEARNING_MODELS),
+            *(rows_as_text(model, vendor) for model in _LEARNING_MODELS),
+            *extra,
             f"(SELECT COUNT(*) {unread})",
             f"(SELECT MAX(id) {unread})",
         ]
     )
 
 
-def learner_stamp(user) -> tuple:
-    """The person's roles, learning rows and unread notifications, in one query. The roles
-    and the unread count are handed on (people.roles, people.notifications), so the checks
-    and the header do not read them again in this request."""
+def learner_stamp(user, *, with_dashboard: bool = False) -> tuple:
+    """The person's roles, learning rows and unread notifications, in one query (with the
+    dashboard's parts when asked). The roles and the unread count are handed on
+    (people.roles, people.notifications), so the checks and the header do not read them
+    again in this request."""
     with connection.cursor() as cursor:  # SQLite or PostgreSQL (config/settings)
         if connection.vendor == "postgresql":
-            _execute_prepared(cursor, user.pk)
+            _execute_prepared(cursor, user.pk, with_dashboard)
         else:
-            cursor.execute(_stamp_sql("sqlite"), [user.pk] * (len(_LEARNING_MODELS) + 3))
+            sql = _stamp_sql("sqlite", with_dashboard)
+            cursor.execute(sql, [user.pk] * sql.count("%s"))
         stamp = cursor.fetchone()
     roles.remember_role_names(user, stamp[0].split(",") if stamp[0] else ())
     remember_unread_count(user, stamp[-2])
     return tuple(stamp)
 
 
-_PREPARED = "la_learner_stamp"
-
-
-def _execute_prepared(cursor, user_id: int) -> None:
+def _execute_prepared(cursor, user_id: int, with_dashboard: bool) -> None:
     """PostgreSQL plans the stamp once per connection (a prepared statement: planning it
     cost more than running it). A new connection, after a restart say, prepares it again.
     With a transaction-mode pooler (PgBouncer) in between this would need its prepared
     statement support (PgBouncer 1.21+, max_prepared_statements)."""
     raw = cursor.db.connection
-    if not getattr(raw, "_la_stamp_prepared", False):
-        body = _stamp_sql("postgresql").replace("%s", "$1")  # every parameter is the user
-        cursor.execute(f"PREPARE {_PREPARED}(bigint) AS {body}")
-        raw._la_stamp_prepared = True
-    cursor.execute(f"EXECUTE {_PREPARED}(%s)", [user_id])
+    name = "la_dashboard_stamp" if with_dashboard else "la_learner_stamp"
+    prepared = getattr(raw, "_la_stamps_prepared", None)
+    if prepared is None:
+        prepared = raw._la_stamps_prepared = set()
+    if name not in prepared:
+        body = _stamp_sql("postgresql", with_dashboard).replace("%s", "$1")  # all the user
+        cursor.execute(f"PREPARE {name}(bigint) AS {body}")
+        prepared.add(name)
+    cursor.execute(f"EXECUTE {name}(%s)", [user_id])
 
 
 def may_keep(request, model) -> bool:
     """Worth reading the stamp for: a plain GET of a kept page type by a signed-in person
     who is not staff, whose browser holds its CSRF cookie and has no message waiting."""
+    return issubclass(model, KEPT_PAGE_TYPES) and _may_keep_for(request)
+
+
+def _may_keep_for(request) -> bool:
     user = request.user
     return (
         request.method == "GET"
-        and issubclass(model, KEPT_PAGE_TYPES)
         and user.is_authenticated
         and not user.is_staff
         and not user.is_superuser
@@ -147,7 +171,7 @@ def may_keep(request, model) -> bool:
     )
 
 
-def page_key(request, page_id: int, stamp: tuple) -> str:
+def page_key(request, page_id, stamp: tuple, *extra) -> str:
     """The digest of everything a kept page is rendered from (read now, before rendering:
     a write during the render can only make the next request miss, never keep stale)."""
     user = request.user
@@ -161,9 +185,23 @@ def page_key(request, page_id: int, stamp: tuple) -> str:
         _row(user, exclude={"password"}),
         _row(getattr(user, "profile", None)),
         stamp,
+        *extra,
     ):
         digest.update(repr(part).encode())
     return f"training:page:{user.pk}:{digest.hexdigest()}"
+
+
+def _kept_or_rendered(request, key: str, render, timeout: int):
+    kept = cache.get(key)
+    if kept is not None:
+        return _from_kept(request, kept)
+    response = render()
+    if hasattr(response, "render"):
+        response.render()
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        cache.set(key, _keepable(response), timeout=timeout)
+    response[HIT_HEADER] = "rendered"
+    return response
 
 
 def serve_kept_pages(serve):
@@ -179,18 +217,31 @@ def serve_kept_pages(serve):
         if roles.role_names(request.user) != {roles.TRAINEE}:
             return serve(request, path)
         key = page_key(request, route.page_id, stamp)
-        kept = cache.get(key)
-        if kept is not None:
-            return _from_kept(request, kept)
-        response = serve(request, path)
-        if hasattr(response, "render"):
-            response.render()
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, _keepable(response), timeout=TIMEOUT)
-        response[HIT_HEADER] = "rendered"
-        return response
+        return _kept_or_rendered(request, key, lambda: serve(request, path), TIMEOUT)
 
     return view
+
+
+def keep_dashboard(view):
+    """Wraps the trainee's dashboard (/learn/): kept like the pages above, for the same
+    people, under a key that also holds what other apps show on it (their stamp parts,
+    DASHBOARD_STAMP_HOOK: the learner's decisions, evidence, appeals, certificates) and
+    today's date (evidence and certificates go out of date at midnight). What no stamp
+    part covers, an edit to the unit's framework say, shows within DASHBOARD_TIMEOUT."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _may_keep_for(request):
+            return view(request, *args, **kwargs)
+        stamp = learner_stamp(request.user, with_dashboard=True)
+        if roles.role_names(request.user) != {roles.TRAINEE}:
+            return view(request, *args, **kwargs)
+        key = page_key(request, "dashboard", stamp, timezone.localdate())
+        return _kept_or_rendered(
+            request, key, lambda: view(request, *args, **kwargs), DASHBOARD_TIMEOUT
+        )
+
+    return wrapped
 
 
 def _keepable(response) -> dict:

@@ -7,11 +7,13 @@ from django.views.decorators.cache import never_cache
 
 from people.permissions import trainee_required
 from training.dashboard_panels import dashboard_panels
+from training.page_cache import keep_dashboard
 from training.selectors.learning import learning_dashboard, open_courses
 from training.services.progress import enrolment_update_completion
 
 
 @never_cache
+@keep_dashboard  # given again while nothing it shows has changed (training/page_cache.py)
 @trainee_required
 def dashboard(request):
     cards = learning_dashboard(request.user)
