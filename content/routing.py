@@ -65,7 +65,7 @@ def build_route_table() -> dict[int, dict[str, Route]]:
 
 
 def route_table() -> dict[int, dict[str, Route]]:
-    return tree_cached("routes", build=build_route_table)
+    return tree_cached("routes", build=build_route_table, frozen=True)  # read, never changed
 
 
 def site_for_request(request) -> Site | None:
@@ -81,7 +81,7 @@ def site_for_request(request) -> Site | None:
         except Site.DoesNotExist:
             return (None,)
 
-    return tree_cached("site", hostname, port, build=find)[0]
+    return tree_cached("site", hostname, port, build=find, frozen=True)[0]
 
 
 def resolve(request, path: str) -> Route | None:

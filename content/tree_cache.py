@@ -53,10 +53,32 @@ def tree_key(*parts) -> str:
     return ":".join(["content:tree", str(tree_version()), *map(str, parts)])
 
 
-def tree_cached(*parts, build):
+# Values read on nearly every request and never changed by their readers (the route table,
+# the site, a scenario's steps), held as they are: LocMemCache unpickles a value on each get,
+# which for the route table cost more than the lookup it saves. Only the current version's.
+_FROZEN: dict[str, object] = {}
+_frozen_version: list[int | None] = [None]
+
+
+def tree_cached(*parts, build, frozen: bool = False):
     """The value cached under `parts` for this version of the tree: from this process's
-    memory, else the shared cache, else `build()` (stored in both)."""
+    memory, else the shared cache, else `build()` (stored in both). `frozen`: the caller
+    promises never to change the value it gets, which is then the one object kept here,
+    not a copy."""
     key = tree_key(*parts)
+    if frozen:
+        version = tree_version()
+        if _frozen_version[0] != version:
+            _FROZEN.clear()
+            _frozen_version[0] = version
+        value = _FROZEN.get(key)
+        if value is None:
+            value = _FROZEN[key] = _tree_cached(key, build)
+        return value
+    return _tree_cached(key, build)
+
+
+def _tree_cached(key: str, build):
     value = _LOCAL.get(key)
     if value is not None:
         return value

@@ -539,10 +539,12 @@ def test_finishing_the_only_scenario_completes_the_course(trainee, trainee_clien
 
 def test_edited_scenario_mid_run_fails_safely_and_can_restart(trainee_client, enrolled, scenario):
     from content.pages.scenario import ScenarioStep
+    from content.tree_cache import tree_changed
 
     run = begin(trainee_client, scenario)
     choose(trainee_client, run, choice(scenario, "start", "good"))
     ScenarioStep.objects.filter(page=scenario, key="good").update(key="renamed")
+    tree_changed()  # as saving or publishing the edited page does (content/tree_cache.py)
     before = snapshot(run)
     response = choose(
         trainee_client,

@@ -16,6 +16,7 @@ from content import scenario_graph
 from content.pages.course import CoursePage
 from content.pages.retirement import is_retired
 from content.pages.scenario import ScenarioChoice, ScenarioPage, ScenarioStep
+from content.tree_cache import tree_cached
 from training.models.enrolment import Enrolment
 from training.models.scenario_runs import ScenarioRun, ScenarioRunStep
 
@@ -180,6 +181,21 @@ def _scenario_page(run: ScenarioRun) -> ScenarioPage:
     return page
 
 
+def _scenario_rows(scenario_id: int):
+    """The live scenario's steps by key and its choices by the step they leave, kept with
+    the page tree (content/tree_cache.py): they are written only when the page is saved or
+    published, which starts a new version of the tree."""
+
+    def build():
+        steps = {step.key: step for step in ScenarioStep.objects.filter(page_id=scenario_id)}
+        choices: dict[str, list[ScenarioChoice]] = {}
+        for choice in ScenarioChoice.objects.filter(page_id=scenario_id):
+            choices.setdefault(choice.from_key, []).append(choice)
+        return steps, choices
+
+    return tree_cached("scenario-rows", scenario_id, build=build, frozen=True)  # only read
+
+
 def _out_of_date() -> StaleMove:
     return StaleMove(
         _(
@@ -215,8 +231,8 @@ def _claim_move(run: ScenarioRun, seq: int, *, step_key: str, depth: int) -> Non
 
 
 def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> MoveResult:
-    """Take one choice at the current step. Reads (the run, the enrolment, the choices
-    offered at the current step, that step and the target one), then one transaction: claim
+    """Take one choice at the current step. Reads (the run, the enrolment; the scenario's
+    steps and choices from the tree cache), then one transaction: claim
     the run (_claim_move) and record the step taken (+ the page, the path, the score and the
     course completion when the choice leads to an ending)."""
     run = _run_for_move(run_id=run_id, trainee=trainee)
@@ -224,12 +240,9 @@ def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> Mo
     _require_enrolment(trainee, run.course_id)
     if not run.scenario.live:
         raise ScenarioChanged(_("This scenario is not published at the moment."))
-    offered = list(
-        ScenarioChoice.objects.filter(page_id=run.scenario_id, from_key=run.current_step_key)
-    )
+    steps, choices = _scenario_rows(run.scenario_id)
+    offered = choices.get(run.current_step_key, [])
     choice = next((c for c in offered if c.pk == choice_id), None)
-    keys = {run.current_step_key, choice.to_key} if choice else {run.current_step_key}
-    steps = {s.key: s for s in ScenarioStep.objects.filter(page_id=run.scenario_id, key__in=keys)}
     step = steps.get(run.current_step_key)
     if step is None or step.is_ending:
         raise ScenarioChanged(
