@@ -161,17 +161,11 @@ def scenario_run_start(
 
 def _run_for_move(*, run_id: int, trainee) -> ScenarioRun:
     """The trainee's own run, read for a move; ScenarioRun.DoesNotExist (-> 404) for anyone
-    else's. Not locked: the move claims the run afterwards (_claim_move). Of its scenario
-    page only what a move checks: the whole page's columns cost more to read than the rest
-    of the move (the run's end loads the page, _scenario_page)."""
-    return (
-        ScenarioRun.objects.select_related("scenario")
-        .only(*_RUN_FIELDS, "scenario__live", "scenario__allow_back")
-        .get(pk=run_id, trainee=trainee)
-    )
-
-
-_RUN_FIELDS = [field.attname for field in ScenarioRun._meta.concrete_fields]
+    else's. Not locked: the move claims the run afterwards (_claim_move). Its scenario
+    page is not joined (the page's columns cost more to read than the rest of the move):
+    what a move checks of it comes with its steps (_scenario_rows), the run's end loads the
+    whole page (_scenario_page)."""
+    return ScenarioRun.objects.get(pk=run_id, trainee=trainee)
 
 
 def _scenario_page(run: ScenarioRun) -> ScenarioPage:
@@ -181,17 +175,28 @@ def _scenario_page(run: ScenarioRun) -> ScenarioPage:
     return page
 
 
-def _scenario_rows(scenario_id: int):
-    """The live scenario's steps by key and its choices by the step they leave, kept with
-    the page tree (content/tree_cache.py): they are written only when the page is saved or
-    published, which starts a new version of the tree."""
+@dataclass(frozen=True)
+class _ScenarioRows:
+    live: bool
+    allow_back: bool
+    steps: dict  # key -> ScenarioStep
+    choices: dict  # from_key -> [ScenarioChoice]
+
+
+def _scenario_rows(scenario_id: int) -> _ScenarioRows:
+    """What a move reads of its scenario: whether the page is live and allows going back,
+    its steps by key and its choices by the step they leave. Kept with the page tree
+    (content/tree_cache.py): all of it is written only when the page is saved, published
+    or unpublished, each of which starts a new version of the tree."""
 
     def build():
+        flags = ScenarioPage.objects.filter(pk=scenario_id).values("live", "allow_back").first()
         steps = {step.key: step for step in ScenarioStep.objects.filter(page_id=scenario_id)}
         choices: dict[str, list[ScenarioChoice]] = {}
         for choice in ScenarioChoice.objects.filter(page_id=scenario_id):
             choices.setdefault(choice.from_key, []).append(choice)
-        return steps, choices
+        flags = flags or {"live": False, "allow_back": False}
+        return _ScenarioRows(flags["live"], flags["allow_back"], steps, choices)
 
     return tree_cached("scenario-rows", scenario_id, build=build, frozen=True)  # only read
 
@@ -238,10 +243,11 @@ def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> Mo
     run = _run_for_move(run_id=run_id, trainee=trainee)
     _check_move(run, seq)
     _require_enrolment(trainee, run.course_id)
-    if not run.scenario.live:
+    scenario = _scenario_rows(run.scenario_id)
+    if not scenario.live:
         raise ScenarioChanged(_("This scenario is not published at the moment."))
-    steps, choices = _scenario_rows(run.scenario_id)
-    offered = choices.get(run.current_step_key, [])
+    steps = scenario.steps
+    offered = scenario.choices.get(run.current_step_key, [])
     choice = next((c for c in offered if c.pk == choice_id), None)
     step = steps.get(run.current_step_key)
     if step is None or step.is_ending:
@@ -313,7 +319,7 @@ def scenario_run_back(*, run_id: int, trainee, seq: int) -> ScenarioRun:
     _check_move(run, seq)
     if run.is_assessment:
         raise BackNotAllowed(_("An assessment run does not allow going back."))
-    if not run.scenario.allow_back:
+    if not _scenario_rows(run.scenario_id).allow_back:
         raise BackNotAllowed(_("This scenario does not allow going back."))
     last = ScenarioRunStep.objects.filter(run=run, undone=False).order_by("-number", "-pk").first()
     if last is None:
