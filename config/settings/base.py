@@ -238,6 +238,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with SQL written once (people/session_store.py).
+SESSION_ENGINE = "people.session_store"
 CSRF_COOKIE_HTTPONLY = False
 # A CSRF failure is a styled, translated 403 (config.error_views).
 CSRF_FAILURE_VIEW = "config.error_views.csrf_failure"
