@@ -230,18 +230,22 @@ def test_a_move_overtaken_between_its_read_and_its_write_is_refused(
     from training.services import scenarios as services
 
     run = begin(trainee_client, scenario)
-    check = services._require_enrolment
+    read_steps = services._scenario_rows
     other_tab = []
 
-    def enrolment_then_other_tab_moves(trainee, course_id):
-        check(trainee, course_id)
+    def steps_then_other_tab_moves(scenario_id):
+        rows = read_steps(scenario_id)
         if not other_tab:
             other_tab.append(True)
             services.scenario_run_choose(
-                run_id=run.pk, trainee=trainee, seq=0, choice_id=choice(scenario, "start", "bad").pk
+                run_id=run.pk,
+                trainee=enrolled,
+                seq=0,
+                choice_id=choice(scenario, "start", "bad").pk,
             )
+        return rows
 
-    monkeypatch.setattr(services, "_require_enrolment", enrolment_then_other_tab_moves)
+    monkeypatch.setattr(services, "_scenario_rows", steps_then_other_tab_moves)
     response = trainee_client.post(
         reverse("training:scenario_choose", args=[run.pk]),
         {"seq": 0, "choice": choice(scenario, "start", "good").pk},

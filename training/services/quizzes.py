@@ -272,16 +272,26 @@ def quiz_attempt_save(*, attempt_id: int, trainee, data, sequence: int) -> SaveR
         changed = quiz_answers.changed_answers(
             quiz_answers.responses_for_update(attempt), data, now
         )
+        if not changed:  # the claim is the only write: one statement needs no transaction
+            if _claim_attempt(attempt, sequence):
+                return SaveResult(True, sequence)
+            continue
         with transaction.atomic():
-            claimed = QuizAttempt.objects.filter(
-                pk=attempt.pk, sequence=attempt.sequence, state=QuizAttempt.State.IN_PROGRESS
-            ).update(sequence=sequence)
-            if claimed:
-                if changed:
-                    QuizResponse.objects.bulk_update(changed, ["answer", "saved_at"])
+            if _claim_attempt(attempt, sequence):
+                QuizResponse.objects.bulk_update(changed, ["answer", "saved_at"])
                 return SaveResult(True, sequence)
     return _quiz_attempt_save_locked(
         attempt_id=attempt_id, trainee=trainee, data=data, sequence=sequence
+    )
+
+
+def _claim_attempt(attempt: QuizAttempt, sequence: int) -> bool:
+    """Move the attempt on to `sequence`, only if it is still in progress at the sequence
+    number read (nobody saved, checked or submitted it since)."""
+    return bool(
+        QuizAttempt.objects.filter(
+            pk=attempt.pk, sequence=attempt.sequence, state=QuizAttempt.State.IN_PROGRESS
+        ).update(sequence=sequence)
     )
 
 

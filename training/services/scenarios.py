@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,7 +166,8 @@ def _run_for_move(*, run_id: int, trainee) -> ScenarioRun:
     page is not joined (the page's columns cost more to read than the rest of the move):
     what a move checks of it comes with its steps (_scenario_rows), the run's end loads the
     whole page (_scenario_page)."""
-    return ScenarioRun.objects.get(pk=run_id, trainee=trainee)
+    enrolled = Enrolment.objects.filter(trainee=trainee, course_id=OuterRef("course_id"))
+    return ScenarioRun.objects.annotate(enrolled=Exists(enrolled)).get(pk=run_id, trainee=trainee)
 
 
 def _scenario_page(run: ScenarioRun) -> ScenarioPage:
@@ -236,13 +238,14 @@ def _claim_move(run: ScenarioRun, seq: int, *, step_key: str, depth: int) -> Non
 
 
 def scenario_run_choose(*, run_id: int, trainee, seq: int, choice_id: int) -> MoveResult:
-    """Take one choice at the current step. Reads (the run, the enrolment; the scenario's
+    """Take one choice at the current step. Reads (the run with its enrolment; the scenario's
     steps and choices from the tree cache), then one transaction: claim
     the run (_claim_move) and record the step taken (+ the page, the path, the score and the
     course completion when the choice leads to an ending)."""
     run = _run_for_move(run_id=run_id, trainee=trainee)
     _check_move(run, seq)
-    _require_enrolment(trainee, run.course_id)
+    if not run.enrolled:
+        raise NotEnrolled(_("You are not enrolled on the course this scenario belongs to."))
     scenario = _scenario_rows(run.scenario_id)
     if not scenario.live:
         raise ScenarioChanged(_("This scenario is not published at the moment."))
