@@ -8,7 +8,12 @@ Here each outermost transaction first takes an exclusive flock(2) on a file besi
 database (`<name>.writers`), released at COMMIT or ROLLBACK; the kernel wakes the next
 writer the moment the lock is free. SQLite's own locking is unchanged underneath, so
 processes that do not take the file lock (the sqlite3 shell, a backup) stay correct: they
-only wait the old way. Set OPTIONS "queue_writers": False to do without it."""
+only wait the old way. Set OPTIONS "queue_writers": False to do without it.
+
+A writer waits in the queue for as long as the one before it holds the lock, where SQLite
+alone gave up after its timeout (20 s here) with "database is locked". A transaction that
+long (a migration, the demo loader) holds up the web's writes either way; under gunicorn
+its worker timeout still bounds a request."""
 
 import fcntl
 import os
