@@ -15,13 +15,24 @@ alone gave up after its timeout (20 s here) with "database is locked". A transac
 long (a migration, the demo loader) holds up the web's writes either way; under gunicorn
 its worker timeout still bounds a request."""
 
+import contextlib
 import fcntl
 import os
 
-from django.db.backends.sqlite3 import base
+from django.db.backends.sqlite3 import base, creation
+
+
+class DatabaseCreation(creation.DatabaseCreation):
+    def _destroy_test_db(self, test_database_name, verbosity):
+        super()._destroy_test_db(test_database_name, verbosity)
+        if test_database_name and not self.is_in_memory_db(test_database_name):
+            with contextlib.suppress(FileNotFoundError):  # the queue's file goes with it
+                os.remove(f"{test_database_name}.writers")
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    creation_class = DatabaseCreation
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._writers_fd: int | None = None
