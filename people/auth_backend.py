@@ -30,11 +30,10 @@ def _group_names_column(user_pk: str) -> str:
     through = User.groups.through._meta
     group_column = quote(through.get_field("group").column)
     user_column = quote(through.get_field("user").column)
-    join = (
-        "string_agg(g.name, chr(31))"
-        if connection.vendor == "postgresql"
-        else ("group_concat(g.name, char(31))")
-    )
+    if connection.vendor == "postgresql":
+        join = "string_agg(g.name, chr(31))"
+    else:
+        join = "group_concat(g.name, char(31))"
     return (
         f"(SELECT {join} FROM {quote(Group._meta.db_table)} g "  # noqa: S608
         f"JOIN {quote(through.db_table)} m ON m.{group_column} = g.id "

@@ -1,9 +1,6 @@
 """The four roles are Django groups; admins are superusers. Helpers here are the one
 place that answers "what is this user?" for views, templates and tests."""
 
-from functools import cache
-
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 TRAINEE = "Trainee"
@@ -19,33 +16,12 @@ ROLE_LABELS = {
 }
 
 
-@cache
-def _group_names_sql() -> str:
-    """The one query every role check rests on, written once: as a queryset, Django compiled
-    it anew on each request, which cost several times what SQLite took to run it."""
-    from django.contrib.auth.models import Group
-
-    from people.models import User
-
-    through = User.groups.through._meta
-    quote = connection.ops.quote_name
-    group, member = quote(Group._meta.db_table), quote(through.db_table)
-    # Table and column names from the models, quoted; the user's id is a parameter.
-    return (
-        f"SELECT {group}.{quote('name')} FROM {group} INNER JOIN {member} "  # noqa: S608
-        f"ON {member}.{quote(through.get_field('group').column)} = {group}.{quote('id')} "
-        f"WHERE {member}.{quote(through.get_field('user').column)} = %s"
-    )
-
-
 def _group_names(user) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_role_names", None)
     if cached is None:
-        with connection.cursor() as cursor:
-            cursor.execute(_group_names_sql(), [user.pk])
-            cached = frozenset(name for (name,) in cursor.fetchall())
+        cached = frozenset(user.groups.values_list("name", flat=True))
         user._role_names = cached
     return cached
 
@@ -56,7 +32,7 @@ def role_names(user) -> frozenset[str]:
 
 
 def remember_role_names(user, names) -> None:
-    """Group names just read with something else (training/page_cache.py), used for the
+    """Group names just read with something else (the user, people/auth_backend.py), used for the
     rest of this request (the user object lives for one request)."""
     user._role_names = frozenset(names)
 

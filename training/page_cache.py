@@ -8,12 +8,13 @@ rendered from, read fresh on every request before the page is rendered, so no wr
 - the content: the page tree's version (content/tree_cache.py: bumped on publish, move,
   privacy change), the page the URL routes to on the request's site, the URL with its query
   string, the interface language;
-- the person: their user and profile row (the header's printed name), their roles, their
-  unread notifications (the header's count);
+- the person: their user and profile row (the header's printed name), their unread
+  notifications (the header's count); only plain trainees are kept (below), so their roles
+  need no place in it;
 - their learning: every row of their enrolments, lesson progress, quiz attempts and scenario
   runs (states, scores, positions, resume point), read whole;
 - their CSRF secret (the page's forms carry a token for it).
-The roles, the rows and the unread count are one query (`learner_stamp`).
+The rows and the unread count are one query (`learner_stamp`).
 
 A kept page is given before Wagtail routes the request, so the access checks (enrolment,
 retirement, privacy) are not run again for it. What they decided is in the key: the tree's
@@ -39,7 +40,6 @@ import functools
 import hashlib
 import re
 
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
@@ -53,7 +53,7 @@ from content.pages.course import CoursePage, ModulePage
 from content.pages.lesson import LessonPage
 from content.tree_cache import tree_version
 from people import roles
-from people.models import Notification, User
+from people.models import Notification
 from people.notifications import remember_unread_count
 from training.models import Enrolment, LessonProgress, QuizAttempt, ScenarioRun
 
@@ -89,16 +89,6 @@ def rows_as_text(model, vendor: str) -> str:
     )
 
 
-def _group_names_as_text(vendor: str) -> str:
-    # As above: table names from the models (quoted), the user's id as a parameter.
-    groups = connection.ops.quote_name(Group._meta.db_table)
-    membership = connection.ops.quote_name(User.groups.through._meta.db_table)
-    joined = f"{groups} g JOIN {membership} m ON m.group_id = g.id WHERE m.user_id = %s"
-    if vendor == "postgresql":
-        return f"(SELECT string_agg(g.name, ',' ORDER BY g.name) FROM {joined})"  # noqa: S608
-    return f"(SELECT group_concat(name, ',') FROM (SELECT g.name FROM {joined} ORDER BY g.name))"  # noqa: S608, E501
-
-
 @functools.cache
 def _stamp_sql(vendor: str, with_dashboard: bool = False) -> str:
     """The stamp's one statement; every %s in it is the user's id. With the dashboard's
@@ -110,7 +100,6 @@ def _stamp_sql(vendor: str, with_dashboard: bool = False) -> str:
         extra = [part for fn in hooks.get_hooks(DASHBOARD_STAMP_HOOK) for part in fn(vendor)]
     return "SELECT " + ", ".join(
         [
-            _group_names_as_text(vendor),
             *(rows_as_text(model, vendor) for model in _LEARNING_MODELS),
             *extra,
             f"(SELECT COUNT(*) {unread})",
@@ -120,10 +109,9 @@ def _stamp_sql(vendor: str, with_dashboard: bool = False) -> str:
 
 
 def learner_stamp(user, *, with_dashboard: bool = False) -> tuple:
-    """The person's roles, learning rows and unread notifications, in one query (with the
-    dashboard's parts when asked). The roles and the unread count are handed on
-    (people.roles, people.notifications), so the checks and the header do not read them
-    again in this request."""
+    """The person's learning rows and unread notifications, in one query (with the
+    dashboard's parts when asked). The unread count is handed on (people.notifications), so
+    the header does not read it again in this request."""
     with connection.cursor() as cursor:  # SQLite or PostgreSQL (config/settings)
         if connection.vendor == "postgresql":
             _execute_prepared(cursor, user.pk, with_dashboard)
@@ -131,7 +119,6 @@ def learner_stamp(user, *, with_dashboard: bool = False) -> tuple:
             sql = _stamp_sql("sqlite", with_dashboard)
             cursor.execute(sql, [user.pk] * sql.count("%s"))
         stamp = cursor.fetchone()
-    roles.remember_role_names(user, stamp[0].split(",") if stamp[0] else ())
     remember_unread_count(user, stamp[-2])
     return tuple(stamp)
 
@@ -154,8 +141,9 @@ def _execute_prepared(cursor, user_id: int, with_dashboard: bool) -> None:
 
 
 def may_keep(request, model) -> bool:
-    """Worth reading the stamp for: a plain GET of a kept page type by a signed-in person
-    who is not staff, whose browser holds its CSRF cookie and has no message waiting."""
+    """Worth reading the stamp for: a plain GET of a kept page type by a signed-in plain
+    trainee who is not staff, whose browser holds its CSRF cookie and has no message
+    waiting."""
     return issubclass(model, KEPT_PAGE_TYPES) and _may_keep_for(request)
 
 
@@ -168,6 +156,9 @@ def _may_keep_for(request) -> bool:
         and not user.is_superuser
         and "CSRF_COOKIE" in request.META
         and not _messages_waiting(request)
+        # Read with the user (people/auth_backend.py). Only this one role is ever kept, so
+        # the roles need no place in the key.
+        and roles.role_names(user) == {roles.TRAINEE}
     )
 
 
@@ -214,8 +205,6 @@ def serve_kept_pages(serve):
         if route is None or not may_keep(request, route.model):
             return serve(request, path)
         stamp = learner_stamp(request.user)
-        if roles.role_names(request.user) != {roles.TRAINEE}:
-            return serve(request, path)
         key = page_key(request, route.page_id, stamp)
         return _kept_or_rendered(request, key, lambda: serve(request, path), TIMEOUT)
 
@@ -234,8 +223,6 @@ def keep_dashboard(view):
         if not _may_keep_for(request):
             return view(request, *args, **kwargs)
         stamp = learner_stamp(request.user, with_dashboard=True)
-        if roles.role_names(request.user) != {roles.TRAINEE}:
-            return view(request, *args, **kwargs)
         key = page_key(request, "dashboard", stamp, timezone.localdate())
         return _kept_or_rendered(
             request, key, lambda: view(request, *args, **kwargs), DASHBOARD_TIMEOUT
